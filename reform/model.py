@@ -1,0 +1,74 @@
+"""Canonical data: column names and small value types shared by every module.
+
+Everything the app shows derives from one long table of scores (``SCORE_COLUMNS``)
+plus the unit, component, published-result and inspection tables below.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+TOTAL = "TOTAL"
+"""Component code of a unit's total score."""
+
+SCORE_COLUMNS = ["index", "period", "unit_id", "component", "value", "max_value", "source", "version"]
+"""One row per unit, component and period. ``value`` in points; ``max_value`` the maximum
+points of that component in that period when known; ``source`` 'file#sha8!Sheet!F12'."""
+
+UNIT_COLUMNS = ["unit_id", "name", "level", "parent_id", "aliases", "valid_from", "valid_to"]
+"""Unit registry. ``aliases`` is a tuple of other spellings; ``name`` is NFC."""
+
+COMPONENT_COLUMNS = ["index", "period", "component", "name", "parent", "max_value", "order", "version"]
+"""Component tree per index and period: code ('1', '1.2'), display name, parent code
+('' under TOTAL), maximum points when known, and the column order it came in."""
+
+PUBLISHED_COLUMNS = ["index", "period", "unit_id", "rank", "group", "source", "version"]
+"""Rank and group as printed in the source file, kept to compare with computed ones."""
+
+INSPECTION_COLUMNS = [
+    "date", "unit_id", "team", "kind", "category", "violations", "officials_checked",
+    "note", "source", "version",
+]
+"""Discipline inspection events. ``kind`` is 'regular' or 'unannounced'; ``category`` a code
+of ``config.INSPECTION_CATEGORIES``."""
+
+INDEX_CODES = ("PAR", "SIPAS", "DISCIPLINE", "PAPI", "PCI")
+LEVELS = ("department", "district", "ward", "commune", "office", "province", "ministry", "unit")
+"""Blocks units are ranked within; 'unit' when nothing better is known."""
+
+SEVERITIES = ("error", "warning")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One finding about an input file: where it is and what is wrong, in both languages."""
+
+    severity: str  # "error" refuses the file, "warning" lets it be stored
+    sheet: str
+    cell: str  # A1 notation ("F12"), a column ("F") or "" for the whole sheet
+    message_vi: str
+    message_en: str
+    code: str = ""  # stable machine-readable kind, e.g. "not_number"
+
+    def message(self, lang: str = "vi") -> str:
+        return self.message_vi if lang == "vi" else self.message_en
+
+    def as_dict(self, lang: str = "vi") -> dict:
+        return {
+            "severity": self.severity,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "message": self.message(lang),
+            "code": self.code,
+        }
+
+
+@dataclass
+class UnitMatch:
+    """How one name in a file was matched to the unit registry."""
+
+    raw_name: str
+    unit_id: str
+    name: str
+    how: str  # "exact", "alias", "fuzzy", "new"
+    score: float = 100.0
+    suggestions: tuple[str, ...] = field(default_factory=tuple)
