@@ -96,3 +96,10 @@ DISCIPLINE_BASE_SCORE = 100.0
 
 DISCIPLINE_POINTS_PER_VIOLATION = 2.0
 """… and lose this many points per violation, times the category weight (floor 0)."""
+
+DEFAULT_FIELD_MAXIMUM: dict[str, float] = {"PAPI": 10.0, "PCI": 10.0}
+"""PAPI dimensions and PCI sub-indices are each scored out of 10 (their methodology notes);
+files do not print it, so without this no % of maximum could be shown for them."""
+
+DEFAULT_TOTAL_MAXIMUM: dict[str, float] = {"PCI": 100.0, "SIPAS": 100.0, "DISCIPLINE": 100.0}
+"""Totals out of 100 whatever the file prints; PAPI's is 10 × its number of dimensions."""

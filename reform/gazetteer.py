@@ -1,0 +1,77 @@
+"""Units known before any file is read: Vietnam's 63 provinces (to 2025) and Hoàn Kiếm district.
+
+Seeding the registry gives units stable ids and the spellings published files use
+("TP.HCM", "TT- Huế", "BRVT"), so names from different sheets and years resolve to one unit.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from reform.model import UNIT_COLUMNS
+from reform.text import slugify, unit_key
+
+# (name, extra aliases). Names as the General Statistics Office writes them.
+PROVINCES: list[tuple[str, tuple[str, ...]]] = [
+    ("Hà Nội", ("Ha Noi", "TP Hà Nội")),
+    ("Hà Giang", ()), ("Cao Bằng", ()), ("Bắc Kạn", ("Bắc Cạn",)), ("Tuyên Quang", ()),
+    ("Lào Cai", ()), ("Điện Biên", ()), ("Lai Châu", ()), ("Sơn La", ()), ("Yên Bái", ()),
+    ("Hòa Bình", ()), ("Thái Nguyên", ()), ("Lạng Sơn", ()), ("Quảng Ninh", ()),
+    ("Bắc Giang", ()), ("Phú Thọ", ()), ("Vĩnh Phúc", ()), ("Bắc Ninh", ()),
+    ("Hải Dương", ()), ("Hải Phòng", ("TP Hải Phòng",)), ("Hưng Yên", ()), ("Thái Bình", ()),
+    ("Hà Nam", ()), ("Nam Định", ()), ("Ninh Bình", ()), ("Thanh Hóa", ()), ("Nghệ An", ()),
+    ("Hà Tĩnh", ()), ("Quảng Bình", ()), ("Quảng Trị", ()),
+    ("Thừa Thiên Huế", ("TT- Huế", "TT.Huế", "Thừa Thiên-Huế", "TT Huế", "Huế", "Hue")),
+    ("Đà Nẵng", ("Da Nang", "TP Đà Nẵng")), ("Quảng Nam", ()), ("Quảng Ngãi", ()),
+    ("Bình Định", ()), ("Phú Yên", ()), ("Khánh Hòa", ()), ("Ninh Thuận", ()),
+    ("Bình Thuận", ()), ("Kon Tum", ()), ("Gia Lai", ()), ("Đắk Lắk", ("Đăk Lăk", "Đắc Lắc", "Dak Lak")),
+    ("Đắk Nông", ("Đăk Nông", "Dak Nong")), ("Lâm Đồng", ()), ("Bình Phước", ()),
+    ("Tây Ninh", ()), ("Bình Dương", ()), ("Đồng Nai", ()),
+    ("Bà Rịa - Vũng Tàu", ("BRVT", "BR-VT", "Bà Rịa-Vũng Tàu", "Bà Rịa Vũng Tàu", "Vũng Tàu")),
+    ("TP. Hồ Chí Minh", ("Hồ Chí Minh", "TP.HCM", "Tp.HCM", "TPHCM", "HCMC", "Ho Chi Minh City",
+                         "Thành phố Hồ Chí Minh")),
+    ("Long An", ()), ("Tiền Giang", ()), ("Bến Tre", ()), ("Trà Vinh", ()), ("Vĩnh Long", ()),
+    ("Đồng Tháp", ()), ("An Giang", ()), ("Kiên Giang", ()), ("Cần Thơ", ("TP Cần Thơ",)),
+    ("Hậu Giang", ()), ("Sóc Trăng", ()), ("Bạc Liêu", ()), ("Cà Mau", ()),
+]
+
+HOAN_KIEM_ID = "district:hoan-kiem"
+
+HOAN_KIEM_WARDS: list[str] = [
+    "Phúc Tân", "Đồng Xuân", "Hàng Mã", "Hàng Buồm", "Hàng Đào", "Hàng Bồ", "Cửa Đông",
+    "Lý Thái Tổ", "Hàng Bạc", "Hàng Gai", "Chương Dương", "Hàng Trống", "Cửa Nam", "Hàng Bông",
+    "Tràng Tiền", "Trần Hưng Đạo", "Phan Chu Trinh", "Hàng Bài",
+]
+
+# District offices (phòng, ban) with the short forms annexes use.
+HOAN_KIEM_OFFICES: list[tuple[str, tuple[str, ...]]] = [
+    ("Văn phòng HĐND và UBND quận", ("Văn phòng HĐND - UBND", "VP HĐND và UBND", "Văn phòng")),
+    ("Phòng Nội vụ", ()), ("Phòng Tư pháp", ()),
+    ("Phòng Tài chính - Kế hoạch", ("Phòng TC-KH", "Tài chính Kế hoạch")),
+    ("Phòng Tài nguyên và Môi trường", ("Phòng TN&MT", "Tài nguyên Môi trường")),
+    ("Phòng Quản lý đô thị", ("Phòng QLĐT",)), ("Phòng Kinh tế", ()),
+    ("Phòng Văn hóa và Thông tin", ("Phòng VH&TT", "Văn hóa Thông tin")),
+    ("Phòng Lao động - Thương binh và Xã hội", ("Phòng LĐTB&XH", "Lao động Thương binh Xã hội")),
+    ("Phòng Giáo dục và Đào tạo", ("Phòng GD&ĐT", "Giáo dục Đào tạo")), ("Phòng Y tế", ()),
+    ("Thanh tra quận", ("Thanh tra",)),
+]
+
+
+def seed_units() -> pd.DataFrame:
+    """The known units as a frame with ``UNIT_COLUMNS`` (aliases as tuples)."""
+    rows: list[dict] = []
+    for name, aliases in PROVINCES:
+        rows.append(_row(f"province:{slugify(unit_key(name))}", name, "province", "", aliases))
+    rows.append(_row(HOAN_KIEM_ID, "Quận Hoàn Kiếm", "district", "province:ha-noi", ("Hoàn Kiếm",)))
+    for ward in HOAN_KIEM_WARDS:
+        rows.append(_row(f"ward:{slugify(ward)}", f"Phường {ward}", "ward", HOAN_KIEM_ID, (ward,)))
+    for name, aliases in HOAN_KIEM_OFFICES:
+        unit_id = f"office:{slugify(unit_key(name))}"
+        rows.append(_row(unit_id, name, "office", HOAN_KIEM_ID, aliases))
+    return pd.DataFrame(rows, columns=UNIT_COLUMNS)
+
+
+def _row(unit_id: str, name: str, level: str, parent_id: str, aliases: tuple[str, ...]) -> dict:
+    return {
+        "unit_id": unit_id, "name": name, "level": level, "parent_id": parent_id,
+        "aliases": tuple(aliases), "valid_from": "", "valid_to": "",
+    }

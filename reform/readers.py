@@ -1,0 +1,226 @@
+"""Read spreadsheets as they arrive (.xlsx/.xlsm, old .xls, .csv, HTML saved as .xls) into cells.
+
+A reader returns raw cells at their real positions (row 0 is spreadsheet row 1), so every
+number can be traced back to its cell, plus the merged ranges that header detection needs.
+The file type is sniffed from the bytes, not trusted from the name: web systems save HTML
+tables as ".xls" and Excel saves CSV in three encodings.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from reform.errors import FileRefused
+
+ACCEPTED = ".xlsx, .xlsm, .xls, .csv, .html"
+
+Merge = tuple[int, int, int, int]
+"""(first_row, first_col, last_row, last_col), 0-based and inclusive."""
+
+
+@dataclass
+class RawSheet:
+    """Cells of one sheet as read: ``rows[r][c]`` is spreadsheet cell (r+1, c+1)."""
+
+    name: str
+    rows: list[list[object]]
+    merges: list[Merge] = field(default_factory=list)
+
+    @property
+    def width(self) -> int:
+        return max((len(row) for row in self.rows), default=0)
+
+    def cell(self, row: int, col: int) -> object:
+        if row < len(self.rows) and col < len(self.rows[row]):
+            return self.rows[row][col]
+        return None
+
+
+@dataclass
+class RawWorkbook:
+    """Every sheet of one file, with the file's name, kind and SHA-256."""
+
+    file_name: str
+    kind: str  # "xlsx", "xls", "csv", "html"
+    sha256: str
+    sheets: list[RawSheet]
+
+    def sheet(self, name: str) -> RawSheet:
+        for sheet in self.sheets:
+            if sheet.name == name:
+                return sheet
+        names = ", ".join(f"'{s.name}'" for s in self.sheets)
+        raise FileRefused(
+            f"Tệp '{self.file_name}' không có trang tính '{name}'. Các trang có: {names}.",
+            f"File '{self.file_name}' has no sheet '{name}'. Its sheets are: {names}.",
+        )
+
+
+def sniff_kind(data: bytes, file_name: str) -> str:
+    """The real format of ``data``: "xlsx" (zip), "xls" (OLE2), "html" or "csv"."""
+    if data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "xls"
+    head = _decode(data[:4096], file_name, strict=False).lstrip().lower()
+    if head.startswith(("<!doctype html", "<html", "<table", "<?xml", "<meta", "<head", "<body")) or (
+        "<table" in head and "<td" in head
+    ):
+        return "html"
+    return "csv"
+
+
+def read_workbook(data: bytes, file_name: str) -> RawWorkbook:
+    """Read ``data`` (the file's bytes) into a :class:`RawWorkbook`.
+
+    Raises :class:`FileRefused` with a message naming the file and the accepted formats when
+    the bytes are empty, damaged or of no spreadsheet kind.
+    """
+    if not data:
+        raise FileRefused(
+            f"Tệp '{file_name}' rỗng. Chấp nhận: {ACCEPTED}.",
+            f"File '{file_name}' is empty. Accepted: {ACCEPTED}.",
+        )
+    kind = sniff_kind(data, file_name)
+    sha256 = hashlib.sha256(data).hexdigest()
+    if kind in ("xlsx", "xls"):
+        sheets = _read_calamine(data, file_name)
+    elif kind == "html":
+        sheets = _read_html(data, file_name)
+    else:
+        sheets = [_read_csv(data, file_name)]
+    if not any(sheet.rows for sheet in sheets):
+        raise FileRefused(
+            f"Tệp '{file_name}' không có ô nào có dữ liệu.",
+            f"File '{file_name}' has no cell with data.",
+        )
+    return RawWorkbook(file_name=file_name, kind=kind, sha256=sha256, sheets=sheets)
+
+
+def read_path(path: str | Path) -> tuple[bytes, RawWorkbook]:
+    """Read the file at ``path``; returns its bytes (to keep) and its cells."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FileRefused(
+            f"Không mở được tệp '{path}': {exc.strerror or exc}.",
+            f"Cannot open file '{path}': {exc.strerror or exc}.",
+        ) from exc
+    return data, read_workbook(data, path.name)
+
+
+def _refuse_unreadable(file_name: str, detail: str) -> FileRefused:
+    return FileRefused(
+        f"Không đọc được tệp '{file_name}' ({detail}). Tệp có thể bị hỏng hoặc không phải bảng "
+        f"tính. Chấp nhận: {ACCEPTED}.",
+        f"Cannot read file '{file_name}' ({detail}). It may be damaged or not a spreadsheet. "
+        f"Accepted: {ACCEPTED}.",
+    )
+
+
+def _read_calamine(data: bytes, file_name: str) -> list[RawSheet]:
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = []
+        for meta in workbook.sheets_metadata:
+            if "Work" not in str(meta.typ):  # chart sheets hold no cells
+                continue
+            sheet = workbook.get_sheet_by_name(meta.name)
+            # skip_empty_area=False keeps absolute positions, so "F12" means F12.
+            rows = sheet.to_python(skip_empty_area=False)
+            merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
+            sheets.append(RawSheet(name=meta.name, rows=[list(r) for r in rows], merges=merges))
+    except Exception as exc:  # calamine raises its own untyped errors for damaged files
+        raise _refuse_unreadable(file_name, type(exc).__name__) from exc
+    return sheets
+
+
+_ENCODINGS = ("utf-8", "cp1258", "cp1252")
+
+
+def _decode(data: bytes, file_name: str, strict: bool = True) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    if len(data) > 1 and data[1:2] == b"\x00" and data[0:1] != b"\x00":
+        return data.decode("utf-16-le", errors="replace")  # UTF-16 without its BOM
+    for encoding in _ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    if not strict:
+        return data.decode("utf-8", errors="replace")
+    raise FileRefused(
+        f"Tệp '{file_name}' không ở bảng mã đọc được (UTF-8, UTF-16, Windows-1258).",
+        f"File '{file_name}' is not in a readable encoding (UTF-8, UTF-16, Windows-1258).",
+    )
+
+
+def _read_csv(data: bytes, file_name: str) -> RawSheet:
+    text = _decode(data, file_name)
+    if "\x00" in text:
+        raise _refuse_unreadable(file_name, "binary content")
+    sample = text[:20000]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        # One column, or a sniffer confused by decimal commas: count the candidates instead.
+        counts = {d: sample.count(d) for d in (";", "\t", ",")}
+        delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    rows = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    name = Path(file_name).stem or "csv"
+    return RawSheet(name=name, rows=rows)
+
+
+def _read_html(data: bytes, file_name: str) -> list[RawSheet]:
+    from lxml import html as lxml_html
+
+    text = _decode(data, file_name, strict=False)
+    try:
+        document = lxml_html.fromstring(text)
+    except Exception as exc:  # lxml raises several parser errors for broken markup
+        raise _refuse_unreadable(file_name, "HTML") from exc
+    sheets = []
+    for number, table in enumerate(document.iter("table"), start=1):
+        rows, merges = _html_grid(table)
+        if rows:
+            sheets.append(RawSheet(name=f"Table{number}", rows=rows, merges=merges))
+    if not sheets:
+        raise _refuse_unreadable(file_name, "no <table>")
+    return sheets
+
+
+def _html_grid(table) -> tuple[list[list[object]], list[Merge]]:
+    """Lay an HTML table's cells on a grid, honouring rowspan and colspan like merged cells."""
+    grid: dict[tuple[int, int], str] = {}
+    merges: list[Merge] = []
+    for r, tr in enumerate(table.iter("tr")):
+        c = 0
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
+            while (r, c) in grid:
+                c += 1
+            rowspan = max(1, int(cell.get("rowspan", "1") or 1))
+            colspan = max(1, int(cell.get("colspan", "1") or 1))
+            value = " ".join(cell.text_content().split())
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    grid[(r + dr, c + dc)] = value if (dr, dc) == (0, 0) else ""
+            if rowspan > 1 or colspan > 1:
+                merges.append((r, c, r + rowspan - 1, c + colspan - 1))
+            c += colspan
+    if not grid:
+        return [], []
+    height = max(r for r, _ in grid) + 1
+    width = max(c for _, c in grid) + 1
+    rows = [[grid.get((r, c), "") for c in range(width)] for r in range(height)]
+    return rows, merges

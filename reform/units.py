@@ -1,0 +1,81 @@
+"""Match unit names as written in files to stable unit ids.
+
+"Phường Hàng Bạc", "P. Hàng Bạc", "HÀNG BẠC" and a decomposed "Hàng Bạc" are one unit; an
+unknown name gets suggestions from rapidfuzz and becomes a new unit only when the analyst
+stores the file.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from reform import config
+from reform.model import UNIT_COLUMNS, UnitMatch
+from reform.text import clean_text, slugify, unit_key
+
+
+@dataclass
+class UnitRegistry:
+    """Known units and every key they can be found by."""
+
+    units: pd.DataFrame
+    _by_key: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _names: dict[str, str] = field(default_factory=dict, repr=False)
+    _levels: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.units = self.units.reindex(columns=UNIT_COLUMNS)
+        for row in self.units.itertuples(index=False):
+            self._names[row.unit_id] = row.name
+            self._levels[row.unit_id] = row.level
+            aliases = row.aliases if isinstance(row.aliases, (tuple, list)) else ()
+            for spelling in (row.name, *aliases):
+                self._add_key(unit_key(spelling), row.unit_id)
+
+    def _add_key(self, key: str, unit_id: str) -> None:
+        if key and unit_id not in self._by_key.setdefault(key, []):
+            self._by_key[key].append(unit_id)
+
+    def name(self, unit_id: str) -> str:
+        return self._names.get(unit_id, unit_id)
+
+    def level(self, unit_id: str) -> str:
+        return self._levels.get(unit_id, "unit")
+
+    def match(self, raw_name: object, level: str | None = None) -> UnitMatch:
+        """Find the unit ``raw_name`` refers to, preferring units of ``level`` when given.
+
+        ``how`` is "exact" (the key of its name or an alias), "fuzzy" (a close spelling, score
+        ≥ FUZZY_MATCH_MIN) or "new" (nothing close: a new unit id is proposed, with suggestions).
+        """
+        name = clean_text(raw_name)
+        key = unit_key(name)
+        candidates = self._by_key.get(key, [])
+        if level:
+            same_level = [u for u in candidates if self._levels.get(u) == level]
+            candidates = same_level or candidates
+        if candidates:
+            unit_id = candidates[0]
+            return UnitMatch(name, unit_id, self._names[unit_id], "exact", 100.0)
+        choices = {
+            k: ids for k, ids in self._by_key.items()
+            if not level or any(self._levels.get(u) == level for u in ids)
+        }
+        found = process.extract(key, list(choices), scorer=fuzz.ratio, limit=3)
+        suggestions = tuple(
+            self._names[choices[k][0]] for k, score, _ in found if score >= config.FUZZY_SUGGEST_MIN
+        )
+        if found and found[0][1] >= config.FUZZY_MATCH_MIN:
+            unit_id = choices[found[0][0]][0]
+            return UnitMatch(name, unit_id, self._names[unit_id], "fuzzy", float(found[0][1]),
+                             suggestions)
+        new_level = level or "unit"
+        return UnitMatch(name, f"{new_level}:{slugify(key) or 'x'}", name, "new", 0.0, suggestions)
+
+    def remember(self, unit_id: str, name: str, level: str) -> None:
+        """Know a unit proposed while reading a file, so its other rows match it too."""
+        self._names.setdefault(unit_id, name)
+        self._levels.setdefault(unit_id, level)
+        self._add_key(unit_key(name), unit_id)
