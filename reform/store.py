@@ -1,0 +1,435 @@
+"""The versioned store: SQLite by default, PostgreSQL for a shared deployment (SQLAlchemy Core).
+
+- An import is one transaction: all of it or nothing; versions are immutable.
+- For each index and period the data shown comes from the newest non-deleted version that
+  covers it; older ones are "superseded", kept, and can be restored (restoring makes a
+  version the newest again). Delete is a soft delete with restore.
+- The original bytes of every file and their SHA-256 are kept; the same file twice is
+  recognised and stored once. Every change is written to the audit log.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from reform import config
+from reform.errors import FileRefused, StoreError
+from reform.gazetteer import seed_units
+from reform.importer import ParsedFile
+from reform.model import (
+    COMPONENT_COLUMNS,
+    INSPECTION_COLUMNS,
+    PUBLISHED_COLUMNS,
+    SCORE_COLUMNS,
+    UNIT_COLUMNS,
+)
+from reform.text import unit_key
+from reform.units import UnitRegistry
+
+metadata = sa.MetaData()
+
+files = sa.Table(
+    "files", metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    sa.Column("uploaded_at", sa.DateTime, nullable=False),
+    sa.Column("uploaded_by", sa.Text, nullable=False),
+)
+versions = sa.Table(
+    "versions", metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("index", sa.String(40), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("periods", sa.Text, nullable=False),  # JSON list
+    sa.Column("file_sha256", sa.String(64), sa.ForeignKey("files.sha256"), nullable=False),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("sheets", sa.Text, nullable=False),  # JSON list
+    sa.Column("options", sa.Text, nullable=False),  # JSON: sheet, period, level asked for
+    sa.Column("units", sa.Integer, nullable=False),
+    sa.Column("precedence", sa.Integer, nullable=False),
+    sa.Column("deleted", sa.Boolean, nullable=False, default=False),
+    sa.Column("uploaded_at", sa.DateTime, nullable=False),
+    sa.Column("uploaded_by", sa.Text, nullable=False),
+)
+units_table = sa.Table(
+    "units", metadata,
+    sa.Column("unit_id", sa.String(200), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("level", sa.String(40), nullable=False),
+    sa.Column("parent_id", sa.String(200), nullable=False, default=""),
+    sa.Column("valid_from", sa.String(20), nullable=False, default=""),
+    sa.Column("valid_to", sa.String(20), nullable=False, default=""),
+)
+aliases_table = sa.Table(
+    "unit_aliases", metadata,
+    sa.Column("unit_id", sa.String(200), sa.ForeignKey("units.unit_id"), primary_key=True),
+    sa.Column("alias_key", sa.String(300), primary_key=True),
+    sa.Column("alias", sa.Text, nullable=False),
+)
+components_table = sa.Table(
+    "components", metadata,
+    sa.Column("version", sa.Integer, sa.ForeignKey("versions.version"), nullable=False, index=True),
+    sa.Column("index", sa.String(40), nullable=False),
+    sa.Column("period", sa.String(20), nullable=False),
+    sa.Column("component", sa.String(40), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("parent", sa.String(40), nullable=False),
+    sa.Column("max_value", sa.Float, nullable=True),
+    sa.Column("order", sa.Integer, nullable=False),
+)
+scores_table = sa.Table(
+    "scores", metadata,
+    sa.Column("version", sa.Integer, sa.ForeignKey("versions.version"), nullable=False, index=True),
+    sa.Column("index", sa.String(40), nullable=False),
+    sa.Column("period", sa.String(20), nullable=False),
+    sa.Column("unit_id", sa.String(200), nullable=False),
+    sa.Column("component", sa.String(40), nullable=False),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("max_value", sa.Float, nullable=True),
+    sa.Column("source", sa.Text, nullable=False),
+)
+published_table = sa.Table(
+    "published", metadata,
+    sa.Column("version", sa.Integer, sa.ForeignKey("versions.version"), nullable=False, index=True),
+    sa.Column("index", sa.String(40), nullable=False),
+    sa.Column("period", sa.String(20), nullable=False),
+    sa.Column("unit_id", sa.String(200), nullable=False),
+    sa.Column("rank", sa.Float, nullable=True),
+    sa.Column("group_label", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+)
+inspections_table = sa.Table(
+    "inspections", metadata,
+    sa.Column("version", sa.Integer, sa.ForeignKey("versions.version"), nullable=False, index=True),
+    sa.Column("date", sa.Date, nullable=False),
+    sa.Column("unit_id", sa.String(200), nullable=False),
+    sa.Column("team", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("category", sa.String(40), nullable=False),
+    sa.Column("violations", sa.Integer, nullable=False),
+    sa.Column("officials_checked", sa.Integer, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+)
+audit_table = sa.Table(
+    "audit", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("who", sa.Text, nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("version", sa.Integer, nullable=True),
+    sa.Column("detail", sa.Text, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What ``Store.save`` did: the version, and whether the file was already stored."""
+
+    version: int
+    duplicate: bool
+    superseded: tuple[int, ...] = ()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def normalise_url(url: str) -> str:
+    """SQLAlchemy URL with the installed PostgreSQL driver (psycopg 3) for plain postgres URLs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Store:
+    """The store behind the app and the command line. Create with a URL or none (embedded)."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = normalise_url(config.database_url(url))
+        if self.url.startswith("sqlite:///"):
+            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.engine: Engine = sa.create_engine(self.url, future=True)
+            if self.url.startswith("sqlite"):
+                sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            with self.engine.begin() as conn:
+                metadata.create_all(conn)
+                if conn.execute(sa.select(sa.func.count()).select_from(units_table)).scalar() == 0:
+                    self._insert_units(conn, seed_units())
+        except sa.exc.OperationalError as exc:
+            raise StoreError(
+                f"Không kết nối được kho dữ liệu ({self.safe_url}): {exc.orig}",
+                f"Cannot reach the store ({self.safe_url}): {exc.orig}",
+            ) from exc
+
+    @property
+    def safe_url(self) -> str:
+        """The URL without its password, fit for messages."""
+        return sa.engine.make_url(self.url).render_as_string(hide_password=True)
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def state_token(self) -> int:
+        """Changes whenever anything stored changes; the app's cache is keyed by it."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(audit_table.c.id), 0))).scalar())
+
+    def registry(self) -> UnitRegistry:
+        return UnitRegistry(self.units())
+
+    def units(self) -> pd.DataFrame:
+        """Every known unit (``UNIT_COLUMNS``), aliases as tuples."""
+        with self.engine.connect() as conn:
+            units = pd.read_sql(sa.select(units_table), conn)
+            aliases = pd.read_sql(sa.select(aliases_table), conn)
+        grouped = aliases.groupby("unit_id")["alias"].agg(lambda s: tuple(sorted(set(s))))
+        units["aliases"] = units["unit_id"].map(grouped).apply(lambda a: a if isinstance(a, tuple) else ())
+        return units[UNIT_COLUMNS].reset_index(drop=True)
+
+    def _versions_frame(self, conn) -> pd.DataFrame:
+        frame = pd.read_sql(sa.select(versions).order_by(versions.c.version), conn)
+        frame["periods"] = frame["periods"].apply(json.loads)
+        return frame
+
+    @staticmethod
+    def _winners(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
+        """For each (index, period), the version whose data is shown."""
+        winners: dict[tuple[str, str], tuple[int, int]] = {}
+        for row in frame[~frame["deleted"].astype(bool)].itertuples(index=False):
+            for period in row.periods:
+                key = (row.index, period)
+                if key not in winners or row.precedence > winners[key][0]:
+                    winners[key] = (row.precedence, row.version)
+        return {key: version for key, (_, version) in winners.items()}
+
+    def _active(self, conn, table: sa.Table, columns: list[str]) -> pd.DataFrame:
+        frame = self._versions_frame(conn)
+        winners = self._winners(frame)
+        wanted = sorted(set(winners.values()))
+        if not wanted:
+            return pd.DataFrame(columns=columns)
+        data = pd.read_sql(sa.select(table).where(table.c.version.in_(wanted)), conn)
+        if "period" in data.columns:
+            keys = pd.Series(list(zip(data["index"], data["period"], strict=True)), index=data.index)
+            data = data[keys.map(winners) == data["version"]]
+        return data
+
+    def scores(self) -> pd.DataFrame:
+        """The scores shown now (``SCORE_COLUMNS``), from the winning version of each period."""
+        with self.engine.connect() as conn:
+            data = self._active(conn, scores_table, SCORE_COLUMNS)
+        return data.reindex(columns=SCORE_COLUMNS).reset_index(drop=True)
+
+    def components(self) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            data = self._active(conn, components_table, COMPONENT_COLUMNS)
+        return data.reindex(columns=COMPONENT_COLUMNS).sort_values(
+            ["index", "period", "order"]).reset_index(drop=True)
+
+    def published(self) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            data = self._active(conn, published_table, PUBLISHED_COLUMNS)
+        data = data.rename(columns={"group_label": "group"})
+        return data.reindex(columns=PUBLISHED_COLUMNS).reset_index(drop=True)
+
+    def inspections(self) -> pd.DataFrame:
+        """Inspection records of the versions shown now (DISCIPLINE, per year covered)."""
+        with self.engine.connect() as conn:
+            frame = self._versions_frame(conn)
+            winners = self._winners(frame)
+            wanted = sorted({v for (index, _), v in winners.items() if index == "DISCIPLINE"})
+            data = pd.read_sql(sa.select(inspections_table).where(inspections_table.c.version.in_(wanted)), conn)
+        data["date"] = pd.to_datetime(data["date"])
+        if not data.empty:
+            year = data["date"].dt.strftime("%Y")
+            keys = pd.Series([("DISCIPLINE", y) for y in year], index=data.index)
+            data = data[keys.map(winners) == data["version"]]
+        return data.reindex(columns=INSPECTION_COLUMNS).reset_index(drop=True)
+
+    def datasets(self) -> list[dict]:
+        """Every version with its status (active, superseded, deleted), newest first."""
+        with self.engine.connect() as conn:
+            frame = self._versions_frame(conn)
+            sha = pd.read_sql(sa.select(files.c.sha256, files.c.size), conn)
+        winners = set(self._winners(frame).values())
+        sizes = dict(zip(sha["sha256"], sha["size"], strict=True))
+        out = []
+        for row in frame.sort_values("version", ascending=False).itertuples(index=False):
+            status = "deleted" if row.deleted else ("active" if row.version in winners else "superseded")
+            out.append({
+                "version": int(row.version), "index": row.index, "kind": row.kind,
+                "periods": list(row.periods), "file": row.file_name, "sha256": row.file_sha256,
+                "size": int(sizes.get(row.file_sha256, 0)), "sheets": json.loads(row.sheets),
+                "units": int(row.units), "status": status,
+                "uploaded_at": pd.Timestamp(row.uploaded_at).isoformat(timespec="seconds"),
+                "uploaded_by": row.uploaded_by,
+            })
+        return out
+
+    def original_file(self, version: int) -> tuple[str, bytes]:
+        """The file a version was read from, byte for byte: (name, bytes)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(versions.c.file_name, files.c.content)
+                .join(files, files.c.sha256 == versions.c.file_sha256)
+                .where(versions.c.version == version)).first()
+        if row is None:
+            raise self._unknown(version)
+        return row.file_name, bytes(row.content)
+
+    def audit_log(self) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            return pd.read_sql(sa.select(audit_table).order_by(audit_table.c.id.desc()), conn)
+
+    def previous_units(self, index: str, periods: list[str]) -> dict[tuple[str, str], set[str]]:
+        """Units of the period before each of ``periods``, for the "missing unit" warning."""
+        scores = self.scores()
+        scores = scores[(scores["index"] == index) & (scores["component"] == "TOTAL")]
+        known = sorted(set(scores["period"]))
+        out = {}
+        for period in periods:
+            before = [p for p in known if p < period and len(p) == len(period)]
+            if before:
+                out[(index, period)] = set(scores.loc[scores["period"] == before[-1], "unit_id"])
+        return out
+
+    # ---- writing -------------------------------------------------------------------------
+
+    def save(self, parsed: ParsedFile, *, user: str = config.DEFAULT_USER,
+             options: dict | None = None) -> SaveResult:
+        """Store ``parsed`` as a new version in one transaction.
+
+        Raises :class:`FileRefused` (nothing stored) when the file has error-severity issues.
+        The same bytes read with the same options as a stored, non-deleted version return that
+        version with ``duplicate=True`` and store nothing.
+        """
+        if not parsed.ok:
+            errors = [i for i in parsed.issues if i.severity == "error"]
+            first = errors[0]
+            raise FileRefused(
+                f"Tệp '{parsed.file_name}' bị từ chối: {len(errors)} lỗi, ví dụ {first.sheet}!{first.cell}: "
+                f"{first.message_vi} Không có gì được lưu.",
+                f"File '{parsed.file_name}' refused: {len(errors)} error(s), e.g. {first.sheet}!{first.cell}: "
+                f"{first.message_en} Nothing was stored.", issues=errors)
+        options_json = json.dumps(options or {}, sort_keys=True, ensure_ascii=False)
+        periods = parsed.periods
+        now = _now()
+        with self.engine.begin() as conn:
+            existing = conn.execute(
+                sa.select(versions.c.version).where(
+                    versions.c.file_sha256 == parsed.sha256, versions.c.index == parsed.index,
+                    versions.c.options == options_json, versions.c.deleted.is_(False))).first()
+            if existing is not None:
+                return SaveResult(int(existing.version), duplicate=True)
+            before = self._winners(self._versions_frame(conn))
+            if conn.execute(sa.select(files.c.sha256).where(files.c.sha256 == parsed.sha256)).first() is None:
+                conn.execute(files.insert().values(
+                    sha256=parsed.sha256, file_name=parsed.file_name, size=len(parsed.data),
+                    content=parsed.data, uploaded_at=now, uploaded_by=user))
+            precedence = (conn.execute(sa.select(sa.func.max(versions.c.precedence))).scalar() or 0) + 1
+            kind = "inspections" if not parsed.inspections.empty else "scores"
+            version = conn.execute(versions.insert().values(
+                index=parsed.index, kind=kind, periods=json.dumps(periods),
+                file_sha256=parsed.sha256, file_name=parsed.file_name,
+                sheets=json.dumps([s.layout.sheet for s in parsed.sheets], ensure_ascii=False),
+                options=options_json, units=parsed.unit_count, precedence=precedence,
+                deleted=False, uploaded_at=now, uploaded_by=user,
+            )).inserted_primary_key[0]
+            self._insert_new_units(conn, parsed)
+            self._insert_rows(conn, version, parsed)
+            superseded = tuple(sorted({v for key, v in before.items()
+                                       if key[0] == parsed.index and key[1] in periods}))
+            conn.execute(audit_table.insert().values(
+                at=now, who=user, action="import", version=version,
+                detail=json.dumps({"file": parsed.file_name, "sha256": parsed.sha256,
+                                   "index": parsed.index, "periods": periods,
+                                   "superseded": list(superseded)}, ensure_ascii=False)))
+        return SaveResult(int(version), duplicate=False, superseded=superseded)
+
+    def delete(self, version: int, *, user: str = config.DEFAULT_USER) -> None:
+        """Soft-delete ``version``: its data is no longer shown; ``restore`` brings it back."""
+        self._set(version, user, "delete", deleted=True)
+
+    def restore(self, version: int, *, user: str = config.DEFAULT_USER) -> None:
+        """Make ``version`` the one shown for its periods again (undeleting it if needed)."""
+        with self.engine.begin() as conn:
+            top = conn.execute(sa.select(sa.func.max(versions.c.precedence))).scalar() or 0
+        self._set(version, user, "restore", deleted=False, precedence=top + 1)
+
+    def _set(self, version: int, user: str, action: str, **values) -> None:
+        with self.engine.begin() as conn:
+            found = conn.execute(versions.update().where(versions.c.version == version).values(**values))
+            if found.rowcount == 0:
+                raise self._unknown(version)
+            conn.execute(audit_table.insert().values(
+                at=_now(), who=user, action=action, version=version, detail="{}"))
+
+    @staticmethod
+    def _unknown(version: int) -> StoreError:
+        return StoreError(f"Không có phiên bản dữ liệu số {version}.", f"There is no dataset version {version}.")
+
+    def _insert_units(self, conn, units: pd.DataFrame) -> None:
+        records = units[["unit_id", "name", "level", "parent_id", "valid_from", "valid_to"]].fillna("")
+        conn.execute(units_table.insert(), records.to_dict("records"))
+        alias_rows = {}
+        for row in units.itertuples(index=False):
+            for alias in (row.name, *(row.aliases or ())):
+                alias_rows[(row.unit_id, unit_key(alias))] = alias
+        conn.execute(aliases_table.insert(), [
+            {"unit_id": u, "alias_key": k, "alias": a} for (u, k), a in alias_rows.items() if k])
+
+    def _insert_new_units(self, conn, parsed: ParsedFile) -> None:
+        known = {r.unit_id for r in conn.execute(sa.select(units_table.c.unit_id))}
+        keys = {(r.unit_id, r.alias_key) for r in conn.execute(sa.select(aliases_table.c.unit_id, aliases_table.c.alias_key))}
+        new_units = parsed.units[~parsed.units["unit_id"].isin(known)]
+        if not new_units.empty:
+            conn.execute(units_table.insert(), [
+                {"unit_id": r.unit_id, "name": r.name, "level": r.level or "unit", "parent_id": "",
+                 "valid_from": "", "valid_to": ""} for r in new_units.itertuples(index=False)])
+        aliases = []
+        for row in parsed.units.itertuples(index=False):
+            for spelling in (row.name, *row.spellings):
+                key = unit_key(spelling)
+                if key and (row.unit_id, key) not in keys:
+                    keys.add((row.unit_id, key))
+                    aliases.append({"unit_id": row.unit_id, "alias_key": key, "alias": spelling})
+        if aliases:
+            conn.execute(aliases_table.insert(), aliases)
+
+    def _insert_rows(self, conn, version: int, parsed: ParsedFile) -> None:
+        def records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+            out = frame.reindex(columns=columns).copy()
+            out["version"] = version
+            out = out.astype(object).where(out.notna(), None)
+            return out.to_dict("records")
+
+        if not parsed.scores.empty:
+            conn.execute(scores_table.insert(), records(parsed.scores, [c for c in SCORE_COLUMNS if c != "version"]))
+        if not parsed.components.empty:
+            conn.execute(components_table.insert(), records(parsed.components, [c for c in COMPONENT_COLUMNS if c != "version"]))
+        published = parsed.published.rename(columns={"group": "group_label"})
+        if not published.empty:
+            published["group_label"] = published["group_label"].fillna("")
+            conn.execute(published_table.insert(), records(published, ["index", "period", "unit_id", "rank", "group_label", "source"]))
+        if not parsed.inspections.empty:
+            frame = parsed.inspections.copy()
+            frame["date"] = pd.to_datetime(frame["date"]).dt.date
+            conn.execute(inspections_table.insert(), records(frame, [c for c in INSPECTION_COLUMNS if c != "version"]))
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets the app read while the command line writes; foreign keys keep rows tied to versions.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
