@@ -6,6 +6,7 @@ rule, so they are added here and every consumer ranks DISCIPLINE like any other 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -24,6 +25,11 @@ class Snapshot:
     published: pd.DataFrame
     inspections: pd.DataFrame
     token: int
+
+    @cached_property
+    def unit_names(self) -> dict[str, str]:
+        """unit_id -> display name."""
+        return dict(zip(self.units["unit_id"], self.units["name"], strict=True))
 
     @property
     def empty(self) -> bool:

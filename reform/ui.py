@@ -1,0 +1,238 @@
+"""The one module of ``reform`` that imports streamlit: cached loaders, the shared sidebar
+(language, index, period, level — all bound to the URL), banners and small shared widgets.
+
+Pages call these and ``reform``'s pure modules; they never compute with pandas themselves.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from reform import config
+from reform.errors import ReformError
+from reform.i18n import CATALOG, LANGS, t
+from reform.snapshot import Snapshot, load_snapshot
+from reform.store import Store
+from reform.text import collation_key
+
+CATALOG.update({
+    "ui.language": {"vi": "Ngôn ngữ", "en": "Language"},
+    "ui.index": {"vi": "Chỉ số", "en": "Index"},
+    "ui.period": {"vi": "Kỳ đánh giá", "en": "Period"},
+    "ui.level": {"vi": "Khối", "en": "Block"},
+    "ui.unit": {"vi": "Đơn vị", "en": "Unit"},
+    "ui.units": {"vi": "Đơn vị", "en": "Units"},
+    "ui.component": {"vi": "Thành phần", "en": "Component"},
+    "ui.copy_link": {"vi": "Đường dẫn tới đúng màn hình này", "en": "Link to this exact view"},
+    "ui.empty": {
+        "vi": "Chưa có dữ liệu. Vào trang **Dữ liệu** để tải lên tệp Excel/CSV, hoặc chạy "
+              "`python -m reform import TỆP` (ví dụ các tệp mẫu trong thư mục data/).",
+        "en": "No data yet. Open the **Data** page to upload an Excel/CSV file, or run "
+              "`python -m reform import FILE` (for example the sample files in data/).",
+    },
+    "ui.no_index_data": {"vi": "Chưa có dữ liệu {index}.", "en": "No {index} data yet."},
+    "ui.sample": {
+        "vi": "⚠️ Đang hiển thị **dữ liệu minh họa** (tệp mẫu trong data/), không phải kết quả chính thức.",
+        "en": "⚠️ Showing **illustrative sample data** (files in data/), not official results.",
+    },
+    "ui.methodology_note": {
+        "vi": "So sánh giữa các năm dùng % điểm tối đa; tiêu chí có thể đã thay đổi.",
+        "en": "Years are compared as % of the maximum; the criteria may have changed.",
+    },
+})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the sidebar selects: one index, one period, one block."""
+
+    index: str | None
+    period: str | None
+    level: str | None
+
+
+def lang() -> str:
+    """The interface language chosen in the sidebar (Vietnamese by default)."""
+    value = st.session_state.get("lang", "vi")
+    return value if value in LANGS else "vi"
+
+
+def tr(key: str, **values: object) -> str:
+    """``i18n.t`` in the chosen language."""
+    return t(key, lang(), **values)
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    return Store(url)
+
+
+def store() -> Store:
+    """The store named by REFORM_DATABASE_URL, or the embedded SQLite file; one per process."""
+    return _store(config.database_url())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _snapshot(url: str, token: int) -> Snapshot:
+    # Keyed by the store's state token: an upload changes the token, so it shows at once,
+    # and nothing is read twice while the data stays the same.
+    return load_snapshot(_store(url))
+
+
+def snapshot() -> Snapshot:
+    """The frames shown now, read once per store state."""
+    current = store()
+    return _snapshot(current.url, current.state_token())
+
+
+def show_error(error: ReformError) -> None:
+    """Show a user-facing error in the chosen language and stop the page."""
+    st.error(error.message(lang()))
+    st.stop()
+
+
+def index_label(code: str) -> str:
+    label = tr(f"index.{code}")
+    return code if label == f"index.{code}" else label
+
+
+def level_label(level: str) -> str:
+    label = tr(f"level.{level}")
+    return level if label == f"level.{level}" else label
+
+
+def _levels_for(data: Snapshot, index: str, period: str | None) -> list[str]:
+    scores = data.scores
+    here = scores[(scores["index"] == index) & ((scores["period"] == period) if period else True)]
+    level_of = data.units.set_index("unit_id")["level"]
+    counts = here["unit_id"].drop_duplicates().map(level_of).fillna("unit").value_counts()
+    return list(counts.index)  # the biggest block first: it is the default
+
+
+def sidebar() -> Scope:
+    """Language, index, period and block pickers, bound to the URL; returns the scope."""
+    with st.sidebar:
+        st.radio(t("ui.language", lang()), LANGS, key="lang", horizontal=True,
+                 format_func=lambda code: "Tiếng Việt" if code == "vi" else "English",
+                 bind="query-params")
+        data = snapshot()
+        if data.empty:
+            return Scope(None, None, None)
+        indices = data.indices()
+        index = st.selectbox(tr("ui.index"), indices, key="index", format_func=index_label,
+                             bind="query-params")
+        periods = sorted(set(data.scores.loc[data.scores["index"] == index, "period"]), reverse=True)
+        period = st.selectbox(tr("ui.period"), periods, key="period", bind="query-params")
+        levels = _levels_for(data, index, period)
+        level = st.selectbox(tr("ui.level"), levels, key="level", format_func=level_label,
+                             bind="query-params") if levels else None
+        if is_sample():
+            st.caption(tr("ui.sample"))
+        copy_link()
+    return Scope(index, period, level)
+
+
+def scope() -> Scope:
+    """The scope chosen in the sidebar (``dashboard.py`` draws the sidebar before each page)."""
+    return st.session_state.get("_scope") or Scope(None, None, None)
+
+
+def require_data() -> Snapshot:
+    """The snapshot, or a message on how to load data and a stop when the store is empty."""
+    data = snapshot()
+    if data.empty:
+        st.info(tr("ui.empty"))
+        st.stop()
+    return data
+
+
+def is_sample() -> bool:
+    """True when any data shown comes from the illustrative sample files."""
+    active = [d for d in store().datasets() if d["status"] == "active"]
+    return any(d["file"].startswith("sample_") for d in active)
+
+
+def sample_banner() -> None:
+    """A plain warning whenever the data shown is the illustrative sample."""
+    if is_sample():
+        st.warning(tr("ui.sample"))
+
+
+def copy_link() -> None:
+    """The full URL of this view (page and every bound widget), with a copy button."""
+    base = str(st.context.url or "").split("?")[0]
+    params = {k: v for k, v in st.query_params.to_dict().items() if v not in ("", None)}
+    link = f"{base}?{urlencode(params)}" if params else base
+    st.caption(tr("ui.copy_link"))
+    st.code(link, language=None, wrap_lines=True)
+
+
+def unit_options(data: Snapshot, scope_: Scope) -> list[str]:
+    """Unit ids of the chosen block and period, in Vietnamese order of their names."""
+    scores = data.scores
+    here = scores[(scores["index"] == scope_.index) & (scores["period"] == scope_.period)]
+    units = data.units[data.units["unit_id"].isin(set(here["unit_id"]))]
+    if scope_.level:
+        units = units[units["level"] == scope_.level]
+    return sorted(units["unit_id"], key=lambda u: collation_key(unit_name(data, u)))
+
+
+def unit_name(data: Snapshot, unit_id: str) -> str:
+    return data.unit_names.get(unit_id, unit_id)
+
+
+def unit_picker(data: Snapshot, scope_: Scope, *, key: str = "unit") -> str | None:
+    """One unit of the block, bound to the URL."""
+    options = unit_options(data, scope_)
+    if not options:
+        return None
+    return st.selectbox(tr("ui.unit"), options, key=key, format_func=lambda u: unit_name(data, u),
+                        bind="query-params")
+
+
+def units_picker(data: Snapshot, scope_: Scope, *, key: str = "units", default: int = 3,
+                 max_selections: int | None = None) -> list[str]:
+    """Several units of the block (default: the first ``default`` in the ranking), in the URL."""
+    options = unit_options(data, scope_)
+    return st.multiselect(tr("ui.units"), options, default=None, key=key,
+                          format_func=lambda u: unit_name(data, u), bind="query-params",
+                          max_selections=max_selections)
+
+
+def component_picker(data: Snapshot, scope_: Scope, *, key: str = "component",
+                     include_total: bool = True) -> str:
+    """A component of the chosen index and period (codes shown with their names)."""
+    comps = data.components
+    here = comps[(comps["index"] == scope_.index) & (comps["period"] == scope_.period)]
+    options = (["TOTAL"] if include_total else []) + list(here["component"])
+    names = dict(zip(here["component"], here["name"], strict=True))
+    names["TOTAL"] = tr("component.TOTAL")
+    return st.selectbox(tr("ui.component"), options, key=key,
+                        format_func=lambda c: names.get(c, c) if c == "TOTAL" else f"{c}. {names.get(c, c)}",
+                        bind="query-params")
+
+
+def ranking_columns() -> dict:
+    """Column settings for ranking tables: rank, change arrows, bars for %."""
+    vi = lang() == "vi"
+    return {
+        "rank": st.column_config.NumberColumn("Hạng" if vi else "Rank", format="%d", width="small"),
+        "unit": st.column_config.TextColumn("Đơn vị" if vi else "Unit", width="medium"),
+        "change_label": st.column_config.TextColumn("Thay đổi" if vi else "Change", width="small"),
+        "group": st.column_config.TextColumn("Nhóm" if vi else "Group", width="small"),
+        "value": st.column_config.NumberColumn("Điểm" if vi else "Points", format="%.2f"),
+        "percent": st.column_config.ProgressColumn(
+            "% tối đa" if vi else "% of max", format="%.2f", min_value=0, max_value=100),
+    }
+
+
+def download_name(*parts: object, ext: str) -> str:
+    """A file name for downloads from the scope: PAR_2024_ward.xlsx."""
+    return "_".join(str(p) for p in parts if p) + f".{ext}"
+
+
+def frame_or_none(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    return None if frame is None or frame.empty else frame
