@@ -25,6 +25,7 @@ from reform.text import (
     find_years,
     fold,
     parse_number,
+    strip_accents,
 )
 from reform.units import UnitRegistry
 
@@ -38,7 +39,8 @@ _FOOTER_KEYS = ("tong", "trung binh", "binh quan", "diem cao nhat", "diem thap n
                 "thap nhat", "highest", "lowest", "average", "total", "mean")
 _END_KEYS = ("ghi chu", "nguoi lap", "nguoi lap bieu", "truong phong", "giam doc", "chu tich",
              "pho chu tich", "thu truong", "kt ", "tm ", "noi nhan", "xac nhan", "ky ten", "note")
-_BLOCK_HEADING = re.compile(r"^(?:[IVXLC]+|[A-Z]|\d+)\s*[.)/:-]\s*\S|^khoi\b", re.IGNORECASE)
+# "I. KHỐI SỞ", "B) Khối phường"; not "1.1 Kế hoạch", which is a criterion in a header row.
+_BLOCK_HEADING = re.compile(r"^(?:[IVXLC]+|[A-Z])\s*[.)/:-]\s+\S|^khoi\b", re.IGNORECASE)
 _LEVEL_WORDS = (  # order matters: "phòng" must not be read as "phường"
     ("phuong", "ward"), ("xa", "commune"), ("thi tran", "commune"), ("quan", "district"),
     ("huyen", "district"), ("phong", "office"), ("ban nganh", "department"), ("so", "department"),
@@ -382,7 +384,7 @@ def _resolve_names(columns: list[Column], sheet: RawSheet, first: int, registry:
 
         def quality(column: Column) -> tuple[int, int]:
             values = [row[column.col] for row in body if column.col < len(row) and clean_text(row[column.col])]
-            accents = sum(clean_text(v) != fold(v) for v in values)
+            accents = sum(clean_text(v) != strip_accents(clean_text(v)) for v in values)
             matched = sum(registry.match(v).how == "exact" for v in values)
             vietnamese_header = int("vie" in fold(column.header) or "ten don vi" in fold(column.header))
             return (vietnamese_header, matched + accents)
@@ -420,7 +422,8 @@ def _infer_tree(layout: SheetLayout, values: pd.DataFrame, header_rows_count: in
     order = 0
     groups: list[tuple[str, list[Column]]] = []
     for column in comps:
-        upper = column.parts[0] if len(column.parts) >= 2 and header_rows_count >= 2 else ""
+        # The label right above the criterion names its field (a third row above is a banner).
+        upper = column.parts[-2] if len(column.parts) >= 2 and header_rows_count >= 2 else ""
         if groups and upper and groups[-1][0] == upper:
             groups[-1][1].append(column)
         else:
@@ -764,10 +767,12 @@ def _derive_parents(scores: pd.DataFrame, components: list[Component], index: st
         part = scores[scores["component"].isin([c.code for c in children])]
         if part.empty:
             continue
-        sums = part.groupby("unit_id", sort=False).agg(value=("value", "sum"), source=("source", "first"))
+        # The source of a derived field is the formula over the cells it adds up.
+        sums = part.groupby("unit_id", sort=False).agg(
+            value=("value", "sum"), source=("source", lambda s: "=" + "+".join(s)))
         for unit_id, row in sums.iterrows():
             derived.append(_score(index, period, unit_id, node.code, row["value"], node.max_value,
-                                  f"={'+'.join(c.code for c in children)}"))
+                                  row["source"]))
     if not derived:
         return scores
     return pd.concat([scores, pd.DataFrame(derived, columns=scores.columns)], ignore_index=True)

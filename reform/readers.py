@@ -10,6 +10,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
+import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,7 +141,84 @@ def _read_calamine(data: bytes, file_name: str) -> list[RawSheet]:
             sheets.append(RawSheet(name=meta.name, rows=[list(r) for r in rows], merges=merges))
     except Exception as exc:  # calamine raises its own untyped errors for damaged files
         raise _refuse_unreadable(file_name, type(exc).__name__) from exc
+    # python-calamine reads error cells (#REF!, #DIV/0!) as empty strings, which would hide
+    # them; put the error text back so validation can name the cell.
+    errors = _xlsx_error_cells(data) if data[:4] == b"PK\x03\x04" else _xls_error_cells(data)
+    for sheet in sheets:
+        for (r, c), text in errors.get(sheet.name, {}).items():
+            if r < len(sheet.rows) and c < len(sheet.rows[r]) and sheet.rows[r][c] in ("", None):
+                sheet.rows[r][c] = text
     return sheets
+
+
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _col_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + (ord(ch) - 64)
+    return index - 1
+
+
+def _xlsx_error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """Error cells of each sheet of an .xlsx, read from its XML (only sheets that have any)."""
+    from xml.etree import ElementTree
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+            for sheet in book.iterfind("m:sheets/m:sheet", ns):
+                target = targets.get(sheet.get(f"{{{ns['r']}}}id"), "")
+                path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                if path not in archive.namelist():
+                    continue
+                xml = archive.read(path)
+                if b't="e"' not in xml:  # the common case: no error cell, no parsing
+                    continue
+                cells = {}
+                for cell in ElementTree.fromstring(xml).iter(f"{{{ns['m']}}}c"):
+                    if cell.get("t") == "e":
+                        match = _CELL_REF.fullmatch(cell.get("r", ""))
+                        value = cell.find("m:v", ns)
+                        if match:
+                            cells[(int(match.group(2)) - 1, _col_index(match.group(1)))] = (
+                                value.text if value is not None and value.text else "#ERROR!")
+                out[sheet.get("name")] = cells
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
+        return {}
+    return out
+
+
+_XLS_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?",
+               0x24: "#NUM!", 0x2A: "#N/A"}
+
+
+def _xls_error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """Error cells of each sheet of an old .xls (xlrd knows the BIFF error codes)."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+    except Exception:  # xlrd raises many error types for files calamine could read anyway
+        return {}
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    for name in book.sheet_names():
+        sheet = book.sheet_by_name(name)
+        cells = {}
+        for r in range(sheet.nrows):
+            for c, kind in enumerate(sheet.row_types(r)):
+                if kind == xlrd.XL_CELL_ERROR:
+                    cells[(r, c)] = _XLS_ERRORS.get(sheet.cell_value(r, c), "#ERROR!")
+        if cells:
+            out[name] = cells
+        book.unload_sheet(name)
+    return out
 
 
 _ENCODINGS = ("utf-8", "cp1258", "cp1252")
@@ -165,7 +245,8 @@ def _decode(data: bytes, file_name: str, strict: bool = True) -> str:
 
 
 def _read_csv(data: bytes, file_name: str) -> RawSheet:
-    text = _decode(data, file_name)
+    # Windows-1258 writes tones as combining marks: compose them so cells compare as text.
+    text = unicodedata.normalize("NFC", _decode(data, file_name))
     if "\x00" in text:
         raise _refuse_unreadable(file_name, "binary content")
     sample = text[:20000]

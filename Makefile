@@ -1,0 +1,52 @@
+# make run   — set up .venv, load the illustrative sample on first run, start the app on :8501
+# make test  — set up everything the tests need (Python packages, Debian's Chromium and fonts)
+#              and run ruff and the whole test suite
+# make bench — benchmarks at national scale (not part of the tests)
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+
+.PHONY: run test bench venv system-deps sample lint clean
+
+$(BIN)/activate:
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/activate requirements.txt requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Chromium renders PNG exports (kaleido) and drives the browser test; Noto fonts draw
+# Vietnamese diacritics. Installed from Debian only when missing (never `playwright install`).
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans"; then \
+		echo "Installing chromium and fonts-noto-core from Debian…"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+	fi
+
+sample: venv
+	PYTHONPATH=$(CURDIR) $(BIN)/python data/load_sample.py
+
+run: venv sample
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+lint: venv
+	$(BIN)/ruff check .
+
+test: venv system-deps lint
+	$(BIN)/python -m pytest
+
+bench: venv
+	PYTHONPATH=$(CURDIR) $(BIN)/python bench/bench_analytics.py
+	PYTHONPATH=$(CURDIR) $(BIN)/python bench/bench_import.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache tests/screenshots

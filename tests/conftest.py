@@ -1,0 +1,131 @@
+"""Shared fixtures: real stores (a SQLite file, a throwaway PostgreSQL cluster), the real
+published spreadsheets, and a store loaded with the illustrative sample."""
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+from reform.importer import parse_file
+from reform.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+REALDATA = ROOT.parent / "shared" / "realdata"
+SAMPLE_DIR = ROOT / "data"
+SAMPLE_FILES = ("sample_par.xlsx", "sample_sipas.xlsx", "sample_inspections.xlsx")
+
+
+@pytest.fixture(scope="session")
+def realdata() -> Path:
+    """The folder of real published spreadsheets (PAPI, PCI) beside the project."""
+    assert REALDATA.is_dir(), f"real spreadsheets expected in {REALDATA}"
+    return REALDATA
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'reform.sqlite'}"
+
+
+@pytest.fixture
+def store(sqlite_url: str) -> Store:
+    """A fresh embedded store in a temporary SQLite file."""
+    return Store(sqlite_url)
+
+
+def _postgres_binary(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return candidates[-1] if candidates else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL cluster on a free loopback port, stopped after the session.
+
+    PostgreSQL refuses to run as root, so as root the cluster runs as the 'postgres' user.
+    """
+    initdb, pg_ctl = _postgres_binary("initdb"), _postgres_binary("pg_ctl")
+    if not initdb or not pg_ctl:
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    base = Path(tempfile.mkdtemp(prefix="reform-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    data = base / "data"
+    subprocess.run(as_user + [initdb, "-D", str(data), "-A", "trust", "-U", "reform", "-E", "UTF8",
+                              "--no-sync"], check=True, capture_output=True)
+    port = _free_port()
+    options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(as_user + [pg_ctl, "-D", str(data), "-o", options, "-l", str(base / "log"),
+                              "-w", "start"], check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://reform@127.0.0.1:{port}"
+    finally:
+        subprocess.run(as_user + [pg_ctl, "-D", str(data), "-m", "immediate", "stop"],
+                       capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> str:
+    """A new empty database in the throwaway cluster, one per test."""
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    dsn = postgres_server.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"{postgres_server}/{name}"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_store(request) -> Store:
+    """The same tests on the embedded SQLite store and on a real PostgreSQL."""
+    if request.param == "sqlite":
+        return Store(request.getfixturevalue("sqlite_url"))
+    return Store(request.getfixturevalue("postgres_url"))
+
+
+def import_file(store: Store, path: Path, **options) -> int:
+    """Parse and store one file; returns its version (the test fails on any error issue)."""
+    parsed = parse_file(path.read_bytes(), path.name, store.registry(), **options)
+    errors = [i for i in parsed.issues if i.severity == "error"]
+    assert not errors, errors[:3]
+    return store.save(parsed, options={k: v for k, v in options.items() if v}).version
+
+
+@pytest.fixture(scope="session")
+def sample_db_url(tmp_path_factory) -> str:
+    """A SQLite store holding the three illustrative sample workbooks (built once)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('sample') / 'reform.sqlite'}"
+    sample_store = Store(url)
+    for name in SAMPLE_FILES:
+        import_file(sample_store, SAMPLE_DIR / name)
+    sample_store.engine.dispose()  # closing the last connection checkpoints SQLite's WAL
+    return url
+
+
+@pytest.fixture
+def sample_store(sample_db_url: str, tmp_path: Path) -> Store:
+    """A private copy of the sample store, so a test may change it freely."""
+    source = Path(sample_db_url.removeprefix("sqlite:///"))
+    target = tmp_path / "sample.sqlite"
+    shutil.copy(source, target)
+    return Store(f"sqlite:///{target}")
