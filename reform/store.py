@@ -71,8 +71,8 @@ units_table = sa.Table(
 aliases_table = sa.Table(
     "unit_aliases", metadata,
     sa.Column("unit_id", sa.String(200), sa.ForeignKey("units.unit_id"), primary_key=True),
-    sa.Column("alias_key", sa.String(300), primary_key=True),
-    sa.Column("alias", sa.Text, nullable=False),
+    sa.Column("alias", sa.String(300), primary_key=True),  # every spelling met, as written
+    sa.Column("alias_key", sa.String(300), nullable=False),
 )
 components_table = sa.Table(
     "components", metadata,
@@ -384,13 +384,13 @@ class Store:
         alias_rows = {}
         for row in units.itertuples(index=False):
             for alias in (row.name, *(row.aliases or ())):
-                alias_rows[(row.unit_id, unit_key(alias))] = alias
+                alias_rows[(row.unit_id, alias)] = unit_key(alias)
         conn.execute(aliases_table.insert(), [
-            {"unit_id": u, "alias_key": k, "alias": a} for (u, k), a in alias_rows.items() if k])
+            {"unit_id": u, "alias": a, "alias_key": k} for (u, a), k in alias_rows.items() if k])
 
     def _insert_new_units(self, conn, parsed: ParsedFile) -> None:
         known = {r.unit_id for r in conn.execute(sa.select(units_table.c.unit_id))}
-        keys = {(r.unit_id, r.alias_key) for r in conn.execute(sa.select(aliases_table.c.unit_id, aliases_table.c.alias_key))}
+        known_aliases = {(r.unit_id, r.alias) for r in conn.execute(sa.select(aliases_table.c.unit_id, aliases_table.c.alias))}
         new_units = parsed.units[~parsed.units["unit_id"].isin(known)]
         if not new_units.empty:
             conn.execute(units_table.insert(), [
@@ -400,9 +400,9 @@ class Store:
         for row in parsed.units.itertuples(index=False):
             for spelling in (row.name, *row.spellings):
                 key = unit_key(spelling)
-                if key and (row.unit_id, key) not in keys:
-                    keys.add((row.unit_id, key))
-                    aliases.append({"unit_id": row.unit_id, "alias_key": key, "alias": spelling})
+                if key and (row.unit_id, spelling) not in known_aliases:
+                    known_aliases.add((row.unit_id, spelling))
+                    aliases.append({"unit_id": row.unit_id, "alias": spelling, "alias_key": key})
         if aliases:
             conn.execute(aliases_table.insert(), aliases)
 
