@@ -616,10 +616,13 @@ def read_sheet(
                 match = registry.match(raw, row_level)
             if match.how == "new":
                 registry.remember(match.unit_id, match.name, row_level or "unit")
+            cells = unit_rows.setdefault((k, match.unit_id), [])
+            cells.append(cell_ref(r, k))
+            if len(cells) > 1:
+                continue  # a unit's second row is reported as a duplicate, its numbers not read
             matches[(r, k)] = match
             unit_levels[match.unit_id] = row_level or (
                 registry.level(match.unit_id) if match.how != "new" else "unit")
-            unit_rows.setdefault((k, match.unit_id), []).append(cell_ref(r, k))
 
     # Numbers, with the cell each came from.
     value_roles = ("component", "total", "percent", "rank")
