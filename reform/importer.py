@@ -51,13 +51,13 @@ class ParsedFile:
 
     @property
     def periods(self) -> list[str]:
-        found = set(self.scores["period"].dropna()) | set(self.inspections.get("period", pd.Series(dtype=str)).dropna())
-        return sorted(found)
+        found = pd.concat([self.scores["period"], self.inspections.get("period", pd.Series(dtype=str))])
+        return sorted(found.dropna().unique().tolist())
 
     @property
     def unit_count(self) -> int:
-        ids = set(self.scores["unit_id"]) | set(self.inspections.get("unit_id", pd.Series(dtype=str)))
-        return len(ids)
+        ids = pd.concat([self.scores["unit_id"], self.inspections.get("unit_id", pd.Series(dtype=str))])
+        return int(ids.nunique())
 
     @property
     def component_count(self) -> int:

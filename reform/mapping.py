@@ -46,6 +46,8 @@ _LEVEL_WORDS = (  # order matters: "phòng" must not be read as "phường"
     ("huyen", "district"), ("phong", "office"), ("ban nganh", "department"), ("so", "department"),
     ("tinh", "province"), ("bo", "ministry"),
 )
+_HEADER_WORDS = frozenset({"stt", "tt", "so tt", "thu tu", "ten don vi", "don vi", "tinh", "tong diem",
+                           "ma don vi", "ten tinh", "ten co quan", "co quan"})
 _CODE_PREFIX = re.compile(r"^\s*((?:\d+)(?:\.\d+)*)\s*[.)]?\s+(?=\S)")
 _INDEX_WORDS = ("sipas", "pci", "papi", "par index", "chi so cchc", "chi so cai cach")
 
@@ -130,8 +132,14 @@ def _texty(value: object) -> bool:
     return bool(text) and parse_number(value) == (None, "text")
 
 
+def _filled(value: object) -> bool:
+    if isinstance(value, (int, float)):
+        return value == value  # NaN is empty; numbers need no text cleaning (the hot path)
+    return bool(clean_text(value))
+
+
 def _nonempty(row: list[object]) -> list[int]:
-    return [c for c, v in enumerate(row) if clean_text(v)]
+    return [c for c, v in enumerate(row) if _filled(v)]
 
 
 def is_max_row(row: list[object]) -> bool:
@@ -141,8 +149,10 @@ def is_max_row(row: list[object]) -> bool:
 
 def is_block_heading(row: list[object]) -> bool:
     """A heading row that opens a block of units ("I. KHỐI SỞ", "II. KHỐI QUẬN, HUYỆN")."""
+    if sum(1 for v in row if v not in ("", None)) > 2:
+        return False  # a heading fills one or two cells; data rows are rejected here, cheaply
     filled = [clean_text(v) for v in row if clean_text(v)]
-    if not filled or len(filled) > 2 or any(_numeric(v) for v in row if clean_text(v)):
+    if not filled or any(_numeric(v) for v in row if clean_text(v)):
         return False
     text = " ".join(filled)
     return bool(_BLOCK_HEADING.match(text)) or fold(text).startswith("khoi ") or " khoi " in f" {fold(text)} "
@@ -200,7 +210,10 @@ def _find_header_rows(sheet: RawSheet, first_data: int) -> tuple[list[int], int 
             max_row = r
         elif is_block_heading(row) and not header:
             pass
-        elif _span_coverage(sheet, r) >= max(2, 0.25 * data_width):
+        elif _span_coverage(sheet, r) >= max(2, 0.25 * data_width) or (
+                len(_nonempty(row)) >= 2 and any(fold(v) in _HEADER_WORDS for v in row)):
+            # A field row without merge records covers few cells; its "STT"/"Tên đơn vị"
+            # still marks it as a header row.
             header.insert(0, r)
         else:
             break
@@ -546,9 +559,26 @@ def infer_period(sheet: RawSheet, layout: SheetLayout, file_name: str) -> tuple[
     return None, ""
 
 
+def _cell_issue(sheet: str, column: Column, r: int, raw: object, problem: str) -> Issue:
+    ref = cell_ref(r, column.col)
+    what = "lỗi công thức" if problem == "error" else "không phải số"
+    what_en = "a formula error" if problem == "error" else "not a number"
+    return Issue(
+        "error", sheet, ref,
+        f"Cột '{column.header or column.letter}' ở {sheet}!{ref} có giá trị "
+        f"'{clean_text(raw)}' {what}. Chấp nhận: số như 8,5 hoặc 8.5; '-' hoặc 'x' khi không áp dụng.",
+        f"Column '{column.header or column.letter}' at {sheet}!{ref} holds "
+        f"'{clean_text(raw)}', {what_en}. Accepted: numbers such as 8,5 or 8.5; '-' or 'x' for not applicable.",
+        "formula_error" if problem == "error" else "not_number")
+
+
 def _repeats_header(row: list[object], signature: list[str]) -> bool:
     labels = [(c, key) for c, key in enumerate(signature) if key]
     if len(labels) < 2:
+        return False
+    # Data rows hold numbers under most labels: skip folding them unless labels can match.
+    texts = sum(1 for c, _ in labels if c < len(row) and isinstance(row[c], str) and row[c])
+    if texts < 0.6 * len(labels):
         return False
     same = sum(1 for c, key in labels if c < len(row) and fold(row[c]) == key)
     return same >= 0.6 * len(labels)
@@ -589,7 +619,7 @@ def read_sheet(
         label_text = name_text or " ".join(clean_text(v) for v in row[: primary + 1])
         if is_end(label_text) or is_end(name_text):
             break
-        if is_footer(name_text) or is_max_row(row):
+        if is_footer(name_text) or is_max_row(row[: primary + 1]):
             continue
         if not any(clean_text(row[k]) for k in key_cols if k < len(row)):
             if sum(_numeric(v) for v in row) >= 2:
@@ -624,46 +654,51 @@ def read_sheet(
             unit_levels[match.unit_id] = row_level or (
                 registry.level(match.unit_id) if match.how != "new" else "unit")
 
-    # Numbers, with the cell each came from.
+    # Numbers, with the cell each came from. Column by column, with a fast path for cells
+    # that are already numbers: a national file has millions of them.
     value_roles = ("component", "total", "percent", "rank")
-    records: list[dict] = []
     published: dict[tuple[str, int], dict] = {}
+    row_numbers = [r for r, _ in data_rows]
+    unit_of = {k: [matches[(r, k)].unit_id if (r, k) in matches else None for r in row_numbers]
+               for k in key_cols}
+    parts: list[pd.DataFrame] = []
     for column in layout.columns:
-        if column.role not in value_roles + ("group", "period"):
+        if column.role not in value_roles + ("group",) or column.key_col is None:
             continue
-        for r, _ in data_rows:
-            match = matches.get((r, column.key_col))
-            if match is None:
+        c, letter = column.col, column.letter
+        units_here = unit_of[column.key_col]
+        raw_cells = [sheet.rows[r][c] if c < len(sheet.rows[r]) else None for r in row_numbers]
+        numbers: list[float | None] = []
+        for r, unit_id, raw in zip(row_numbers, units_here, raw_cells, strict=True):
+            if unit_id is None:
+                numbers.append(None)
                 continue
-            raw = sheet.cell(r, column.col)
-            ref = cell_ref(r, column.col)
             if column.role == "group":
                 if clean_text(raw):
-                    published.setdefault((match.unit_id, column.key_col), {})["group"] = clean_text(raw)
+                    published.setdefault((unit_id, column.key_col), {})["group"] = clean_text(raw)
+                numbers.append(None)
                 continue
-            if column.role == "period":
+            if type(raw) is float or type(raw) is int:
+                numbers.append(float(raw))
                 continue
             number, problem = parse_number(raw)
             if problem:
-                what = "lỗi công thức" if problem == "error" else "không phải số"
-                what_en = "a formula error" if problem == "error" else "not a number"
-                issues.append(Issue(
-                    "error", sheet.name, ref,
-                    f"Cột '{column.header or column.letter}' ở {sheet.name}!{ref} có giá trị "
-                    f"'{clean_text(raw)}' {what}. Chấp nhận: số như 8,5 hoặc 8.5; '-' hoặc 'x' khi không áp dụng.",
-                    f"Column '{column.header or column.letter}' at {sheet.name}!{ref} holds "
-                    f"'{clean_text(raw)}', {what_en}. Accepted: numbers such as 8,5 or 8.5; '-' or 'x' for not applicable.",
-                    "formula_error" if problem == "error" else "not_number"))
-                continue
-            if number is None:
-                continue
-            if column.role == "rank":
-                published.setdefault((match.unit_id, column.key_col), {})["rank"] = number
-                published[(match.unit_id, column.key_col)]["rank_source"] = f"{sheet.name}!{ref}"
-                continue
-            records.append({"unit_id": match.unit_id, "col": column.col, "row": r,
-                            "role": column.role, "value": number, "source": f"{sheet.name}!{ref}"})
-    raw_values = pd.DataFrame(records, columns=["unit_id", "col", "row", "role", "value", "source"])
+                issues.append(_cell_issue(sheet.name, column, r, raw, problem))
+            numbers.append(number)
+        if column.role == "group":
+            continue
+        frame = pd.DataFrame({"unit_id": units_here, "row": row_numbers, "value": numbers})
+        frame = frame[frame["unit_id"].notna() & frame["value"].notna()]
+        frame["source"] = f"{sheet.name}!{letter}" + (frame["row"] + 1).astype(str)
+        if column.role == "rank":
+            for unit_id, value, source in zip(frame["unit_id"], frame["value"], frame["source"], strict=True):
+                entry = published.setdefault((unit_id, column.key_col), {})
+                entry["rank"], entry["rank_source"] = value, source
+            continue
+        frame["col"], frame["role"] = c, column.role
+        parts.append(frame)
+    raw_values = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["unit_id", "row", "value", "source", "col", "role"])
 
     # Row-aligned values per column (pairs resolved by unit) for the sum detection.
     wide = raw_values.pivot_table(index="unit_id", columns="col", values="value", aggfunc="first") \
@@ -676,14 +711,19 @@ def read_sheet(
     total_cols = [c.col for c in layout.by_role("total")]
     percent_cols = [c.col for c in layout.by_role("percent")]
     total_max = _total_max(layout, sheet, index)
-    score_rows: list[dict] = []
-    for rec in raw_values.itertuples(index=False):
-        if rec.col in comp_by_col:
-            node = comp_by_col[rec.col]
-            score_rows.append(_score(index, period, rec.unit_id, node.code, rec.value, node.max_value, rec.source))
-        elif rec.col in total_cols:
-            score_rows.append(_score(index, period, rec.unit_id, TOTAL, rec.value, total_max, rec.source))
-    scores = pd.DataFrame(score_rows, columns=["index", "period", "unit_id", "component", "value", "max_value", "source"])
+    code_of = {col: node.code for col, node in comp_by_col.items()}
+    max_of = {col: (np.nan if node.max_value is None else float(node.max_value)) for col, node in comp_by_col.items()}
+    for col in total_cols:
+        code_of[col] = TOTAL
+        max_of[col] = np.nan if total_max is None else float(total_max)
+    kept = raw_values[raw_values["col"].isin(list(code_of))]
+    scores = pd.DataFrame({
+        "index": index, "period": period, "unit_id": kept["unit_id"].to_numpy(),
+        "component": kept["col"].map(code_of).to_numpy(),
+        "value": kept["value"].astype(float).to_numpy(),
+        "max_value": kept["col"].map(max_of).astype(float).to_numpy(),
+        "source": kept["source"].to_numpy(),
+    }, columns=["index", "period", "unit_id", "component", "value", "max_value", "source"])
     if not total_cols and percent_cols:
         # Only the percentage is printed: it is the total, out of 100.
         pct = raw_values[raw_values["col"] == percent_cols[0]]
@@ -771,11 +811,14 @@ def _derive_parents(scores: pd.DataFrame, components: list[Component], index: st
         if part.empty:
             continue
         # The source of a derived field is the formula over the cells it adds up.
-        sums = part.groupby("unit_id", sort=False).agg(
-            value=("value", "sum"), source=("source", lambda s: "=" + "+".join(s)))
-        for unit_id, row in sums.iterrows():
-            derived.append(_score(index, period, unit_id, node.code, row["value"], node.max_value,
-                                  row["source"]))
+        grouped = part.groupby("unit_id", sort=False)
+        sums = pd.DataFrame({
+            "value": grouped["value"].sum(),
+            "source": "=" + grouped["source"].agg("+".join),
+        }).reset_index()
+        sums["index"], sums["period"], sums["component"] = index, period, node.code
+        sums["max_value"] = np.nan if node.max_value is None else float(node.max_value)
+        derived.append(sums[list(scores.columns)])
     if not derived:
         return scores
-    return pd.concat([scores, pd.DataFrame(derived, columns=scores.columns)], ignore_index=True)
+    return pd.concat([scores, *derived], ignore_index=True)

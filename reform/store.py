@@ -218,10 +218,11 @@ class Store:
         wanted = sorted(set(winners.values()))
         if not wanted:
             return pd.DataFrame(columns=columns)
-        data = pd.read_sql(sa.select(table).where(table.c.version.in_(wanted)), conn)
-        if "period" in data.columns:
-            keys = pd.Series(list(zip(data["index"], data["period"], strict=True)), index=data.index)
-            data = data[keys.map(winners) == data["version"]]
+        data = _read_frame(conn, sa.select(table).where(table.c.version.in_(wanted)))
+        if "period" in data.columns and not data.empty:
+            shown = pd.DataFrame([(i, p, v) for (i, p), v in winners.items()],
+                                 columns=["index", "period", "version"])
+            data = data.merge(shown, on=["index", "period", "version"], how="inner")
         return data
 
     def scores(self) -> pd.DataFrame:
@@ -407,24 +408,42 @@ class Store:
             conn.execute(aliases_table.insert(), aliases)
 
     def _insert_rows(self, conn, version: int, parsed: ParsedFile) -> None:
-        def records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
-            out = frame.reindex(columns=columns).copy()
-            out["version"] = version
-            out = out.astype(object).where(out.notna(), None)
-            return out.to_dict("records")
-
-        if not parsed.scores.empty:
-            conn.execute(scores_table.insert(), records(parsed.scores, [c for c in SCORE_COLUMNS if c != "version"]))
-        if not parsed.components.empty:
-            conn.execute(components_table.insert(), records(parsed.components, [c for c in COMPONENT_COLUMNS if c != "version"]))
+        _bulk_insert(conn, scores_table, parsed.scores, version)
+        _bulk_insert(conn, components_table, parsed.components, version)
         published = parsed.published.rename(columns={"group": "group_label"})
         if not published.empty:
             published["group_label"] = published["group_label"].fillna("")
-            conn.execute(published_table.insert(), records(published, ["index", "period", "unit_id", "rank", "group_label", "source"]))
+        _bulk_insert(conn, published_table, published, version)
         if not parsed.inspections.empty:
             frame = parsed.inspections.copy()
             frame["date"] = pd.to_datetime(frame["date"]).dt.date
-            conn.execute(inspections_table.insert(), records(frame, [c for c in INSPECTION_COLUMNS if c != "version"]))
+            _bulk_insert(conn, inspections_table, frame, version)
+
+
+def _bulk_insert(conn, table: sa.Table, frame: pd.DataFrame, version: int) -> None:
+    """Insert ``frame``'s rows into ``table`` with one driver-level executemany.
+
+    A national file holds a million scores; SQLAlchemy's per-row parameter processing took
+    over a minute for them, the driver's executemany takes seconds.
+    """
+    if frame.empty:
+        return
+    columns = [c.name for c in table.columns]
+    out = frame.assign(version=version).reindex(columns=columns)
+    out = out.astype(object).where(out.notna(), None)
+    rows = list(out.itertuples(index=False, name=None))
+    marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(columns))
+    names = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in columns)
+    conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+
+
+def _read_frame(conn, statement) -> pd.DataFrame:
+    """Rows of ``statement`` as a frame, without pandas' per-row SQL machinery."""
+    result = conn.execute(statement)
+    columns = list(result.keys())
+    # Plain tuples: pandas probes SQLAlchemy Row objects attribute by attribute, which costs
+    # more than the query itself for a million rows.
+    return pd.DataFrame.from_records([tuple(row) for row in result.fetchall()], columns=columns)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

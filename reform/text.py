@@ -24,6 +24,12 @@ UNIT_PREFIXES: tuple[str, ...] = (
     "thi xa", "tx", "phuong", "p", "xa", "thi tran", "tt", "so", "phong",
 )
 
+_NON_LETTER = re.compile(r"[^\w]+")
+_ACCENTED_PREFIXES: tuple[tuple[str, ...], ...] = tuple(tuple(p.split()) for p in (
+    "ủy ban nhân dân", "uỷ ban nhân dân", "ubnd", "thành phố", "tp", "tỉnh", "quận", "q", "huyện",
+    "h", "thị xã", "tx", "phường", "p", "xã", "thị trấn", "tt", "sở", "phòng",
+))
+_FOLDED_PREFIXES: tuple[tuple[str, ...], ...] = tuple(tuple(p.split()) for p in UNIT_PREFIXES)
 _TONE_MARKS = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 # Traditional Vietnamese tone order: ngang, huyền, hỏi, ngã, sắc, nặng.
 _LETTER_MODIFIERS = {"\u0306": "ă", "\u0302": "^", "\u031b": "'"}
@@ -74,19 +80,28 @@ def fold(value: object) -> str:
 def unit_key(value: object) -> str:
     """``fold`` without the prefixes that only say what kind of unit it is.
 
+    Prefixes are matched with their accents when the name has accents, because folding
+    makes "Quận" (district) and "Quản" (as in "Quản lý đô thị") the same word.
+
     >>> unit_key("P. Hàng Bạc"), unit_key("Phường Hàng Bạc"), unit_key("UBND phường Hàng Bạc")
     ('hang bac', 'hang bac', 'hang bac')
+    >>> unit_key("Quản lý đô thị"), unit_key("Quận Hoàn Kiếm")
+    ('quan ly do thi', 'hoan kiem')
     """
-    key = fold(value)
+    words = _NON_LETTER.sub(" ", clean_text(value).lower()).split()
+    accented = any(strip_accents(w) != w for w in words)
+    prefixes = _ACCENTED_PREFIXES if accented else _FOLDED_PREFIXES
     changed = True
-    while changed and key:
+    while changed and words:
         changed = False
-        for prefix in UNIT_PREFIXES:
-            if key.startswith(prefix + " ") and len(key) > len(prefix) + 1:
-                key = key[len(prefix) + 1:]
-                changed = True
+        for prefix in prefixes:
+            size = len(prefix)
+            if len(words) > size and tuple(words[:size]) == prefix:
+                words = words[size:]
+                # Only "UBND" is followed by another kind word ("UBND phường …").
+                changed = prefix in (("ubnd",), ("ủy", "ban", "nhân", "dân"), ("uỷ", "ban", "nhân", "dân"))
                 break
-    return key
+    return fold(" ".join(words))
 
 
 def collation_key(value: object) -> tuple:

@@ -24,6 +24,8 @@ class UnitRegistry:
     _by_key: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _names: dict[str, str] = field(default_factory=dict, repr=False)
     _levels: dict[str, str] = field(default_factory=dict, repr=False)
+    _remembered: set[str] = field(default_factory=set, repr=False)
+    _choices: dict[str, dict[str, list[str]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.units = self.units.reindex(columns=UNIT_COLUMNS)
@@ -59,23 +61,38 @@ class UnitRegistry:
         if candidates:
             unit_id = candidates[0]
             return UnitMatch(name, unit_id, self._names[unit_id], "exact", 100.0)
-        choices = {
-            k: ids for k, ids in self._by_key.items()
-            if not level or any(self._levels.get(u) == level for u in ids)
-        }
+        choices = self._fuzzy_choices(level)
         found = process.extract(key, list(choices), scorer=fuzz.ratio, limit=3)
         suggestions = tuple(
             self._names[choices[k][0]] for k, score, _ in found if score >= config.FUZZY_SUGGEST_MIN
         )
-        if found and found[0][1] >= config.FUZZY_MATCH_MIN:
+        # "Đơn vị số 1" is not a misspelling of "Đơn vị số 12": numbers must agree.
+        if found and found[0][1] >= config.FUZZY_MATCH_MIN and _digits(found[0][0]) == _digits(key):
             unit_id = choices[found[0][0]][0]
             return UnitMatch(name, unit_id, self._names[unit_id], "fuzzy", float(found[0][1]),
                              suggestions)
         new_level = level or "unit"
         return UnitMatch(name, f"{new_level}:{slugify(key) or 'x'}", name, "new", 0.0, suggestions)
 
+    def _fuzzy_choices(self, level: str | None) -> dict[str, list[str]]:
+        # Only units of the registry are fuzzy targets; units proposed while reading this
+        # file match exactly or not at all (two new names are not spellings of each other).
+        cache_key = level or ""
+        if cache_key not in self._choices:
+            self._choices[cache_key] = {
+                k: ids for k, ids in self._by_key.items()
+                if (not level or any(self._levels.get(u) == level for u in ids))
+                and not all(u in self._remembered for u in ids)
+            }
+        return self._choices[cache_key]
+
     def remember(self, unit_id: str, name: str, level: str) -> None:
         """Know a unit proposed while reading a file, so its other rows match it too."""
         self._names.setdefault(unit_id, name)
         self._levels.setdefault(unit_id, level)
+        self._remembered.add(unit_id)
         self._add_key(unit_key(name), unit_id)
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())

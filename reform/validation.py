@@ -21,7 +21,7 @@ def validate_sheet(data: SheetData, *, previous_units: set[str] | None = None,
     names = unit_names or {}
     issues: list[Issue] = []
     for unit_id, cells in data.unit_rows.items():
-        where = ", ".join(cells)
+        where = ", ".join(cells[:10]) + (f" … (+{len(cells) - 10})" if len(cells) > 10 else "")
         issues.append(Issue(
             "error", sheet, cells[1],
             f"Đơn vị '{names.get(unit_id, unit_id)}' xuất hiện nhiều lần ({where}). Mỗi đơn vị chỉ "

@@ -1,0 +1,471 @@
+"""Files people take away: a formatted Excel ranking, chart images, the meeting deck, CSV.
+
+Every function returns bytes (pages hand them to ``st.download_button``, the command line
+writes them to ``--out``); nothing here touches the file system except Chromium's own
+temporary profile while a chart is rendered.
+"""
+from __future__ import annotations
+
+import io
+import math
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.text import PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from reform.charts import change_label, group_color, period_label, text_color_on
+from reform.errors import ReformError, UsageError
+from reform.i18n import LANGS, format_number
+
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's Chromium: kaleido 1.x renders through a Chromium browser and finds it through
+the ``BROWSER_PATH`` variable (read by choreographer) when it is not on its own search list."""
+
+IMAGE_FORMATS = ("png", "svg")
+"""Raster for slides and documents, vector for print; both offline through kaleido."""
+
+HEADER_FILL = "1F4E79"
+"""Dark blue header with white bold text: high contrast on screen and on paper."""
+
+MAX_COLUMN_WIDTH = 50
+"""Long unit names wrap rather than push the table off a printed page."""
+
+TOP_TABLE_ROWS = 10
+"""The deck's table shows the top ten: what a slide can hold at a readable size."""
+
+SLIDE_WIDTH = Inches(13.333)
+SLIDE_HEIGHT = Inches(7.5)  # 16:9, the shape of meeting-room projectors and of our PNGs
+
+_TEXT: dict[str, dict[str, str]] = {
+    "col.rank": {"vi": "Hạng", "en": "Rank"},
+    "col.unit": {"vi": "Đơn vị", "en": "Unit"},
+    "col.value": {"vi": "Điểm", "en": "Points"},
+    "col.max_value": {"vi": "Điểm tối đa", "en": "Maximum"},
+    "col.percent": {"vi": "Tỷ lệ (%)", "en": "Percent (%)"},
+    "col.change": {"vi": "Thay đổi hạng", "en": "Rank change"},
+    "col.group": {"vi": "Nhóm", "en": "Group"},
+    "col.published_rank": {"vi": "Hạng công bố", "en": "Published rank"},
+    "col.published_group": {"vi": "Nhóm công bố", "en": "Published group"},
+    "sheet": {"vi": "Xếp hạng", "en": "Ranking"},
+    "title": {"vi": "Kết quả xếp hạng", "en": "Ranking"},
+    "scope": {"vi": "Kỳ đánh giá: {period}", "en": "Period: {period}"},
+    "scope.component": {"vi": " · Thành phần: {component}", "en": " · Component: {component}"},
+    "note": {"vi": "Nguồn, ghi chú: {text}", "en": "Source, notes: {text}"},
+    "change_note": {
+        "vi": "▲ tăng hạng, ▼ giảm hạng, = giữ nguyên so với kỳ trước.",
+        "en": "▲ moved up, ▼ moved down, = unchanged since the previous period.",
+    },
+    "top.title": {"vi": "{n} đơn vị dẫn đầu", "en": "Top {n} units"},
+    "points.title": {"vi": "Những điểm chính", "en": "Key points"},
+    "no_browser": {
+        "vi": "Không xuất được ảnh biểu đồ: máy chưa có trình duyệt Chromium để kaleido vẽ ảnh. "
+              "Cài bằng 'apt-get install chromium' hoặc đặt biến môi trường BROWSER_PATH "
+              "trỏ tới Chrome/Chromium.",
+        "en": "Cannot export the chart image: no Chromium browser for kaleido to render with. "
+              "Install it with 'apt-get install chromium' or set the BROWSER_PATH environment "
+              "variable to a Chrome/Chromium executable.",
+    },
+    "browser_failed": {
+        "vi": "Không xuất được ảnh biểu đồ: trình duyệt Chromium không chạy được ({detail}).",
+        "en": "Cannot export the chart image: the Chromium browser failed ({detail}).",
+    },
+    "bad_format": {
+        "vi": "Định dạng ảnh '{fmt}' không được hỗ trợ; chọn png hoặc svg.",
+        "en": "Image format '{fmt}' is not supported; choose png or svg.",
+    },
+}
+
+
+def _tr(key: str, lang: str, **values: object) -> str:
+    text = _TEXT[key].get(lang) or _TEXT[key]["vi"]
+    return text.format(**values) if values else text
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise UsageError(
+            f"Ngôn ngữ '{lang}' không được hỗ trợ; chọn một trong: {', '.join(LANGS)}.",
+            f"Language '{lang}' is not supported; choose one of: {', '.join(LANGS)}.",
+        )
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[str]) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        names = ", ".join(missing)
+        raise UsageError(
+            f"Bảng xếp hạng thiếu cột: {names}.", f"The ranking table lacks the columns: {names}."
+        )
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _scope(table: pd.DataFrame, lang: str) -> str:
+    """ "Kỳ đánh giá: 2024 · Thành phần: 1.2" from the table's own period and component."""
+    if "period" not in table or table.empty:
+        return ""
+    periods = [period_label(p, lang) for p in dict.fromkeys(table["period"].astype(str))]
+    text = _tr("scope", lang, period=", ".join(periods))
+    if "component" in table:
+        component = str(table["component"].iloc[0])
+        if component not in ("TOTAL", "", "nan"):
+            text += _tr("scope.component", lang, component=component)
+    return text
+
+
+def _sorted(table: pd.DataFrame) -> pd.DataFrame:
+    """Best first: by rank, unranked units last, in the order they came."""
+    rank = pd.to_numeric(table["rank"], errors="coerce").astype("float64")
+    return table.assign(_r=rank).sort_values("_r", na_position="last", kind="stable").drop(
+        columns="_r")
+
+
+# --------------------------------------------------------------------------------------------
+# Excel
+# --------------------------------------------------------------------------------------------
+
+EXCEL_COLUMNS = [
+    # (column, number format or None for text); optional columns are skipped when absent.
+    ("rank", "0"), ("unit", None), ("value", "0.00"), ("max_value", "0.00"),
+    ("percent", "0.00"), ("change", None), ("group", None),
+    ("published_rank", "0"), ("published_group", None),
+]
+"""Columns of the ranking sheet, in order, with their Excel number formats."""
+
+
+def ranking_to_excel(
+    table: pd.DataFrame,
+    *,
+    lang: str = "vi",
+    title: str = "",
+    subtitle: str = "",
+    components: pd.DataFrame | None = None,
+) -> bytes:
+    """The ranking as a formatted .xlsx workbook (one sheet), best first.
+
+    Layout: row 1 the title (default "Kết quả xếp hạng"), row 2 the period and component,
+    row 4 the bold header on a dark fill, the units from row 5 with panes frozen under the
+    header and an autofilter; numbers with two decimals, the rank change as "▲ 3" / "▼ 2" /
+    "=", group cells filled with the group's chart colour; then a note row with ``subtitle``
+    (where the data came from) and a legend of the arrows. ``components`` is an optional
+    matrix (index = unit names as in ``table['unit']``, columns = component names, values %)
+    whose columns are appended after the ranking columns.
+    Published rank and group columns are included when present with at least one value.
+
+    Returns the workbook bytes. Raises ``UsageError`` when ``table`` lacks ``unit`` or
+    ``rank`` or ``lang`` is unknown.
+    """
+    _check_lang(lang)
+    _require(table, ["unit", "rank"])
+    rows = _sorted(table)
+    columns = [(c, fmt) for c, fmt in EXCEL_COLUMNS
+               if c in rows.columns and (c in ("rank", "unit") or rows[c].notna().any())]
+    extra = [] if components is None else [str(c) for c in components.columns]
+    by_unit = (None if components is None
+               else components.set_axis([str(u) for u in components.index], axis=0))
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _tr("sheet", lang)
+    width = len(columns) + len(extra)
+    sheet.cell(row=1, column=1, value=title or _tr("title", lang)).font = Font(bold=True, size=16)
+    sheet.cell(row=2, column=1, value=_scope(rows, lang)).font = Font(italic=True, size=12)
+
+    header_row = 4
+    thin = Side(style="thin", color="BFBFBF")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    headers = [_tr(f"col.{c}", lang) for c, _ in columns] + extra
+    for j, text in enumerate(headers, start=1):
+        cell = sheet.cell(row=header_row, column=j, value=text)
+        cell.font = Font(bold=True, color="FFFFFF", size=12)
+        cell.fill = PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+
+    is_new = rows["is_new"] if "is_new" in rows else pd.Series(False, index=rows.index)
+    for i, (index, record) in enumerate(rows.iterrows(), start=header_row + 1):
+        for j, (column, fmt) in enumerate(columns, start=1):
+            raw = record[column]
+            if column == "change":
+                value: object = change_label(raw, is_new.loc[index], lang) or None
+            elif _is_missing(raw):
+                value = None
+            elif fmt is not None:
+                value = float(raw) if fmt == "0.00" else int(raw)
+            else:
+                value = str(raw)
+            cell = sheet.cell(row=i, column=j, value=value)
+            cell.border = border
+            if fmt is not None:
+                cell.number_format = fmt
+            if column == "change":
+                cell.alignment = Alignment(horizontal="center")
+            if column in ("group", "published_group") and value is not None:
+                colour = group_color(value).lstrip("#").upper()  # Excel writes ARGB in capitals
+                cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
+                cell.font = Font(bold=True, color=text_color_on("#" + colour)[1:].upper())
+                cell.alignment = Alignment(horizontal="center")
+        for j, component in enumerate(extra, start=len(columns) + 1):
+            value = None
+            if by_unit is not None and str(record["unit"]) in by_unit.index:
+                raw = pd.to_numeric(by_unit.loc[str(record["unit"]), component], errors="coerce")
+                value = None if _is_missing(raw) else float(raw)
+            cell = sheet.cell(row=i, column=j, value=value)
+            cell.number_format = "0.00"
+            cell.border = border
+
+    last_row = header_row + len(rows)
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{max(last_row, header_row)}"
+    note_row = last_row + 2
+    if subtitle:
+        sheet.cell(row=note_row, column=1, value=_tr("note", lang, text=subtitle)).font = Font(
+            italic=True)
+        note_row += 1
+    if any(c == "change" for c, _ in columns):
+        sheet.cell(row=note_row, column=1, value=_tr("change_note", lang)).font = Font(
+            italic=True, color="595959")
+
+    for j in range(1, width + 1):
+        texts = [sheet.cell(row=r, column=j).value for r in range(header_row, last_row + 1)]
+        longest = max((len(_excel_text(v)) for v in texts), default=8)
+        sheet.column_dimensions[get_column_letter(j)].width = min(MAX_COLUMN_WIDTH, longest + 3)
+    sheet.row_dimensions[header_row].height = 32
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _excel_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Images
+# --------------------------------------------------------------------------------------------
+
+def browser_path() -> str | None:
+    """The Chromium kaleido will use: ``BROWSER_PATH`` when set, else Debian's
+    ``/usr/bin/chromium`` (and ``BROWSER_PATH`` is set to it for kaleido), else None."""
+    explicit = os.environ.get("BROWSER_PATH")
+    if explicit:
+        return explicit
+    if DEBIAN_CHROMIUM.exists():
+        os.environ["BROWSER_PATH"] = str(DEBIAN_CHROMIUM)
+        return str(DEBIAN_CHROMIUM)
+    return None
+
+
+def figure_to_image(
+    fig: go.Figure, fmt: str = "png", width: int = 1600, height: int = 900, scale: float = 1
+) -> bytes:
+    """``fig`` rendered offline by kaleido through Chromium, as PNG or SVG bytes.
+
+    The image is ``width`` × ``height`` layout pixels times ``scale``. MathJax is switched
+    off and plotly.js comes from the installed plotly package, so nothing is fetched from
+    the internet.
+    Raises ``UsageError`` for a format other than png/svg, ``ReformError`` (both languages)
+    when no browser is available or it fails to start.
+    """
+    if fmt not in IMAGE_FORMATS:
+        raise UsageError(_tr("bad_format", "vi", fmt=fmt), _tr("bad_format", "en", fmt=fmt))
+    import kaleido  # late: importing kaleido costs time and only exports need it
+    from kaleido.errors import BrowserFailedError, ChromeNotFoundError
+
+    path = browser_path()
+    if path is not None and not Path(path).exists():
+        raise ReformError(_tr("no_browser", "vi"), _tr("no_browser", "en"))
+    try:
+        data = kaleido.calc_fig_sync(
+            fig.to_dict() if isinstance(fig, go.Figure) else fig,
+            opts={"format": fmt, "width": width, "height": height, "scale": scale},
+            kopts={"mathjax": False},
+        )
+    except ChromeNotFoundError as exc:
+        raise ReformError(_tr("no_browser", "vi"), _tr("no_browser", "en")) from exc
+    except BrowserFailedError as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ReformError(_tr("browser_failed", "vi", detail=detail),
+                          _tr("browser_failed", "en", detail=detail)) from exc
+    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+
+# --------------------------------------------------------------------------------------------
+# PowerPoint
+# --------------------------------------------------------------------------------------------
+
+def _rgb(hex_colour: str) -> RGBColor:
+    return RGBColor.from_string(hex_colour.lstrip("#").upper())
+
+
+def _textbox(slide, text: str, *, left: Emu, top: Emu, width: Emu, height: Emu, size: int,
+             bold: bool = False, colour: str = "#1A1A1A", align=PP_ALIGN.LEFT) -> None:
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    paragraph = frame.paragraphs[0]
+    paragraph.alignment = align
+    run = paragraph.add_run()
+    run.text = text
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.color.rgb = _rgb(colour)
+
+
+def ranking_to_pptx(
+    table: pd.DataFrame,
+    *,
+    lang: str = "vi",
+    title: str = "",
+    subtitle: str = "",
+    sentences: Sequence[str] = (),
+    figures: Sequence[go.Figure | bytes] = (),
+) -> bytes:
+    """The meeting deck (16:9) for a ranking, as .pptx bytes.
+
+    Slides: a title slide (``title``, the period, and ``subtitle`` such as "Dữ liệu minh họa"
+    when given); one slide per figure, full width (a Figure is rendered to PNG with
+    ``figure_to_image``, bytes are taken as a PNG already rendered); the top 10 as a native
+    table (rank, unit, score, change, group, group cells in the group colour); and the
+    ``sentences`` as bullets when there are any. Text is 20 pt or larger.
+
+    Raises ``UsageError`` when ``table`` lacks ``unit`` or ``rank`` or ``lang`` is unknown,
+    and ``ReformError`` from ``figure_to_image`` when a figure cannot be rendered.
+    """
+    _check_lang(lang)
+    _require(table, ["unit", "rank"])
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+    blank = deck.slide_layouts[6]
+    margin = Inches(0.6)
+    inner = SLIDE_WIDTH - 2 * margin
+
+    slide = deck.slides.add_slide(blank)
+    _textbox(slide, title or _tr("title", lang), left=margin, top=Inches(2.2), width=inner,
+             height=Inches(1.6), size=40, bold=True, colour="#1F4E79", align=PP_ALIGN.CENTER)
+    _textbox(slide, _scope(table, lang), left=margin, top=Inches(3.9), width=inner,
+             height=Inches(0.7), size=24, align=PP_ALIGN.CENTER)
+    if subtitle:
+        _textbox(slide, subtitle, left=margin, top=Inches(4.7), width=inner, height=Inches(0.7),
+                 size=20, colour="#C51B29", align=PP_ALIGN.CENTER)
+
+    for figure in figures:
+        png = figure if isinstance(figure, bytes) else figure_to_image(figure, "png")
+        slide = deck.slides.add_slide(blank)
+        slide.shapes.add_picture(io.BytesIO(png), 0, 0, width=SLIDE_WIDTH)
+
+    _top_table_slide(deck, _sorted(table).head(TOP_TABLE_ROWS), lang=lang)
+
+    if sentences:
+        slide = deck.slides.add_slide(blank)
+        _textbox(slide, _tr("points.title", lang), left=margin, top=Inches(0.4), width=inner,
+                 height=Inches(0.9), size=36, bold=True, colour="#1F4E79")
+        box = slide.shapes.add_textbox(margin, Inches(1.5), inner, SLIDE_HEIGHT - Inches(2.0))
+        frame = box.text_frame
+        frame.word_wrap = True
+        size = 28 if len(sentences) <= 5 else 22  # more points must still fit the slide
+        for i, sentence in enumerate(sentences):
+            paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            run = paragraph.add_run()
+            run.text = f"• {sentence}"
+            run.font.size = Pt(size)
+            paragraph.space_after = Pt(12)
+
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()
+
+
+def _top_table_slide(deck, top: pd.DataFrame, *, lang: str) -> None:
+    """A slide with ``top`` as a native table: rank, unit, score, change, group."""
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    margin = Inches(0.6)
+    _textbox(slide, _tr("top.title", lang, n=len(top)), left=margin, top=Inches(0.3),
+             width=SLIDE_WIDTH - 2 * margin, height=Inches(0.9), size=36, bold=True,
+             colour="#1F4E79")
+    has_percent = "percent" in top and top["percent"].notna().any()
+    score_column = "percent" if has_percent else "value"
+    columns = ["rank", "unit"]
+    if score_column in top:
+        columns.append(score_column)
+    columns += [c for c in ("change", "group") if c in top]
+    headers = [_tr(f"col.{c}", lang) for c in columns]
+    row_height = Inches(0.5)
+    shape = slide.shapes.add_table(
+        len(top) + 1, len(columns), margin, Inches(1.3), SLIDE_WIDTH - 2 * margin,
+        row_height * (len(top) + 1),
+    )
+    grid = shape.table
+    widths = {"rank": 1.2, "unit": 5.6, "percent": 2.0, "value": 2.0, "change": 1.8,
+              "group": 1.5}
+    for j, column in enumerate(columns):
+        grid.columns[j].width = Inches(widths[column])
+    is_new = top["is_new"] if "is_new" in top else pd.Series(False, index=top.index)
+    for j, text in enumerate(headers):
+        _fill_cell(grid.cell(0, j), text, bold=True, colour="#FFFFFF", fill="#" + HEADER_FILL)
+    for i, (index, record) in enumerate(top.iterrows(), start=1):
+        for j, column in enumerate(columns):
+            raw = record[column]
+            fill = None
+            colour = "#1A1A1A"
+            if column == "change":
+                text = change_label(raw, is_new.loc[index], lang)
+            elif _is_missing(raw):
+                text = ""
+            elif column == "rank":
+                text = str(int(raw))
+            elif column in ("percent", "value"):
+                text = format_number(float(raw), lang)
+            else:
+                text = str(raw)
+            if column == "group" and text:
+                fill = group_color(text)
+                colour = text_color_on(fill)
+            _fill_cell(grid.cell(i, j), text, colour=colour, fill=fill,
+                       align=PP_ALIGN.LEFT if column == "unit" else PP_ALIGN.CENTER)
+
+
+def _fill_cell(cell, text: str, *, bold: bool = False, colour: str = "#1A1A1A",
+               fill: str | None = None, align=PP_ALIGN.CENTER) -> None:
+    cell.text = ""
+    paragraph = cell.text_frame.paragraphs[0]
+    paragraph.alignment = align
+    run = paragraph.add_run()
+    run.text = text
+    run.font.size = Pt(20)
+    run.font.bold = bold
+    run.font.color.rgb = _rgb(colour)
+    if fill is not None:
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = _rgb(fill)
+
+
+# --------------------------------------------------------------------------------------------
+# CSV
+# --------------------------------------------------------------------------------------------
+
+def dataframe_to_csv(frame: pd.DataFrame) -> bytes:
+    """``frame`` as CSV bytes in UTF-8 with a byte-order mark, so Excel shows Vietnamese
+    correctly when the file is double-clicked; comma separated, CRLF line ends, no index."""
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
