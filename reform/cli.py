@@ -259,17 +259,24 @@ def cmd_export(args) -> int:
     from reform.i18n import t
     from reform.snapshot import load_snapshot
 
-    snapshot = load_snapshot(_store(args))
+    store = _store(args)
+    snapshot = load_snapshot(store)
     table, level = ranking_table(snapshot, index=args.index, period=args.period, level=args.level)
     title = f"{t('index.' + args.index.upper(), args.lang)} {args.period} — {t('level.' + str(level), args.lang)}"
+    sample = any(d["status"] == "active" and d["file"].startswith("sample_") and d["index"] == args.index.upper()
+                 for d in store.datasets())
+    subtitle = t("sample.banner", args.lang) if sample else ""
+    if sample and args.format in ("png", "svg"):
+        title += " — " + t("sample.banner", args.lang)
     if args.format == "xlsx":
-        payload = exports.ranking_to_excel(table, lang=args.lang, title=title)
+        payload = exports.ranking_to_excel(table, lang=args.lang, title=title, subtitle=subtitle)
     elif args.format in ("png", "svg"):
         payload = exports.figure_to_image(charts.ranking_bars(table, lang=args.lang, title=title), fmt=args.format)
     else:
         sentences = narrative.ranking_sentences(table, index=args.index.upper(), lang=args.lang)
         figure = charts.ranking_bars(table, lang=args.lang, title=title)
-        payload = exports.ranking_to_pptx(table, lang=args.lang, title=title, sentences=sentences, figures=[figure])
+        payload = exports.ranking_to_pptx(table, lang=args.lang, title=title, subtitle=subtitle,
+                                          sentences=sentences, figures=[figure])
     out = Path(args.out)
     try:
         out.write_bytes(payload)
