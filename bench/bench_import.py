@@ -18,6 +18,7 @@ import openpyxl
 
 from reform.importer import parse_file
 from reform.readers import read_workbook
+from reform.snapshot import load_snapshot
 from reform.store import Store
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -71,7 +72,11 @@ def main() -> None:
         print(f"store (SQLite, one transaction): {time.perf_counter() - started:.2f} s")
         started = time.perf_counter()
         store.scores()
-        print(f"reload all scores from the store: {time.perf_counter() - started:.2f} s")
+        print(f"reload all scores from the store (SQL): {time.perf_counter() - started:.2f} s")
+        load_snapshot(store, cache_dir=Path(folder) / "cache")  # writes the Parquet cache
+        started = time.perf_counter()
+        load_snapshot(store, cache_dir=Path(folder) / "cache")
+        print(f"reload the snapshot from its Parquet cache: {time.perf_counter() - started:.2f} s")
 
 
 if __name__ == "__main__":

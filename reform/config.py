@@ -103,3 +103,7 @@ files do not print it, so without this no % of maximum could be shown for them."
 
 DEFAULT_TOTAL_MAXIMUM: dict[str, float] = {"PCI": 100.0, "SIPAS": 100.0, "DISCIPLINE": 100.0}
 """Totals out of 100 whatever the file prints; PAPI's is 10 × its number of dimensions."""
+
+SNAPSHOT_CACHE_DIR = Path(os.environ.get("REFORM_CACHE_DIR") or DEFAULT_DATA_DIR / "cache")
+"""Parquet copies of the frames shown, keyed by store and state: a national store reloads
+from them in tens of milliseconds instead of seconds of SQL after every app restart."""

@@ -5,11 +5,16 @@ rule, so they are added here and every consumer ranks DISCIPLINE like any other 
 """
 from __future__ import annotations
 
+import hashlib
+import shutil
+import tempfile
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 import pandas as pd
 
+from reform import config
 from reform.model import SCORE_COLUMNS
 from reform.store import Store
 
@@ -41,11 +46,33 @@ class Snapshot:
         return [i for i in order if i in found] + sorted(found - set(order))
 
 
-def load_snapshot(store: Store) -> Snapshot:
-    """Read the store's current state into a :class:`Snapshot`."""
+_FRAMES = ("scores", "units", "components", "published", "inspections")
+
+
+def load_snapshot(store: Store, cache_dir: Path | None = config.SNAPSHOT_CACHE_DIR) -> Snapshot:
+    """Read the store's current state into a :class:`Snapshot`.
+
+    With ``cache_dir``, the frames are also kept as Parquet files named by the store and its
+    state token, and read from there while the state is unchanged (any write to the store
+    moves the token, so a cached copy is never stale).
+    """
+    token = store.state_token()
+    folder = None
+    if cache_dir is not None:
+        key = hashlib.sha1(store.safe_url.encode()).hexdigest()[:12]
+        folder = Path(cache_dir) / f"{key}-{token}"
+        cached = _read_cache(folder, token)
+        if cached is not None:
+            return cached
+    snapshot = _load_from_store(store, token)
+    if folder is not None:
+        _write_cache(folder, snapshot)
+    return snapshot
+
+
+def _load_from_store(store: Store, token: int) -> Snapshot:
     from reform.discipline import discipline_scores
 
-    token = store.state_token()
     scores = store.scores()
     inspections = store.inspections()
     if not inspections.empty:
@@ -55,3 +82,38 @@ def load_snapshot(store: Store) -> Snapshot:
         scores=scores, units=store.units(), components=store.components(),
         published=store.published(), inspections=inspections, token=token,
     )
+
+
+def _read_cache(folder: Path, token: int) -> Snapshot | None:
+    if not (folder / "done").exists():
+        return None
+    try:
+        frames = {name: pd.read_parquet(folder / f"{name}.parquet") for name in _FRAMES}
+    except (OSError, ValueError):
+        return None  # a damaged or half-removed cache is simply rebuilt
+    frames["units"]["aliases"] = frames["units"]["aliases"].map(
+        lambda a: tuple(a) if a is not None else ())
+    return Snapshot(**frames, token=token)
+
+
+def _write_cache(folder: Path, snapshot: Snapshot) -> None:
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=_ensure(folder.parent)))
+        for name in _FRAMES:
+            frame = getattr(snapshot, name)
+            if name == "units":
+                frame = frame.assign(aliases=frame["aliases"].map(list))
+            frame.to_parquet(staging / f"{name}.parquet", index=False)
+        (staging / "done").touch()
+        staging.rename(folder)
+    except OSError:
+        return  # read-only disk or a race with another process: the cache is only a speed-up
+    prefix = folder.name.rsplit("-", 1)[0] + "-"
+    for old in folder.parent.glob(prefix + "*"):
+        if old != folder:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _ensure(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -11,10 +11,13 @@ import tempfile
 import uuid
 from pathlib import Path
 
-import pytest
+# Before reform.config is imported: the tests' snapshot caches go to a temporary folder.
+os.environ.setdefault("REFORM_CACHE_DIR", tempfile.mkdtemp(prefix="reform-cache-"))
 
-from reform.importer import parse_file
-from reform.store import Store
+import pytest  # noqa: E402
+
+from reform.importer import parse_file  # noqa: E402
+from reform.store import Store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT.parent / "shared" / "realdata"

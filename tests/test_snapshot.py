@@ -1,0 +1,48 @@
+"""The snapshot: what the app shows, derived discipline scores, and its Parquet cache."""
+import pandas as pd
+
+from reform.snapshot import load_snapshot
+
+
+def frames(snapshot):
+    return {name: getattr(snapshot, name) for name in ("scores", "units", "components", "published", "inspections")}
+
+
+def test_cached_copy_equals_the_store(sample_store, tmp_path):
+    tmp_path = tmp_path / "cache"
+    fresh = load_snapshot(sample_store, cache_dir=None)
+    first = load_snapshot(sample_store, cache_dir=tmp_path)   # writes the cache
+    cached = load_snapshot(sample_store, cache_dir=tmp_path)  # reads it
+    assert len(list(tmp_path.glob("*/done"))) == 1
+    for name, frame in frames(fresh).items():
+        pd.testing.assert_frame_equal(frames(cached)[name], frame, check_dtype=False, obj=name)
+        pd.testing.assert_frame_equal(frames(first)[name], frame, check_dtype=False, obj=name)
+    assert cached.units["aliases"].map(type).eq(tuple).all()
+
+
+def test_discipline_scores_are_derived_from_inspections(sample_store):
+    snapshot = load_snapshot(sample_store, cache_dir=None)
+    discipline = snapshot.scores[snapshot.scores["index"] == "DISCIPLINE"]
+    assert set(discipline["period"]) == {"2023", "2024"}
+    assert set(discipline["component"]) == {"TOTAL"}
+    assert discipline["value"].between(0, 100).all()
+    assert snapshot.indices() == ["PAR", "SIPAS", "DISCIPLINE"]
+
+
+def test_a_write_moves_the_token_and_the_cache_follows(sample_store, tmp_path):
+    tmp_path = tmp_path / "cache"
+    before = load_snapshot(sample_store, cache_dir=tmp_path)
+    sample_store.delete(2, user="tester")  # SIPAS
+    after = load_snapshot(sample_store, cache_dir=tmp_path)
+    assert after.token > before.token
+    assert "SIPAS" in before.indices() and "SIPAS" not in after.indices()
+    assert [p.name.rsplit("-", 1)[1] for p in tmp_path.iterdir() if not p.name.startswith(".")] == [str(after.token)]
+
+
+def test_a_damaged_cache_is_rebuilt(sample_store, tmp_path):
+    tmp_path = tmp_path / "cache"
+    load_snapshot(sample_store, cache_dir=tmp_path)
+    [folder] = [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
+    (folder / "scores.parquet").write_bytes(b"not parquet")
+    snapshot = load_snapshot(sample_store, cache_dir=tmp_path)
+    assert not snapshot.scores.empty
