@@ -172,6 +172,15 @@ def is_footer(text: str) -> bool:
     return any(key == k or key.startswith(k + " ") for k in _FOOTER_KEYS)
 
 
+_LABEL_STARTS = frozenset(k[:2] for k in (*_FOOTER_KEYS, *_END_KEYS, *_MAX_ROW_KEYS))
+
+
+def _may_be_label(text: str) -> bool:
+    """Whether ``text`` could be a footer, signature or maximum-row label (by its first
+    letters), so the full accent folding runs on a few rows instead of every unit."""
+    return strip_accents(text[:3]).lower()[:2] in _LABEL_STARTS
+
+
 def is_end(text: str) -> bool:
     key = fold(text)
     return any(key == k.strip() or key.startswith(k if k.endswith(" ") else k + " ") for k in _END_KEYS)
@@ -607,7 +616,7 @@ def read_sheet(
     primary = key_cols[0]
     for r in range(layout.first_row, len(sheet.rows)):
         row = sheet.rows[r]
-        if not _nonempty(row):
+        if all(v in ("", None) for v in row) or not _nonempty(row):
             continue
         if header_signature and _repeats_header(row, header_signature):
             break  # the header again: a second table starts below
@@ -617,10 +626,11 @@ def read_sheet(
             continue
         name_text = clean_text(row[primary]) if primary < len(row) else ""
         label_text = name_text or " ".join(clean_text(v) for v in row[: primary + 1])
-        if is_end(label_text) or is_end(name_text):
-            break
-        if is_footer(name_text) or is_max_row(row[: primary + 1]):
-            continue
+        if _may_be_label(label_text):  # cheap test first: most rows are plain unit names
+            if is_end(label_text) or is_end(name_text):
+                break
+            if is_footer(name_text) or is_max_row(row[: primary + 1]):
+                continue
         if not any(clean_text(row[k]) for k in key_cols if k < len(row)):
             if sum(_numeric(v) for v in row) >= 2:
                 issues.append(Issue(
@@ -811,11 +821,11 @@ def _derive_parents(scores: pd.DataFrame, components: list[Component], index: st
         if part.empty:
             continue
         # The source of a derived field is the formula over the cells it adds up.
-        grouped = part.groupby("unit_id", sort=False)
-        sums = pd.DataFrame({
-            "value": grouped["value"].sum(),
-            "source": "=" + grouped["source"].agg("+".join),
-        }).reset_index()
+        values = part.groupby("unit_id", sort=False)["value"].sum()
+        cells = part.pivot(index="unit_id", columns="component", values="source").reindex(values.index)
+        formulas = ["=" + "+".join(c for c in row if isinstance(c, str))
+                    for row in zip(*(cells[col] for col in cells.columns), strict=True)]
+        sums = pd.DataFrame({"value": values, "source": formulas}).reset_index()
         sums["index"], sums["period"], sums["component"] = index, period, node.code
         sums["max_value"] = np.nan if node.max_value is None else float(node.max_value)
         derived.append(sums[list(scores.columns)])

@@ -91,22 +91,17 @@ def _sum_mismatch(scores: pd.DataFrame, data: SheetData, sheet: str, names: dict
     fields = {n.code for n in data.layout.components if not n.parent}
     if not fields:
         return []
-    parts = scores[scores["component"].isin(fields)].groupby("unit_id")["value"].sum()
-    totals = scores[scores["component"] == TOTAL].set_index("unit_id")
-    issues = []
-    for unit_id, row in totals.iterrows():
-        if unit_id not in parts.index:
-            continue
-        expected = parts[unit_id]
-        if abs(expected - row["value"]) > max(config.SUM_TOLERANCE, 1e-6 * abs(expected)) * max(1, len(fields) / 4):
-            issues.append(Issue(
-                "warning", sheet, _cell(row["source"]),
-                f"Tổng điểm của '{names.get(unit_id, unit_id)}' ở {row['source']} là "
-                f"{format_number(row['value'], 'vi')} nhưng tổng các lĩnh vực là {format_number(expected, 'vi')}.",
-                f"The total of '{names.get(unit_id, unit_id)}' at {row['source']} is "
-                f"{format_number(row['value'], 'en')} but its fields add up to {format_number(expected, 'en')}.",
-                "sum_mismatch"))
-    return issues
+    parts = scores[scores["component"].isin(fields)].groupby("unit_id")["value"].sum().rename("expected")
+    totals = scores[scores["component"] == TOTAL].merge(parts, left_on="unit_id", right_index=True)
+    tolerance = max(config.SUM_TOLERANCE, 0.0) * max(1, len(fields) / 4)
+    off = totals[(totals["expected"] - totals["value"]).abs() > tolerance + 1e-6 * totals["expected"].abs()]
+    return [Issue(
+        "warning", sheet, _cell(row.source),
+        f"Tổng điểm của '{names.get(row.unit_id, row.unit_id)}' ở {row.source} là "
+        f"{format_number(row.value, 'vi')} nhưng tổng các lĩnh vực là {format_number(row.expected, 'vi')}.",
+        f"The total of '{names.get(row.unit_id, row.unit_id)}' at {row.source} is "
+        f"{format_number(row.value, 'en')} but its fields add up to {format_number(row.expected, 'en')}.",
+        "sum_mismatch") for row in off.itertuples()]
 
 
 def _rank_disagreement(data: SheetData, sheet: str, names: dict[str, str]) -> list[Issue]:
