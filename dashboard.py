@@ -5,21 +5,22 @@ from reform import ui
 from reform.errors import ReformError
 from reform.i18n import CATALOG
 
-st.set_page_config(page_title="Chỉ số CCHC", page_icon="📊", layout="wide")
+st.set_page_config(page_title="Chỉ số CCHC", page_icon=":material/dashboard:", layout="wide")
 
-# (file, title vi, title en, icon, url path). Slugs stay Vietnamese so shared links read well.
+# (file, title vi, title en, icon, url path). Slugs stay Vietnamese so shared links read well;
+# Material icons ship with Streamlit, so they draw offline and without an emoji font.
 PAGES = [
-    ("pages/overview.py", "Tổng quan", "Overview", "📊", "tong-quan"),
-    ("pages/rankings.py", "Xếp hạng", "Rankings", "🏆", "xep-hang"),
-    ("pages/trends.py", "Xu hướng", "Trends", "📈", "xu-huong"),
-    ("pages/unit_profile.py", "Hồ sơ đơn vị", "Unit profile", "🏢", "ho-so-don-vi"),
-    ("pages/components.py", "Thành phần", "Components", "🧩", "thanh-phan"),
-    ("pages/compare.py", "So sánh", "Compare", "⚖️", "so-sanh"),
-    ("pages/discipline.py", "Kỷ cương", "Discipline", "🕘", "ky-cuong"),
-    ("pages/satisfaction.py", "Hài lòng", "Satisfaction", "🙂", "hai-long"),
-    ("pages/cross_index.py", "Liên chỉ số", "Across indices", "🔗", "lien-chi-so"),
-    ("pages/data.py", "Dữ liệu", "Data", "📥", "du-lieu"),
-    ("pages/methodology.py", "Phương pháp", "Methodology", "📘", "phuong-phap"),
+    ("pages/overview.py", "Tổng quan", "Overview", ":material/dashboard:", "tong-quan"),
+    ("pages/rankings.py", "Xếp hạng", "Rankings", ":material/leaderboard:", "xep-hang"),
+    ("pages/trends.py", "Xu hướng", "Trends", ":material/trending_up:", "xu-huong"),
+    ("pages/unit_profile.py", "Hồ sơ đơn vị", "Unit profile", ":material/apartment:", "ho-so-don-vi"),
+    ("pages/components.py", "Thành phần", "Components", ":material/grid_view:", "thanh-phan"),
+    ("pages/compare.py", "So sánh", "Compare", ":material/compare_arrows:", "so-sanh"),
+    ("pages/discipline.py", "Kỷ cương", "Discipline", ":material/schedule:", "ky-cuong"),
+    ("pages/satisfaction.py", "Hài lòng", "Satisfaction", ":material/sentiment_satisfied:", "hai-long"),
+    ("pages/cross_index.py", "Liên chỉ số", "Across indices", ":material/hub:", "lien-chi-so"),
+    ("pages/data.py", "Dữ liệu", "Data", ":material/upload_file:", "du-lieu"),
+    ("pages/methodology.py", "Phương pháp", "Methodology", ":material/menu_book:", "phuong-phap"),
 ]
 for _path, vi, en, _icon, slug in PAGES:
     CATALOG[f"nav.{slug}"] = {"vi": vi, "en": en}

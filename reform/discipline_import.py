@@ -33,8 +33,11 @@ def parse_date(value: object) -> date | None:
 
 
 def read_inspections(sheet: RawSheet, layout: SheetLayout, registry: UnitRegistry, *,
-                     level: str | None = None) -> SheetData:
-    """Records of an inspection sheet as ``INSPECTION_COLUMNS`` (without version) and issues."""
+                     level: str | None = None,
+                     unit_overrides: dict[str, str] | None = None) -> SheetData:
+    """Records of an inspection sheet as ``INSPECTION_COLUMNS`` (without version) and issues.
+
+    ``unit_overrides`` maps a name as written to the unit id the analyst chose."""
     from reform.discipline import match_category, match_kind
 
     def col(role: str) -> int | None:
@@ -67,7 +70,11 @@ def read_inspections(sheet: RawSheet, layout: SheetLayout, registry: UnitRegistr
                 f"Cell {where}{ref} holds '{clean_text(sheet.cell(r, cols['date'] or 0))}', not a date. "
                 "Accepted: an Excel date or 15/03/2024.", "not_date"))
             continue
-        match = matches.get(name) or registry.match(name, level)
+        if name in (unit_overrides or {}):
+            chosen = unit_overrides[name]
+            match = UnitMatch(name, chosen, registry.name(chosen), "chosen", 100.0)
+        else:
+            match = matches.get(name) or registry.match(name, level)
         if match.how == "new":
             registry.remember(match.unit_id, match.name, level or "unit")
         matches[name] = match

@@ -145,7 +145,8 @@ def parse_file(
     issues: list[Issue] = []
     for raw, layout in layouts:
         if layout.kind == "inspections":
-            sheet_data = discipline_import.read_inspections(raw, layout, registry, level=level)
+            sheet_data = discipline_import.read_inspections(raw, layout, registry, level=level,
+                                                            unit_overrides=unit_overrides)
             sheets.append(sheet_data)
             issues += sheet_data.issues
             continue

@@ -322,7 +322,10 @@ class Store:
                 f"{first.message_vi} Không có gì được lưu.",
                 f"File '{parsed.file_name}' refused: {len(errors)} error(s), e.g. {first.sheet}!{first.cell}: "
                 f"{first.message_en} Nothing was stored.", issues=errors)
-        options_json = json.dumps(options or {}, sort_keys=True, ensure_ascii=False)
+        # Options left unset do not count: the same file with the same choices is one upload,
+        # whether it came from the page or the command line.
+        options = {k: v for k, v in (options or {}).items() if v not in (None, "", {}, [])}
+        options_json = json.dumps(options, sort_keys=True, ensure_ascii=False)
         periods = parsed.periods
         now = _now()
         with self.engine.begin() as conn:

@@ -26,6 +26,7 @@ CATALOG.update({
     "ui.unit": {"vi": "Đơn vị", "en": "Unit"},
     "ui.units": {"vi": "Đơn vị", "en": "Units"},
     "ui.component": {"vi": "Thành phần", "en": "Component"},
+    "ui.group": {"vi": "Nhóm", "en": "Group"},
     "ui.copy_link": {"vi": "Đường dẫn tới đúng màn hình này", "en": "Link to this exact view"},
     "ui.empty": {
         "vi": "Chưa có dữ liệu. Vào trang **Dữ liệu** để tải lên tệp Excel/CSV, hoặc chạy "
@@ -236,3 +237,44 @@ def download_name(*parts: object, ext: str) -> str:
 
 def frame_or_none(frame: pd.DataFrame | None) -> pd.DataFrame | None:
     return None if frame is None or frame.empty else frame
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _computed(name: str, url: str, token: int, options: tuple, _func, _data: Snapshot):
+    # Keyed by the function's name, the store and its state token and the options (the
+    # underscored arguments are not hashed): a rerun that changes nothing computes nothing,
+    # an upload changes the token. Results are shared, so callers must not mutate them.
+    return _func(_data, **dict(options))
+
+
+def computed(func, /, **options):
+    """``func(snapshot(), **options)``, computed once per store state and options.
+
+    For the pages' one call into ``reform`` (e.g. ``views.build_overview``): reruns that only
+    redraw (a search box, a chart hover) reuse the result. Raises what ``func`` raises.
+    """
+    data = snapshot()
+    name = f"{func.__module__}.{func.__qualname__}"
+    return _computed(name, store().url, data.token, tuple(sorted(options.items())), func, data)
+
+
+def plotly_config() -> dict:
+    """Chart toolbar settings: no Plotly logo, and 'save as PNG' at twice the size so
+    presenters get a sharp picture for their slides."""
+    return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def no_data(error: ReformError) -> None:
+    """An index or period without data for this page: an info box, then stop."""
+    st.info(error.message(lang()))
+    st.stop()
+
+
+def group_badge_column(groups: list[str]):
+    """A table column drawing each unit's group as a badge in the group's chart colour; the
+    cells must be one-label lists (``views.group_badges``)."""
+    from reform.charts import group_color
+
+    return st.column_config.MultiselectColumn(
+        tr("ui.group"), options=groups, color=[group_color(g) for g in groups] or None,
+        width="small")

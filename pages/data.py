@@ -1,0 +1,292 @@
+"""Dữ liệu / Data: upload files, check what was read, correct it, store it; versions, the
+audit log and empty templates. The page analysts use to make the numbers trustworthy."""
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from reform import config, templates, ui, uploads
+from reform.errors import ReformError
+from reform.i18n import CATALOG
+from reform.importer import ParsedFile, parse_file
+from reform.mapping import ROLES
+from reform.model import INDEX_CODES, LEVELS
+from reform.readers import read_workbook
+
+CATALOG.update({
+    "data.title": {"vi": "Dữ liệu", "en": "Data"},
+    "data.intro": {
+        "vi": "Tải lên tệp Excel/CSV, kiểm tra cách ứng dụng đọc từng cột và từng tên đơn vị, "
+              "sửa nếu cần, rồi bấm **Lưu**. Không có gì được lưu trước khi bấm Lưu.",
+        "en": "Upload Excel/CSV files, check how each column and unit name was read, correct "
+              "it if needed, then press **Store**. Nothing is stored before you press Store.",
+    },
+    "data.upload": {"vi": "Tệp số liệu (xlsx, xlsm, xls, csv, html)",
+                    "en": "Data files (xlsx, xlsm, xls, csv, html)"},
+    "data.options": {"vi": "Tùy chọn đọc tệp (để trống: tự nhận biết)",
+                     "en": "Reading options (leave empty: detected)"},
+    "data.index": {"vi": "Chỉ số", "en": "Index"},
+    "data.period": {"vi": "Kỳ (2024, 2024-03, 2024-Q2)", "en": "Period (2024, 2024-03, 2024-Q2)"},
+    "data.level": {"vi": "Khối đơn vị", "en": "Block of units"},
+    "data.auto": {"vi": "(tự nhận biết)", "en": "(detect)"},
+    "data.sheet": {"vi": "Trang tính", "en": "Sheet"},
+    "data.all_sheets": {"vi": "(mọi trang)", "en": "(all sheets)"},
+    "data.summary": {
+        "vi": "Chỉ số **{index}** · kỳ {periods} · {units} đơn vị · {components} thành phần",
+        "en": "Index **{index}** · period {periods} · {units} units · {components} components",
+    },
+    "data.skipped": {"vi": "Trang không đọc: {sheets}", "en": "Sheets not read: {sheets}"},
+    "data.columns": {"vi": "Các cột — sửa vai trò nếu đọc sai",
+                     "en": "Columns — correct a role if it was misread"},
+    "data.first_rows": {"vi": "Các dòng đầu", "en": "First rows"},
+    "data.units": {"vi": "Tên đơn vị trong tệp → đơn vị khớp ({check} tên cần xem lại) — chọn đơn vị khác nếu sai",
+                   "en": "Unit names in the file → matched unit ({check} to check) — pick another if wrong"},
+    "data.units_inspections": {
+        "vi": "Với tệp kiểm tra công vụ, sửa tên đơn vị ngay trong tệp rồi tải lại.",
+        "en": "For inspection files, correct unit names in the file itself and upload again.",
+    },
+    "data.issues": {"vi": "Kết quả kiểm tra: {errors} lỗi, {warnings} cảnh báo",
+                    "en": "Validation: {errors} errors, {warnings} warnings"},
+    "data.no_issues": {"vi": "Không có lỗi hay cảnh báo.", "en": "No errors or warnings."},
+    "data.blocked": {"vi": "Còn lỗi: sửa tệp (hoặc vai trò cột) rồi tải lại trước khi lưu.",
+                     "en": "Errors remain: fix the file (or column roles) and upload again before storing."},
+    "data.store": {"vi": "Lưu", "en": "Store"},
+    "data.reset": {"vi": "Bỏ các chỉnh sửa", "en": "Undo corrections"},
+    "data.versions": {"vi": "Các phiên bản dữ liệu", "en": "Dataset versions"},
+    "data.no_versions": {"vi": "Chưa lưu phiên bản nào.", "en": "No version stored yet."},
+    "data.version_line": {
+        "vi": "**v{version}** · {index} · {periods} · `{file}` · {units} đơn vị · {at} · {who}",
+        "en": "**v{version}** · {index} · {periods} · `{file}` · {units} units · {at} · {who}",
+    },
+    "data.restore": {"vi": "Khôi phục", "en": "Restore"},
+    "data.delete": {"vi": "Xóa", "en": "Delete"},
+    "data.original": {"vi": "Tệp gốc", "en": "Original"},
+    "data.restored": {"vi": "Đã khôi phục phiên bản {version}.", "en": "Version {version} restored."},
+    "data.deleted": {"vi": "Đã xóa phiên bản {version} (có thể khôi phục).",
+                     "en": "Version {version} deleted (it can be restored)."},
+    "data.audit": {"vi": "Nhật ký thay đổi (50 mục gần nhất)", "en": "Audit log (latest 50)"},
+    "data.templates": {"vi": "Tệp mẫu trống", "en": "Empty templates"},
+    "data.template_year": {"vi": "Năm của tệp mẫu", "en": "Template year"},
+    "data.template": {"vi": "Mẫu {index}", "en": "{index} template"},
+    "data.col.letter": {"vi": "Cột", "en": "Column"},
+    "data.col.header": {"vi": "Tiêu đề", "en": "Header"},
+    "data.col.role": {"vi": "Vai trò", "en": "Role"},
+    "data.col.examples": {"vi": "Giá trị đầu", "en": "First values"},
+    "data.col.raw_name": {"vi": "Tên trong tệp", "en": "Name in file"},
+    "data.col.unit": {"vi": "Đơn vị khớp", "en": "Matched unit"},
+    "data.col.how": {"vi": "Cách khớp", "en": "How"},
+    "data.col.score": {"vi": "Độ giống", "en": "Similarity"},
+    "data.col.suggestions": {"vi": "Gợi ý", "en": "Suggestions"},
+    "data.col.severity": {"vi": "Mức", "en": "Severity"},
+    "data.col.sheet": {"vi": "Trang", "en": "Sheet"},
+    "data.col.cell": {"vi": "Ô", "en": "Cell"},
+    "data.col.message": {"vi": "Nội dung", "en": "Message"},
+})
+_STATUS_COLOR = {"active": "green", "superseded": "orange", "deleted": "red"}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _parse(data: bytes, file_name: str, url: str, token: int, options: dict) -> ParsedFile:
+    # Keyed by the store and its state token: units added by a stored file change the matches.
+    current = ui.store()
+    parsed = parse_file(data, file_name, current.registry(), **options)
+    # A second read, now that index and periods are known, warns about units that disappeared.
+    previous = current.previous_units(parsed.index, parsed.periods) if parsed.periods else None
+    if previous:
+        parsed = parse_file(data, file_name, current.registry(), previous_units=previous, **options)
+    return parsed
+
+
+def _fixes(sha: str) -> dict:
+    """The analyst's corrections for one file (roles per sheet, unit overrides)."""
+    return st.session_state.setdefault("data_fixes", {}).setdefault(sha, {"roles": {}, "units": {}})
+
+
+def _file_section(upload, *, index: str | None, period: str | None, level: str | None) -> None:
+    data = upload.getvalue()
+    try:
+        workbook = read_workbook(data, upload.name)
+    except ReformError as error:
+        st.error(error.message(ui.lang()))
+        return
+    key = workbook.sha256[:12]
+    fixes = _fixes(workbook.sha256)
+    sheet_names = [s.name for s in workbook.sheets]
+    sheet = st.selectbox(ui.tr("data.sheet"), [""] + sheet_names, key=f"sheet_{key}",
+                         format_func=lambda s: s or ui.tr("data.all_sheets"))
+    options = {"index": index, "period": period, "level": level, "sheet": sheet or None,
+               "roles": fixes["roles"] or None, "unit_overrides": fixes["units"] or None}
+    corrected = bool(fixes["roles"] or fixes["units"])
+    if corrected and st.button(ui.tr("data.reset"), key=f"reset_{key}"):
+        fixes["roles"], fixes["units"] = {}, {}
+        # The editors keep their edits in their own state: drop it too, or they would re-apply them.
+        for name in [k for k in st.session_state if str(k).startswith((f"roles_{key}_", f"units_{key}"))]:
+            del st.session_state[name]
+        st.rerun()
+    try:
+        parsed = _parse(data, upload.name, ui.store().url, ui.store().state_token(), options)
+    except ReformError as error:
+        st.error(error.message(ui.lang()))
+        return
+
+    st.markdown(ui.tr("data.summary", index=parsed.index,
+                      periods=uploads.periods_label(parsed.periods) or "–",
+                      units=parsed.unit_count, components=parsed.component_count))
+    if parsed.skipped_sheets:
+        st.caption(ui.tr("data.skipped", sheets=", ".join(parsed.skipped_sheets)))
+
+    # The validation report and the Store button first: they are what the analyst acts on.
+    counts = uploads.issue_counts(parsed.issues)
+    st.markdown("**" + ui.tr("data.issues", errors=counts["error"], warnings=counts["warning"]) + "**")
+    if parsed.issues:
+        st.dataframe(uploads.issues_table(parsed.issues, lang=ui.lang()), key=f"issues_{key}",
+                     hide_index=True, column_config={
+                         "severity": st.column_config.TextColumn(ui.tr("data.col.severity"), width="small"),
+                         "sheet": st.column_config.TextColumn(ui.tr("data.col.sheet"), width="small"),
+                         "cell": st.column_config.TextColumn(ui.tr("data.col.cell"), width="small"),
+                         "message": st.column_config.TextColumn(ui.tr("data.col.message"), width="large"),
+                     })
+    else:
+        st.caption(ui.tr("data.no_issues"))
+    if not parsed.ok:
+        st.warning(ui.tr("data.blocked"))
+    if st.button(ui.tr("data.store"), key=f"store_{key}", type="primary", disabled=not parsed.ok):
+        try:
+            result = ui.store().save(parsed, user=config.DEFAULT_USER, options=uploads.save_options(
+                index=index, period=period, level=level, sheet=sheet or None,
+                roles=fixes["roles"], unit_overrides=fixes["units"]))
+        except ReformError as error:
+            st.error(error.message(ui.lang()))
+            return
+        st.session_state.setdefault("data_flash", []).append(("success", uploads.save_message(
+            file_name=parsed.file_name, version=result.version, duplicate=result.duplicate,
+            superseded=result.superseded, lang=ui.lang())))
+        st.rerun()  # so the sidebar and the version list show the new data at once
+
+    # What was read, and the analyst's corrections: columns per sheet, then unit names.
+    st.caption(ui.tr("data.columns"))
+    tabs = st.tabs([f"{ui.tr('data.sheet')} '{s.layout.sheet}'" for s in parsed.sheets])
+    for number, (tab, sheet_data) in enumerate(zip(tabs, parsed.sheets, strict=True)):
+        layout = sheet_data.layout
+        raw = workbook.sheet(layout.sheet)
+        shown = uploads.columns_table(layout, raw)
+        edited = tab.data_editor(
+            shown, key=f"roles_{key}_{number}", hide_index=True, disabled=["letter", "header", "examples"],
+            column_config={
+                "letter": st.column_config.TextColumn(ui.tr("data.col.letter"), width="small"),
+                "header": st.column_config.TextColumn(ui.tr("data.col.header")),
+                "role": st.column_config.SelectboxColumn(ui.tr("data.col.role"), options=list(ROLES), required=True),
+                "examples": st.column_config.TextColumn(ui.tr("data.col.examples")),
+            })
+        roles = uploads.changed_roles(shown, edited)
+        if roles:
+            fixes["roles"].setdefault(layout.sheet, {}).update(roles)
+            st.rerun()
+        with tab.expander(ui.tr("data.first_rows")):
+            st.dataframe(uploads.first_rows(layout, raw), key=f"rows_{key}_{number}")
+
+    matched = parsed.matches()
+    with st.expander(ui.tr("data.units", check=uploads.attention_count(matched)),
+                     expanded=uploads.attention_count(matched) > 0):
+        if not parsed.inspections.empty:
+            st.caption(ui.tr("data.units_inspections"))
+        matches = uploads.matches_table(matched, lang=ui.lang())
+        choices = uploads.unit_choices(ui.store().units(), matched)
+        chosen = st.data_editor(
+            matches, key=f"units_{key}", hide_index=True,
+            disabled=["raw_name", "how", "score", "suggestions"],
+            column_config={
+                "raw_name": st.column_config.TextColumn(ui.tr("data.col.raw_name")),
+                "unit": st.column_config.SelectboxColumn(ui.tr("data.col.unit"), options=list(choices), required=True),
+                "how": st.column_config.TextColumn(ui.tr("data.col.how"), width="small"),
+                "score": st.column_config.NumberColumn(ui.tr("data.col.score"), format="%.0f", width="small"),
+                "suggestions": st.column_config.TextColumn(ui.tr("data.col.suggestions")),
+            })
+    overrides = uploads.changed_units(matches, chosen, choices)
+    if overrides:
+        fixes["units"].update(overrides)
+        st.rerun()  # so the sidebar and the version list show the new data at once
+
+
+def _versions() -> None:
+    current = ui.store()
+    datasets = current.datasets()
+    if not datasets:
+        st.caption(ui.tr("data.no_versions"))
+        return
+    table = uploads.datasets_table(datasets, lang=ui.lang())
+    for entry, row in zip(datasets, table.itertuples(index=False), strict=True):
+        version = entry["version"]
+        badge, text, restore, delete, original = st.columns([1.2, 5.2, 1.3, 1, 1.6], vertical_alignment="center")
+        with badge:
+            st.badge(row.status, color=_STATUS_COLOR.get(entry["status"], "gray"))
+        text.markdown(ui.tr("data.version_line", version=version, index=row.index, periods=row.periods,
+                            file=row.file, units=row.units, at=row.uploaded_at, who=row.uploaded_by))
+        if restore.button(ui.tr("data.restore"), key=f"restore_{version}",
+                          disabled=entry["status"] == "active"):
+            current.restore(version, user=config.DEFAULT_USER)
+            st.session_state.setdefault("data_flash", []).append(
+                ("success", ui.tr("data.restored", version=version)))
+            st.rerun()
+        if delete.button(ui.tr("data.delete"), key=f"delete_{version}",
+                         disabled=entry["status"] == "deleted"):
+            current.delete(version, user=config.DEFAULT_USER)
+            st.session_state.setdefault("data_flash", []).append(
+                ("info", ui.tr("data.deleted", version=version)))
+            st.rerun()
+        original.download_button(
+            ui.tr("data.original"), data=lambda v=version: current.original_file(v)[1],
+            file_name=entry["file"], key=f"original_{version}", on_click="ignore",
+            icon=":material/download:")
+    with st.expander(ui.tr("data.audit")):
+        st.dataframe(uploads.audit_table(current.audit_log(), limit=50), key="audit", hide_index=True)
+
+
+def _templates() -> None:
+    year = st.text_input(ui.tr("data.template_year"), value=str(date.today().year), key="template_year")
+    try:
+        year = uploads.check_period(year) or str(date.today().year)
+        names = {index: templates.template_file_name(index, period=year) for index in templates.TEMPLATE_INDICES}
+    except ReformError as error:
+        st.error(error.message(ui.lang()))
+        return
+    for column, index in zip(st.columns(len(names)), names, strict=True):
+        column.download_button(
+            ui.tr("data.template", index=ui.index_label(index)),
+            data=lambda i=index: templates.template_workbook(i, period=year),
+            file_name=names[index], key=f"template_{index}", on_click="ignore", icon=":material/description:",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# ---- inputs ---------------------------------------------------------------------------------
+st.title(ui.tr("data.title"))
+st.caption(ui.tr("data.intro"))
+for kind, message in st.session_state.pop("data_flash", []):
+    (st.success if kind == "success" else st.info)(message)
+
+files = st.file_uploader(ui.tr("data.upload"), type=["xlsx", "xlsm", "xls", "csv", "html"],
+                         accept_multiple_files=True, key="upload", max_upload_size=config.MAX_UPLOAD_BYTES // 2**20)
+with st.expander(ui.tr("data.options")):
+    left, middle, right = st.columns(3)
+    index_choice = left.selectbox(ui.tr("data.index"), ["", *INDEX_CODES], key="upload_index",
+                                  format_func=lambda c: ui.index_label(c) if c else ui.tr("data.auto"))
+    period_text = middle.text_input(ui.tr("data.period"), key="upload_period")
+    level_choice = right.selectbox(ui.tr("data.level"), ["", *LEVELS], key="upload_level",
+                                   format_func=lambda v: ui.level_label(v) if v else ui.tr("data.auto"))
+try:
+    period_choice = uploads.check_period(period_text)
+except ReformError as error:
+    st.error(error.message(ui.lang()))
+    period_choice = None
+
+# ---- load, compute, show: one section per distinct file ---------------------------------------
+for upload in uploads.distinct_uploads(files):
+    with st.container(border=True):
+        st.subheader(upload.name)
+        _file_section(upload, index=index_choice or None, period=period_choice, level=level_choice or None)
+
+st.header(ui.tr("data.versions"))
+_versions()
+st.header(ui.tr("data.templates"))
+_templates()

@@ -1,0 +1,147 @@
+"""Kỷ cương / Discipline: inspections month by month, by unit and category, regular against
+unannounced visits, repeat violators, the discipline score ranking, and one unit's records.
+Uses the DISCIPLINE data whatever index the sidebar shows (the year comes from its period)."""
+import streamlit as st
+
+from reform import charts, exports, oversight, ui
+from reform.errors import ReformError
+from reform.i18n import CATALOG
+
+CATALOG.update({
+    "discipline.title": {"vi": "Kỷ cương hành chính", "en": "Administrative discipline"},
+    "discipline.scope": {
+        "vi": "Năm {year} · {level} · số liệu từ biên bản kiểm tra công vụ",
+        "en": "Year {year} · {level} · from inspection records",
+    },
+    "discipline.other_year": {
+        "vi": "Chưa có biên bản kiểm tra năm {wanted}: đang hiển thị năm {year}.",
+        "en": "No inspection records for {wanted}: showing {year}.",
+    },
+    "discipline.monthly": {"vi": "Theo tháng", "en": "By month"},
+    "discipline.calendar": {"vi": "Theo đơn vị và tháng", "en": "By unit and month"},
+    "discipline.categories": {"vi": "Theo loại vi phạm", "en": "By category"},
+    "discipline.kinds": {"vi": "Kiểm tra thường xuyên và đột xuất", "en": "Regular and unannounced visits"},
+    "discipline.repeat": {"vi": "Đơn vị vi phạm lặp lại (từ 3 tháng trở lên trong năm)",
+                          "en": "Repeat violators (3 months or more in the year)"},
+    "discipline.no_repeat": {"vi": "Không có đơn vị nào vi phạm từ 3 tháng trở lên.",
+                             "en": "No unit had violations in 3 months or more."},
+    "discipline.ranking": {"vi": "Xếp hạng điểm kỷ cương", "en": "Discipline score ranking"},
+    "discipline.rule": {
+        "vi": "Điểm kỷ cương: 100 trừ điểm cho mỗi lượt vi phạm theo trọng số của loại vi phạm.",
+        "en": "Discipline score: 100 minus points per violation, weighted by its category.",
+    },
+    "discipline.records": {"vi": "Biên bản của một đơn vị", "en": "One unit's records"},
+    "discipline.csv": {"vi": "Tải CSV", "en": "Download CSV"},
+    "discipline.excel": {"vi": "Tải Excel", "en": "Download Excel"},
+    "discipline.records_csv": {"vi": "Tải biên bản (CSV)", "en": "Download records (CSV)"},
+    "discipline.file_title": {"vi": "Điểm kỷ cương hành chính năm {year}",
+                              "en": "Administrative discipline scores, {year}"},
+    "discipline.col.inspections": {"vi": "Lượt kiểm tra", "en": "Inspections"},
+    "discipline.col.violations": {"vi": "Số vi phạm", "en": "Violations"},
+    "discipline.col.officials": {"vi": "CBCC được kiểm tra", "en": "Officials checked"},
+    "discipline.col.rate": {"vi": "Vi phạm / 100 CBCC", "en": "Violations per 100"},
+    "discipline.col.kind": {"vi": "Hình thức", "en": "Kind"},
+    "discipline.col.category": {"vi": "Loại vi phạm", "en": "Category"},
+    "discipline.col.months": {"vi": "Số tháng có vi phạm", "en": "Months with violations"},
+    "discipline.col.categories": {"vi": "Các loại vi phạm", "en": "Categories"},
+    "discipline.col.date": {"vi": "Ngày", "en": "Date"},
+    "discipline.col.team": {"vi": "Đoàn kiểm tra", "en": "Team"},
+    "discipline.col.note": {"vi": "Ghi chú", "en": "Note"},
+    "discipline.col.unit_name": {"vi": "Đơn vị", "en": "Unit"},
+})
+
+
+def _columns() -> dict:
+    """Column labels shared by this page's tables (ids and codes hidden)."""
+    number = st.column_config.NumberColumn
+    return {
+        "unit_id": None, "kind": None, "category": None, "source": None, "version": None,
+        "unit": st.column_config.TextColumn(ui.tr("discipline.col.unit_name")),
+        "kind_name": st.column_config.TextColumn(ui.tr("discipline.col.kind")),
+        "name": st.column_config.TextColumn(ui.tr("discipline.col.category")),
+        "category_name": st.column_config.TextColumn(ui.tr("discipline.col.category")),
+        "inspections": number(ui.tr("discipline.col.inspections"), format="%d"),
+        "violations": number(ui.tr("discipline.col.violations"), format="%d"),
+        "officials_checked": number(ui.tr("discipline.col.officials"), format="%d"),
+        "rate_per_100": number(ui.tr("discipline.col.rate"), format="%.2f"),
+        "months_with_violations": number(ui.tr("discipline.col.months"), format="%d"),
+        "categories": st.column_config.TextColumn(ui.tr("discipline.col.categories")),
+        "date": st.column_config.DateColumn(ui.tr("discipline.col.date"), format="DD/MM/YYYY"),
+        "team": st.column_config.TextColumn(ui.tr("discipline.col.team")),
+        "note": st.column_config.TextColumn(ui.tr("discipline.col.note")),
+    }
+
+
+# ---- inputs ----------------------------------------------------------------------------------
+data = ui.require_data()
+scope = ui.scope()
+lang = ui.lang()
+st.title(ui.tr("discipline.title"))
+ui.sample_banner()
+
+# ---- compute: one call into reform ----------------------------------------------------------------
+try:
+    view = ui.computed(oversight.build_discipline, period=scope.period, level=scope.level, lang=lang)
+except ReformError as error:
+    ui.no_data(error)
+
+# ---- show --------------------------------------------------------------------------------------
+st.caption(ui.tr("discipline.scope", year=view.year,
+                 level=ui.level_label(view.level) if view.level else ui.level_label("unit")))
+if scope.period and scope.period[:4] != view.year:
+    st.info(ui.tr("discipline.other_year", wanted=scope.period[:4], year=view.year))
+config = ui.plotly_config()
+
+st.subheader(ui.tr("discipline.monthly"))
+st.plotly_chart(charts.monthly_trend(view.monthly, lang=lang), key="monthly_chart", config=config)
+
+st.subheader(ui.tr("discipline.calendar"))
+st.plotly_chart(charts.discipline_calendar(view.calendar, lang=lang), key="calendar_chart",
+                config=config)
+
+left, right = st.columns(2)
+with left:
+    st.subheader(ui.tr("discipline.categories"))
+    st.plotly_chart(charts.category_bars(view.categories, lang=lang), key="category_chart",
+                    config=config)
+with right:
+    st.subheader(ui.tr("discipline.kinds"))
+    st.dataframe(view.kinds, hide_index=True, column_config=_columns(), key="kinds_table")
+    st.subheader(ui.tr("discipline.repeat"))
+    if view.repeat.empty:
+        st.caption(ui.tr("discipline.no_repeat"))
+    else:
+        st.dataframe(view.repeat, hide_index=True, column_config=_columns(), key="repeat_table")
+
+st.subheader(ui.tr("discipline.ranking"))
+st.caption(ui.tr("discipline.rule"))
+title = ui.tr("discipline.file_title", year=view.year)
+st.plotly_chart(charts.ranking_bars(view.ranking, lang=lang, title=title), key="ranking_chart",
+                config=config)
+st.dataframe(view.ranking, hide_index=True, key="ranking_table", column_config=ui.ranking_columns(),
+             column_order=["rank", "unit", "change_label", "group", "value", "percent"])
+parts = ("DISCIPLINE", view.year, view.level)
+csv, excel = st.columns(2)
+csv.download_button(ui.tr("discipline.csv"), exports.dataframe_to_csv(view.ranking),
+                    file_name=ui.download_name(*parts, ext="csv"), mime="text/csv",
+                    key="download_csv", on_click="ignore", icon=":material/download:")
+excel.download_button(
+    ui.tr("discipline.excel"),
+    lambda: exports.ranking_to_excel(view.ranking, lang=lang, title=title,
+                                     subtitle=ui.tr("ui.sample") if ui.is_sample() else ""),
+    file_name=ui.download_name(*parts, ext="xlsx"), key="download_xlsx", on_click="ignore",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/table_view:")
+
+st.subheader(ui.tr("discipline.records"))
+unit_id = ui.unit_picker(data, ui.Scope("DISCIPLINE", view.year, view.level), key="unit")
+if unit_id:
+    try:
+        records = oversight.unit_inspections(data, unit_id=unit_id, year=view.year, lang=lang)
+    except ReformError as error:
+        ui.no_data(error)
+    st.dataframe(records, hide_index=True, column_config=_columns(), key="records_table")
+    st.download_button(ui.tr("discipline.records_csv"), exports.dataframe_to_csv(records),
+                       file_name=ui.download_name("DISCIPLINE", view.year, unit_id.split(":")[-1], ext="csv"),
+                       mime="text/csv", key="download_records", on_click="ignore",
+                       icon=":material/download:")

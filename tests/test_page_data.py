@@ -1,0 +1,217 @@
+"""The Data page under AppTest: upload, preview, validation report, store, versions."""
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from reform.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+REALDATA = ROOT.parent / "shared" / "realdata"
+XLS = "application/vnd.ms-excel"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _open(monkeypatch: pytest.MonkeyPatch, url: str) -> AppTest:
+    """The app on the Data page, reading the store at ``url``."""
+    monkeypatch.setenv("REFORM_DATABASE_URL", url)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()  # AppTest must run once before it can switch to a st.navigation page
+    at.switch_page("pages/data.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _button(at: AppTest, prefix: str):
+    found = [b for b in at.button if b.key and b.key.startswith(prefix)]
+    assert len(found) == 1, [b.key for b in at.button]
+    return found[0]
+
+
+def _frame_with(at: AppTest, column: str) -> pd.DataFrame:
+    frames = [d.value for d in at.dataframe if column in d.value.columns]
+    assert frames, [list(d.value.columns) for d in at.dataframe]
+    return frames[0]
+
+
+def _bad_sample(tmp_path: Path) -> bytes:
+    """The sample PAR workbook with one criterion cell (2024!C10) typed as "9l,5"."""
+    book = openpyxl.load_workbook(ROOT / "data" / "sample_par.xlsx")
+    book["2024"]["C10"] = "9l,5"
+    path = tmp_path / "sample_par_bad.xlsx"
+    book.save(path)
+    return path.read_bytes()
+
+
+def test_empty_store_page_lists_templates(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    at = _open(monkeypatch, sqlite_url)
+    assert not at.error
+    assert at.file_uploader(key="upload").accept_multiple_files
+    assert set(at.file_uploader(key="upload").allowed_type) >= {".xlsx", ".xls", ".csv"}
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Mẫu Chỉ số CCHC (PAR Index)", "Mẫu Chỉ số hài lòng (SIPAS)",
+                      "Mẫu Kỷ cương hành chính"]
+    assert Store(sqlite_url).datasets() == []
+
+
+def test_good_file_previews_without_error_and_stores_a_version(
+        monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    at = _open(monkeypatch, sqlite_url)
+    data = (REALDATA / "PCI_2009.xls").read_bytes()
+    at.file_uploader(key="upload").set_value(("PCI_2009.xls", data, XLS))
+    at.run()
+
+    assert not at.exception and not at.error
+    assert any("PCI" in m.value and "2009" in m.value for m in at.markdown)
+    columns = _frame_with(at, "role")
+    assert {"letter", "header", "examples"} <= set(columns.columns)
+    assert "name" in set(columns["role"])
+    matches = _frame_with(at, "raw_name")
+    assert len(matches) == 63
+    store_button = _button(at, "store_")
+    assert not store_button.disabled
+    assert Store(sqlite_url).datasets() == []  # nothing stored before the button
+
+    store_button.click()
+    at.run()
+    datasets = Store(sqlite_url).datasets()
+    assert [(d["version"], d["file"], d["status"]) for d in datasets] == [(1, "PCI_2009.xls", "active")]
+    assert [s.value for s in at.success] == ["Đã lưu tệp 'PCI_2009.xls' thành phiên bản 1."]
+    assert any("**v1**" in m.value for m in at.markdown)
+
+    _button(at, "store_").click()
+    at.run()
+    assert [s.value for s in at.success] == [
+        "Tệp 'PCI_2009.xls' đã được lưu trước đó: phiên bản 1. Không lưu thêm."]
+    assert len(Store(sqlite_url).datasets()) == 1
+
+
+def test_bad_cell_is_reported_and_blocks_storing(
+        monkeypatch: pytest.MonkeyPatch, sample_store: Store, tmp_path: Path) -> None:
+    before = sample_store.datasets()
+    at = _open(monkeypatch, sample_store.url)
+    at.file_uploader(key="upload").set_value(("sample_par_bad.xlsx", _bad_sample(tmp_path), XLSX))
+    at.run()
+
+    assert not at.exception
+    issues = _frame_with(at, "severity")
+    first = issues.iloc[0]
+    assert (first["severity"], first["sheet"], first["cell"]) == ("Lỗi", "2024", "C10")
+    assert "9l,5" in first["message"]
+    assert list(issues["severity"]).count("Lỗi") == 1
+    assert _button(at, "store_").disabled
+    assert at.warning  # "errors remain"
+    assert sample_store.datasets() == before
+
+
+def test_unreadable_file_is_refused_with_its_name(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    at = _open(monkeypatch, sqlite_url)
+    at.file_uploader(key="upload").set_value(("rong.csv", b"", "text/csv"))
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Tệp 'rong.csv' rỗng. Chấp nhận: .xlsx, .xlsm, .xls, .csv, .html."]
+    assert not [b for b in at.button if b.key and b.key.startswith("store_")]
+
+
+def test_english_labels(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    at = _open(monkeypatch, sqlite_url)
+    at.radio(key="lang").set_value("en")
+    at.run()
+    assert at.title[0].value == "Data"
+    assert at.file_uploader(key="upload").label == "Data files (xlsx, xlsm, xls, csv, html)"
+
+
+def test_delete_and_restore_change_statuses(monkeypatch: pytest.MonkeyPatch, sample_store: Store) -> None:
+    version = next(d["version"] for d in sample_store.datasets() if d["index"] == "SIPAS")
+    at = _open(monkeypatch, sample_store.url)
+    assert at.button(key=f"restore_{version}").disabled  # active already
+
+    at.button(key=f"delete_{version}").click()
+    at.run()
+    status = {d["version"]: d["status"] for d in sample_store.datasets()}
+    assert status[version] == "deleted"
+    assert [i.value for i in at.info] == [f"Đã xóa phiên bản {version} (có thể khôi phục)."]
+    assert at.button(key=f"delete_{version}").disabled
+
+    at.button(key=f"restore_{version}").click()
+    at.run()
+    status = {d["version"]: d["status"] for d in sample_store.datasets()}
+    assert status[version] == "active"
+    actions = list(sample_store.audit_log()["action"])[:2]
+    assert actions == ["restore", "delete"]
+
+
+def test_superseded_version_can_be_restored(monkeypatch: pytest.MonkeyPatch, sample_store: Store,
+                                            tmp_path: Path) -> None:
+    # The same SIPAS workbook under another name and with one more comment cell is a new
+    # version of the same periods: it supersedes the sample one.
+    book = openpyxl.load_workbook(ROOT / "data" / "sample_sipas.xlsx")
+    book["Ghi chú"]["A30"] = "bản sửa"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    at = _open(monkeypatch, sample_store.url)
+    at.file_uploader(key="upload").set_value(("sipas_v2.xlsx", buffer.getvalue(), XLSX))
+    at.run()
+    _button(at, "store_").click()
+    at.run()
+    assert not at.exception
+    statuses = {d["file"]: (d["version"], d["status"]) for d in sample_store.datasets()}
+    old_version, old_status = statuses["sample_sipas.xlsx"]
+    assert old_status == "superseded"
+    assert statuses["sipas_v2.xlsx"][1] == "active"
+    assert "thay thế phiên bản" in at.success[0].value
+
+    at.button(key=f"restore_{old_version}").click()
+    at.run()
+    statuses = {d["file"]: d["status"] for d in sample_store.datasets()}
+    assert statuses == {"sample_par.xlsx": "active", "sample_inspections.xlsx": "active",
+                        "sample_sipas.xlsx": "active", "sipas_v2.xlsx": "superseded"}
+
+
+def test_original_file_download_is_offered_per_version(monkeypatch: pytest.MonkeyPatch,
+                                                        sample_store: Store) -> None:
+    at = _open(monkeypatch, sample_store.url)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count("Tệp gốc") == len(sample_store.datasets()) == 3
+
+
+def test_same_file_twice_gets_one_preview(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    at = _open(monkeypatch, sqlite_url)
+    data = (REALDATA / "PCI_2009.xls").read_bytes()
+    at.file_uploader(key="upload").set_value([("PCI_2009.xls", data, XLS), ("copy.xls", data, XLS)])
+    at.run()
+    assert not at.exception
+    assert len([b for b in at.button if b.key and b.key.startswith("store_")]) == 1
+
+
+def test_corrections_feed_back_into_the_preview(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    # The editors store the analyst's corrections per file in session state; AppTest cannot
+    # type into st.data_editor, so the corrections are put there as the editors would.
+    from reform.templates import template_workbook
+    from tests.test_templates import fill_template, par_rows
+
+    data = fill_template(template_workbook("PAR", period="2024"), 7, par_rows())
+    at = _open(monkeypatch, sqlite_url)
+    at.file_uploader(key="upload").set_value(("mau_PAR_2024.xlsx", data, XLSX))
+    at.run()
+    assert _frame_with(at, "raw_name").set_index("raw_name").loc["P. Hàng Gai", "how"] == "khớp đúng"
+    sha = hashlib.sha256(data).hexdigest()
+    at.session_state["data_fixes"] = {sha: {"roles": {"2024": {"C": "ignore"}},
+                                            "units": {"P. Hàng Gai": "ward:hang-bai"}}}
+    at.run()
+    matches = _frame_with(at, "raw_name").set_index("raw_name")
+    assert matches.loc["P. Hàng Gai", ["unit", "how"]].tolist() == ["Phường Hàng Bài (ward:hang-bai)", "đã chọn"]
+    assert _frame_with(at, "role").set_index("letter").loc["C", "role"] == "ignore"
+
+    _button(at, "reset_").click()
+    at.run()
+    assert _frame_with(at, "raw_name").set_index("raw_name").loc["P. Hàng Gai", "how"] == "khớp đúng"
+    assert _frame_with(at, "role").set_index("letter").loc["C", "role"] == "component"
