@@ -25,6 +25,7 @@ CATALOG.update({
     "ui.level": {"vi": "Khối", "en": "Block"},
     "ui.unit": {"vi": "Đơn vị", "en": "Unit"},
     "ui.units": {"vi": "Đơn vị", "en": "Units"},
+    "ui.choose_units": {"vi": "Chọn đơn vị…", "en": "Choose units…"},
     "ui.component": {"vi": "Thành phần", "en": "Component"},
     "ui.group": {"vi": "Nhóm", "en": "Group"},
     "ui.copy_link": {"vi": "Đường dẫn tới đúng màn hình này", "en": "Link to this exact view"},
@@ -55,9 +56,19 @@ class Scope:
     level: str | None
 
 
+_LANG_LABELS = {"Tiếng Việt": "vi", "English": "en"}
+
+
 def lang() -> str:
-    """The interface language chosen in the sidebar (Vietnamese by default)."""
-    value = st.session_state.get("lang", "vi")
+    """The interface language chosen in the sidebar (Vietnamese by default).
+
+    Before the sidebar's radio exists in a run (the navigation titles are made first), a
+    shared link's ``?lang=English`` already decides it.
+    """
+    value = st.session_state.get("lang")
+    if value is None:
+        raw = st.query_params.get("lang", "vi")
+        value = _LANG_LABELS.get(raw, raw)
     return value if value in LANGS else "vi"
 
 
@@ -196,11 +207,12 @@ def unit_picker(data: Snapshot, scope_: Scope, *, key: str = "unit") -> str | No
 
 def units_picker(data: Snapshot, scope_: Scope, *, key: str = "units", default: int = 3,
                  max_selections: int | None = None) -> list[str]:
-    """Several units of the block (default: the first ``default`` in the ranking), in the URL."""
+    """Several units of the block, in Vietnamese order of their names, bound to the URL.
+    Pages choose their own default selection (``default`` is kept for callers' symmetry)."""
     options = unit_options(data, scope_)
     return st.multiselect(tr("ui.units"), options, default=None, key=key,
                           format_func=lambda u: unit_name(data, u), bind="query-params",
-                          max_selections=max_selections)
+                          max_selections=max_selections, placeholder=tr("ui.choose_units"))
 
 
 def component_picker(data: Snapshot, scope_: Scope, *, key: str = "component",
@@ -224,9 +236,10 @@ def ranking_columns() -> dict:
         "unit": st.column_config.TextColumn("Đơn vị" if vi else "Unit", width="medium"),
         "change_label": st.column_config.TextColumn("Thay đổi" if vi else "Change", width="small"),
         "group": st.column_config.TextColumn("Nhóm" if vi else "Group", width="small"),
-        "value": st.column_config.NumberColumn("Điểm" if vi else "Points", format="%.2f"),
+        # "localized" follows the reader's browser locale: 96,75 on a Vietnamese machine.
+        "value": st.column_config.NumberColumn("Điểm" if vi else "Points", format="localized"),
         "percent": st.column_config.ProgressColumn(
-            "% tối đa" if vi else "% of max", format="%.2f", min_value=0, max_value=100),
+            "% tối đa" if vi else "% of max", format="localized", min_value=0, max_value=100),
     }
 
 

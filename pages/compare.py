@@ -1,0 +1,40 @@
+"""So sánh / Compare: two to five units side by side on each field."""
+import streamlit as st
+
+from reform import charts, ui, views
+from reform.errors import ReformError
+from reform.i18n import CATALOG
+
+CATALOG.update({
+    "compare.title": {"vi": "So sánh đơn vị", "en": "Compare units"},
+    "compare.pick": {"vi": "Chọn từ 2 đến 5 đơn vị để so sánh.",
+                     "en": "Choose two to five units to compare."},
+})
+
+# Inputs
+data = ui.require_data()
+scope = ui.scope()
+lang = ui.lang()
+
+st.title(ui.tr("compare.title"))
+ui.sample_banner()
+chosen = ui.units_picker(data, scope, key="compare", max_selections=5)
+if len(chosen) < 2:
+    st.info(ui.tr("compare.pick"))
+    st.stop()
+
+# Compute
+try:
+    view = ui.computed(views.build_comparison, index=scope.index, period=scope.period,
+                       level=scope.level, unit_ids=list(chosen), lang=lang)
+except ReformError as error:
+    ui.no_data(error)
+
+# Show
+st.plotly_chart(charts.compare_units(view.matrix, lang=lang), key="compare_chart",
+                config=ui.plotly_config())
+columns = ui.ranking_columns() | {"unit_id": None, "group": ui.group_badge_column(view.groups)} | {
+    label: st.column_config.ProgressColumn(label, format="%.1f", min_value=0, max_value=100)
+    for label in view.fields
+}
+st.dataframe(views.group_badges(view.table), column_config=columns, hide_index=True, key="compare_table")

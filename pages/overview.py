@@ -1,0 +1,44 @@
+"""Tổng quan / Overview: the key figures of the chosen block and period, the ranking chart
+coloured by group, and the sentences a presenter reads aloud."""
+import streamlit as st
+
+from reform import charts, ui, views
+from reform.errors import ReformError
+from reform.i18n import CATALOG
+
+CATALOG.update({
+    "overview.title": {"vi": "Tổng quan", "en": "Overview"},
+    "overview.caption": {"vi": "{index} · {period} · {level}", "en": "{index} · {period} · {level}"},
+    "overview.chart_title": {"vi": "Xếp hạng {index} năm {period}", "en": "{index} ranking, {period}"},
+    "overview.sentences": {"vi": "Điểm nổi bật", "en": "Highlights"},
+})
+
+# Inputs
+data = ui.require_data()
+scope = ui.scope()
+lang = ui.lang()
+
+st.title(ui.tr("overview.title"))
+st.caption(ui.tr("overview.caption", index=ui.index_label(scope.index), period=scope.period,
+                 level=ui.level_label(scope.level or "unit")))
+ui.sample_banner()
+
+# Compute
+try:
+    view = ui.computed(views.build_overview, index=scope.index, period=scope.period,
+                       level=scope.level, lang=lang)
+except ReformError as error:
+    ui.no_data(error)
+
+# Show
+for column, metric in zip(st.columns(len(view.figures)), view.figures, strict=True):
+    column.metric(metric.label, metric.value, metric.delta, border=True,
+                  delta_color="off" if metric.neutral else "normal",
+                  delta_arrow="off" if metric.neutral else "auto")
+
+title = ui.tr("overview.chart_title", index=ui.index_label(scope.index), period=scope.period)
+st.plotly_chart(charts.ranking_bars(view.table, lang=lang, title=title), key="overview_chart",
+                config=ui.plotly_config())
+
+st.subheader(ui.tr("overview.sentences"))
+st.markdown("\n".join(f"- {sentence}" for sentence in view.sentences))

@@ -1,0 +1,97 @@
+"""Xếp hạng / Rankings: the block's ranking with rank changes, group badges, score bars and
+one column per field; search, group filter, rank by any component; CSV, Excel and PowerPoint
+downloads."""
+import streamlit as st
+
+from reform import charts, exports, narrative, ui, views
+from reform.errors import ReformError
+from reform.i18n import CATALOG
+
+CATALOG.update({
+    "rankings.title": {"vi": "Xếp hạng", "en": "Rankings"},
+    "rankings.by": {"vi": "Xếp hạng theo", "en": "Rank by"},
+    "rankings.search": {"vi": "Tìm đơn vị", "en": "Find a unit"},
+    "rankings.search_hint": {"vi": "gõ không dấu cũng được: hang bac", "en": "accents optional: hang bac"},
+    "rankings.groups": {"vi": "Lọc theo nhóm", "en": "Filter by group"},
+    "rankings.all_groups": {"vi": "Tất cả các nhóm", "en": "All groups"},
+    "rankings.shown": {"vi": "{shown}/{total} đơn vị", "en": "{shown} of {total} units"},
+    "rankings.csv": {"vi": "Tải CSV", "en": "Download CSV"},
+    "rankings.excel": {"vi": "Tải Excel", "en": "Download Excel"},
+    "rankings.pptx": {"vi": "Tải PowerPoint", "en": "Download PowerPoint"},
+    "rankings.pptx_help": {
+        "vi": "Bộ trình chiếu được tạo khi bấm (vài giây).",
+        "en": "The deck is made when you click (a few seconds).",
+    },
+    "rankings.file_title": {"vi": "Kết quả {index} năm {period}", "en": "{index} results, {period}"},
+})
+
+# Inputs
+data = ui.require_data()
+scope = ui.scope()
+lang = ui.lang()
+
+st.title(ui.tr("rankings.title"))
+ui.sample_banner()
+left, middle, right = st.columns([2, 2, 2])
+with left:
+    component = ui.component_picker(data, scope, key="by")
+with middle:
+    search = st.text_input(ui.tr("rankings.search"), key="search", bind="query-params",
+                           placeholder=ui.tr("rankings.search_hint"))
+
+# Compute
+try:
+    view = ui.computed(views.build_rankings, index=scope.index, period=scope.period,
+                       level=scope.level, component=component, lang=lang)
+except ReformError as error:
+    ui.no_data(error)
+
+with right:
+    groups = st.multiselect(ui.tr("rankings.groups"), view.groups, key="groups",
+                            bind="query-params", placeholder=ui.tr("rankings.all_groups"))
+shown = views.filter_ranking(view.wide, search=search, groups=groups)
+
+# Show
+st.caption(ui.tr("rankings.shown", shown=len(shown), total=len(view.wide)))
+columns = ui.ranking_columns() | {
+    "unit_id": None,
+    "group": ui.group_badge_column(view.groups),
+} | {
+    label: st.column_config.ProgressColumn(label, format="%.1f", min_value=0, max_value=100)
+    for label in view.fields
+}
+st.dataframe(views.group_badges(shown), column_config=columns, hide_index=True,
+             key="ranking_table", height="content" if len(shown) <= 50 else 800)
+
+title = ui.tr("rankings.file_title", index=ui.index_label(scope.index), period=scope.period)
+subtitle = ui.tr("ui.sample") if ui.is_sample() else ""
+parts = (scope.index, scope.period, scope.level, component)
+
+
+def _excel() -> bytes:
+    return exports.ranking_to_excel(view.table, lang=lang, title=title, subtitle=subtitle)
+
+
+def _deck() -> bytes:
+    # Made only when the button is pressed: kaleido starts Chromium to draw the chart.
+    sentences = narrative.ranking_sentences(view.table, index=scope.index, lang=lang,
+                                            components=data.components, scores=data.scores)
+    figure = charts.ranking_bars(view.table, lang=lang, title=title)
+    return exports.ranking_to_pptx(view.table, lang=lang, title=title, sentences=sentences,
+                                   figures=[figure])
+
+
+csv, excel, pptx = st.columns(3)
+csv.download_button(ui.tr("rankings.csv"),
+                    exports.dataframe_to_csv(views.for_download(shown, lang=lang)),
+                    file_name=ui.download_name(*parts, ext="csv"), mime="text/csv",
+                    key="download_csv", on_click="ignore", icon=":material/download:")
+excel.download_button(
+    ui.tr("rankings.excel"), _excel, file_name=ui.download_name(*parts, ext="xlsx"),
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="download_xlsx", on_click="ignore", icon=":material/table_view:")
+pptx.download_button(
+    ui.tr("rankings.pptx"), _deck, file_name=ui.download_name(*parts, ext="pptx"),
+    mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    key="download_pptx", on_click="ignore", help=ui.tr("rankings.pptx_help"),
+    icon=":material/slideshow:")

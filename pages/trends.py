@@ -1,0 +1,90 @@
+"""Xu hướng / Trends: every unit over the periods with the chosen ones highlighted, ranks over
+time, the spread per period, the biggest movers between two periods, and the methodology
+changes that make years hard to compare."""
+import streamlit as st
+
+from reform import analytics, charts, ui, views
+from reform.errors import ReformError
+from reform.i18n import CATALOG
+
+CATALOG.update({
+    "trends.title": {"vi": "Xu hướng", "en": "Trends"},
+    "trends.highlight_hint": {
+        "vi": "Chọn tối đa 10 đơn vị để làm nổi bật (mặc định: 3 đơn vị dẫn đầu kỳ gần nhất).",
+        "en": "Pick up to 10 units to highlight (default: the 3 leaders of the latest period).",
+    },
+    "trends.lines": {"vi": "Điểm qua các kỳ", "en": "Scores over time"},
+    "trends.bump": {"vi": "Thứ hạng qua các kỳ", "en": "Ranks over time"},
+    "trends.spread": {"vi": "Phân bố điểm", "en": "Spread of scores"},
+    "trends.movers": {"vi": "Tăng, giảm hạng nhiều nhất", "en": "Biggest movers"},
+    "trends.from": {"vi": "Từ kỳ", "en": "From"},
+    "trends.to": {"vi": "Đến kỳ", "en": "To"},
+    "trends.same_period": {
+        "vi": "Chọn hai kỳ khác nhau để xem đơn vị tăng, giảm hạng.",
+        "en": "Choose two different periods to see who moved.",
+    },
+    "trends.one_period": {
+        "vi": "Chỉ có một kỳ dữ liệu: chưa thể so sánh qua các kỳ.",
+        "en": "Only one period of data: nothing to compare over time yet.",
+    },
+    "trends.changes": {"vi": "Phương pháp đánh giá đã thay đổi:", "en": "The methodology changed:"},
+    "trends.details": {"vi": "Chi tiết {n} thay đổi ở cấp tiêu chí", "en": "Details: {n} criteria changes"},
+    "trends.between": {"vi": "Từ {start} đến {end}", "en": "From {start} to {end}"},
+})
+
+# Inputs
+data = ui.require_data()
+scope = ui.scope()
+lang = ui.lang()
+
+st.title(ui.tr("trends.title"))
+ui.sample_banner()
+periods = analytics.periods(data.scores, scope.index)
+latest = scope.period if scope.period in periods else (periods[-1] if periods else None)
+earlier = analytics.previous_period(data.scores, scope.index, latest) if latest else None
+picker, start, end = st.columns([4, 1, 1])
+with picker:
+    chosen = ui.units_picker(data, scope, key="units", max_selections=10)
+    st.caption(ui.tr("trends.highlight_hint"))
+period_from = start.selectbox(ui.tr("trends.from"), periods, key="period_from",
+                              bind="query-params",
+                              index=periods.index(earlier or latest) if latest else None)
+period_to = end.selectbox(ui.tr("trends.to"), periods, key="period_to", bind="query-params",
+                          index=periods.index(latest) if latest else None)
+
+# Compute
+try:
+    view = ui.computed(views.build_trends, index=scope.index, level=scope.level,
+                       period_from=period_from, period_to=period_to, lang=lang)
+except ReformError as error:
+    ui.no_data(error)
+highlight = chosen or view.top
+
+# Show
+if view.warnings:
+    st.warning("\n".join([ui.tr("trends.changes")] + [f"- {line}" for line in view.warnings]))
+if view.details:
+    with st.expander(ui.tr("trends.details", n=len(view.details))):
+        st.markdown("\n".join(f"- {line}" for line in view.details))
+st.caption(ui.tr("ui.methodology_note"))
+
+lines, bump, spread = st.tabs([ui.tr("trends.lines"), ui.tr("trends.bump"), ui.tr("trends.spread")])
+with lines:
+    st.plotly_chart(charts.trend_lines(view.series, lang=lang, highlight=highlight, flags=view.flags),
+                    key="trend_chart", config=ui.plotly_config())
+with bump:
+    st.plotly_chart(charts.rank_bump(view.series, lang=lang, highlight=highlight),
+                    key="bump_chart", config=ui.plotly_config())
+with spread:
+    st.plotly_chart(charts.distribution(view.series, lang=lang), key="distribution_chart",
+                    config=ui.plotly_config())
+
+if len(view.periods) < 2:
+    st.info(ui.tr("trends.one_period"))
+elif view.movers is None:
+    st.info(ui.tr("trends.same_period"))
+else:
+    st.plotly_chart(charts.movers_bars(view.movers, lang=lang), key="movers_chart",
+                    config=ui.plotly_config())
+    st.caption(ui.tr("trends.between", start=min(period_from, period_to),
+                     end=max(period_from, period_to)))

@@ -1,0 +1,86 @@
+"""Hồ sơ đơn vị / Unit profile: one unit's score and rank over time, its fields against the
+block average and the best, where it lost points, and its sentences."""
+import streamlit as st
+
+from reform import charts, ui, views
+from reform.errors import ReformError
+from reform.i18n import CATALOG, format_percent
+
+CATALOG.update({
+    "profile.title": {"vi": "Hồ sơ đơn vị", "en": "Unit profile"},
+    "profile.no_unit": {"vi": "Khối này chưa có đơn vị nào có điểm kỳ {period}.",
+                        "en": "No unit of this block has a score for {period}."},
+    "profile.rank": {"vi": "Xếp hạng", "en": "Rank"},
+    "profile.rank_value": {"vi": "{rank}/{total}", "en": "{rank} of {total}"},
+    "profile.score": {"vi": "Điểm (% tối đa)", "en": "Score (% of max)"},
+    "profile.group": {"vi": "Nhóm", "en": "Group"},
+    "profile.change": {"vi": "So với kỳ trước", "en": "Since the previous period"},
+    "profile.history": {"vi": "Điểm và thứ hạng qua các kỳ", "en": "Score and rank over time"},
+    "profile.fields": {"vi": "Các lĩnh vực so với khối", "en": "Fields against the block"},
+    "profile.lost": {"vi": "Điểm bị trừ theo lĩnh vực", "en": "Where points were lost"},
+    "profile.sentences": {"vi": "Nhận xét", "en": "Summary"},
+    "profile.no_fields": {"vi": "Chỉ số này chỉ có tổng điểm, không có điểm từng lĩnh vực.",
+                          "en": "This index has totals only, no field scores."},
+})
+
+# Inputs
+data = ui.require_data()
+scope = ui.scope()
+lang = ui.lang()
+
+st.title(ui.tr("profile.title"))
+ui.sample_banner()
+unit_id = ui.unit_picker(data, scope, key="unit")
+if unit_id is None:
+    st.info(ui.tr("profile.no_unit", period=scope.period))
+    st.stop()
+
+# Compute
+try:
+    view = ui.computed(views.build_profile, index=scope.index, period=scope.period,
+                       level=scope.level, unit_id=unit_id, lang=lang)
+except ReformError as error:
+    ui.no_data(error)
+name = ui.unit_name(data, unit_id)
+
+# Show
+st.header(name)
+rank, score, group, change = st.columns(4)
+rank.metric(ui.tr("profile.rank"), "–" if view.rank_text is None else view.rank_text, border=True)
+score.metric(ui.tr("profile.score"), format_percent(view.row["percent"], lang), border=True)
+group.metric(ui.tr("profile.group"), view.row["group"] or "–", border=True)
+change.metric(ui.tr("profile.change"), view.change_text or "–", border=True)
+
+st.subheader(ui.tr("profile.sentences"))
+st.markdown("\n".join(f"- {sentence}" for sentence in view.sentences))
+
+st.subheader(ui.tr("profile.history"))
+lines, bump = st.columns(2)
+lines.plotly_chart(charts.trend_lines(view.series, lang=lang, highlight=[unit_id]),
+                   key="profile_trend_chart", config=ui.plotly_config())
+bump.plotly_chart(charts.rank_bump(view.series, lang=lang, highlight=[unit_id]),
+                  key="profile_rank_chart", config=ui.plotly_config())
+
+st.subheader(ui.tr("profile.fields"))
+if view.strengths.empty:
+    st.info(ui.tr("profile.no_fields"))
+else:
+    st.plotly_chart(charts.profile_bars(view.strengths, lang=lang, unit_name=name),
+                    key="profile_fields_chart", config=ui.plotly_config())
+    st.subheader(ui.tr("profile.lost"))
+    st.dataframe(view.lost, hide_index=True, key="lost_table", column_config={
+        ui.tr("views.percent"): st.column_config.ProgressColumn(
+            ui.tr("views.percent"), format="%.1f", min_value=0, max_value=100),
+    })
+
+with st.expander(ui.tr("profile.history")):
+    st.dataframe(view.history, hide_index=True, key="history_table", column_config={
+        "unit_id": None,
+        "unit": None,
+        "period": st.column_config.TextColumn(ui.tr("ui.period")),
+        "value": st.column_config.NumberColumn(ui.tr("views.points"), format="%.2f"),
+        "max_value": st.column_config.NumberColumn(ui.tr("views.maximum"), format="%.2f"),
+        "percent": st.column_config.ProgressColumn(ui.tr("views.percent"), format="%.2f",
+                                                   min_value=0, max_value=100),
+        "rank": st.column_config.NumberColumn(ui.tr("views.rank"), format="%d"),
+    })
