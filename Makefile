@@ -15,9 +15,9 @@ $(BIN)/activate:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(BIN)/activate requirements.txt requirements-dev.txt
+$(VENV)/.installed: $(BIN)/activate requirements.txt requirements-dev.txt constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $@
 
 venv: $(VENV)/.installed
@@ -42,7 +42,7 @@ lint: venv
 	$(BIN)/ruff check .
 
 test: venv system-deps lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: venv
 	PYTHONPATH=$(CURDIR) $(BIN)/python bench/bench_analytics.py

@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from reform.errors import UsageError
-from reform.i18n import CATALOG, LANGS, format_number
+from reform.i18n import CATALOG, format_number, lookup, require_lang
 from reform.text import fold, sort_vietnamese
 
 # --------------------------------------------------------------------------------------------
@@ -179,16 +179,11 @@ _TEXT: dict[str, dict[str, str]] = {
 
 
 def _tr(key: str, lang: str, **values: object) -> str:
-    text = _TEXT[key].get(lang) or _TEXT[key]["vi"]
-    return text.format(**values) if values else text
+    return lookup(_TEXT, key, lang, **values)
 
 
 def _check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        raise UsageError(
-            f"Ngôn ngữ '{lang}' không được hỗ trợ; chọn một trong: {', '.join(LANGS)}.",
-            f"Language '{lang}' is not supported; choose one of: {', '.join(LANGS)}.",
-        )
+    require_lang(lang)
 
 
 def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:

@@ -24,7 +24,7 @@ from pptx.util import Emu, Inches, Pt
 
 from reform.charts import change_label, group_color, period_label, text_color_on
 from reform.errors import ReformError, UsageError
-from reform.i18n import LANGS, format_number
+from reform.i18n import format_number, lookup, require_lang
 
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 """Debian's Chromium: kaleido 1.x renders through a Chromium browser and finds it through
@@ -86,16 +86,11 @@ _TEXT: dict[str, dict[str, str]] = {
 
 
 def _tr(key: str, lang: str, **values: object) -> str:
-    text = _TEXT[key].get(lang) or _TEXT[key]["vi"]
-    return text.format(**values) if values else text
+    return lookup(_TEXT, key, lang, **values)
 
 
 def _check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        raise UsageError(
-            f"Ngôn ngữ '{lang}' không được hỗ trợ; chọn một trong: {', '.join(LANGS)}.",
-            f"Language '{lang}' is not supported; choose one of: {', '.join(LANGS)}.",
-        )
+    require_lang(lang)
 
 
 def _require(frame: pd.DataFrame, columns: Iterable[str]) -> None:

@@ -75,3 +75,20 @@ def format_signed(value: float | None, lang: str = DEFAULT_LANG, decimals: int =
     if value < 0:
         return "−" + number
     return number
+
+
+def lookup(table: dict[str, dict[str, str]], key: str, lang: str, **values: object) -> str:
+    """``key`` from a module's own {key: {"vi", "en"}} table, Vietnamese when ``lang`` lacks it."""
+    text = table[key].get(lang) or table[key][DEFAULT_LANG]
+    return text.format(**values) if values else text
+
+
+def require_lang(lang: str) -> None:
+    """Raise a ``UsageError`` naming the languages offered when ``lang`` is not one of them."""
+    if lang not in LANGS:
+        from reform.errors import UsageError
+
+        raise UsageError(
+            f"Ngôn ngữ '{lang}' không được hỗ trợ; chọn một trong: {', '.join(LANGS)}.",
+            f"Language '{lang}' is not supported; choose one of: {', '.join(LANGS)}.",
+        )

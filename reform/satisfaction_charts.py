@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from reform import charts, config
 from reform.errors import UsageError
-from reform.i18n import LANGS, format_number, format_signed
+from reform.i18n import LANGS, format_number, format_signed, lookup
 
 _TEXT = {
     "title": {"vi": "Hài lòng và kỳ vọng theo yếu tố", "en": "Satisfaction and expectation by element"},
@@ -33,8 +33,7 @@ EXPECTATION_COLOR = "#E69F00"
 
 
 def _tr(key: str, lang: str, **values: object) -> str:
-    text = _TEXT[key].get(lang) or _TEXT[key]["vi"]
-    return text.format(**values) if values else text
+    return lookup(_TEXT, key, lang, **values)
 
 
 def element_gap_bars(gaps: pd.DataFrame, *, period: str = "", lang: str = "vi",
