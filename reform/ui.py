@@ -6,7 +6,7 @@ Pages call these and ``reform``'s pure modules; they never compute with pandas t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -127,6 +127,7 @@ def _levels_for(data: Snapshot, index: str, period: str | None) -> list[str]:
 def sidebar() -> Scope:
     """Language, index, period and block pickers, bound to the URL; returns the scope."""
     with st.sidebar:
+        accept_codes("lang", LANGS)
         st.radio(t("ui.language", lang()), LANGS, key="lang", horizontal=True,
                  format_func=lambda code: "Tiếng Việt" if code == "vi" else "English",
                  bind="query-params")
@@ -134,17 +135,29 @@ def sidebar() -> Scope:
         if data.empty:
             return Scope(None, None, None)
         indices = data.indices()
+        accept_codes("index", indices)
         index = st.selectbox(tr("ui.index"), indices, key="index", format_func=index_label,
                              bind="query-params")
         periods = sorted(set(data.scores.loc[data.scores["index"] == index, "period"]), reverse=True)
         period = st.selectbox(tr("ui.period"), periods, key="period", bind="query-params")
         levels = _levels_for(data, index, period)
+        accept_codes("level", levels)
         level = st.selectbox(tr("ui.level"), levels, key="level", format_func=level_label,
                              bind="query-params") if levels else None
-        if is_sample():
-            st.caption(tr("ui.sample"))
         copy_link()
     return Scope(index, period, level)
+
+
+def accept_codes(key: str, options: list[str] | tuple[str, ...]) -> None:
+    """Let a link name an option by its code (``?index=PAR&level=ward&lang=en``) as well as by
+    the label the app writes itself (``?index=PAR+Index``).
+
+    Bound widgets only understand their displayed labels; a code from a hand-made link or a
+    script is put in the session state before the widget is created, which the binding allows.
+    """
+    raw = st.query_params.get(key)
+    if raw is not None and raw in options and key not in st.session_state:
+        st.session_state[key] = raw
 
 
 def scope() -> Scope:
@@ -173,11 +186,25 @@ def sample_banner() -> None:
         st.warning(tr("ui.sample"))
 
 
+def readable_query(params: dict[str, str]) -> str:
+    """A query string that keeps Vietnamese letters readable (browsers accept them as they
+    are): ``unit=Phường+Cửa+Nam`` rather than ``unit=Ph%C6%B0%E1%BB%9Dng…``.
+
+    >>> readable_query({"unit": "Phường Cửa Nam", "x": "a&b"})
+    'unit=Phường+Cửa+Nam&x=a%26b'
+    """
+    def encode(text: str) -> str:
+        return "".join(ch if ch.isalnum() or ch in "-_.:,()" else "+" if ch == " " else quote(ch)
+                       for ch in str(text))
+
+    return "&".join(f"{encode(k)}={encode(v)}" for k, v in params.items())
+
+
 def copy_link() -> None:
     """The full URL of this view (page and every bound widget), with a copy button."""
     base = str(st.context.url or "").split("?")[0]
     params = {k: v for k, v in st.query_params.to_dict().items() if v not in ("", None)}
-    link = f"{base}?{urlencode(params)}" if params else base
+    link = f"{base}?{readable_query(params)}" if params else base
     st.caption(tr("ui.copy_link"))
     st.code(link, language=None, wrap_lines=True)
 
@@ -201,6 +228,7 @@ def unit_picker(data: Snapshot, scope_: Scope, *, key: str = "unit") -> str | No
     options = unit_options(data, scope_)
     if not options:
         return None
+    accept_codes(key, options)
     return st.selectbox(tr("ui.unit"), options, key=key, format_func=lambda u: unit_name(data, u),
                         bind="query-params")
 
@@ -223,6 +251,7 @@ def component_picker(data: Snapshot, scope_: Scope, *, key: str = "component",
     options = (["TOTAL"] if include_total else []) + list(here["component"])
     names = dict(zip(here["component"], here["name"], strict=True))
     names["TOTAL"] = tr("component.TOTAL")
+    accept_codes(key, options)
     return st.selectbox(tr("ui.component"), options, key=key,
                         format_func=lambda c: names.get(c, c) if c == "TOTAL" else f"{c}. {names.get(c, c)}",
                         bind="query-params")
