@@ -24,6 +24,7 @@ import pandas as pd
 
 from reform import config
 from reform.errors import FileRefused, ReformError, UsageError
+from reform.i18n import lookup
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -142,39 +143,33 @@ def cmd_import(args) -> int:
     return EXIT_OK if parsed.ok else EXIT_REFUSED
 
 
+_TEXT = {
+    "head": {"vi": "{file}: {index} {periods}; {units} đơn vị, {components} thành phần; "
+                   "{errors} lỗi, {warnings} cảnh báo.",
+             "en": "{file}: {index} {periods}; {units} units, {components} components; "
+                   "{errors} errors, {warnings} warnings."},
+    "refused": {"vi": "Tệp bị từ chối: không có gì được lưu.", "en": "File refused: nothing was stored."},
+    "dry_run": {"vi": "Chạy thử: chưa lưu.", "en": "Dry run: not stored."},
+    "duplicate": {"vi": "Tệp này đã được lưu (phiên bản {version}): không lưu lại.",
+                  "en": "This file is already stored (version {version}): not stored again."},
+    "stored": {"vi": "Đã lưu: phiên bản {version}.", "en": "Stored: version {version}."},
+}
+
+
 def _print_import(summary: dict, lang: str) -> None:
     errors = [i for i in summary["issues"] if i["severity"] == "error"]
     warnings = [i for i in summary["issues"] if i["severity"] == "warning"]
-    periods = ", ".join(summary["periods"])
-    if lang == "vi":
-        head = (f"{summary['file']}: {summary['index']} {periods}; {summary['units']} đơn vị, "
-                f"{summary['components']} thành phần; {len(errors)} lỗi, {len(warnings)} cảnh báo.")
-        if not summary["ok"]:
-            tail = "Tệp bị từ chối: không có gì được lưu."
-        elif summary["dry_run"]:
-            tail = "Chạy thử: chưa lưu."
-        elif summary["duplicate"]:
-            tail = f"Tệp này đã được lưu (phiên bản {summary['version']}): không lưu lại."
-        else:
-            tail = f"Đã lưu: phiên bản {summary['version']}."
-    else:
-        head = (f"{summary['file']}: {summary['index']} {periods}; {summary['units']} units, "
-                f"{summary['components']} components; {len(errors)} errors, {len(warnings)} warnings.")
-        if not summary["ok"]:
-            tail = "File refused: nothing was stored."
-        elif summary["dry_run"]:
-            tail = "Dry run: not stored."
-        elif summary["duplicate"]:
-            tail = f"This file is already stored (version {summary['version']}): not stored again."
-        else:
-            tail = f"Stored: version {summary['version']}."
-    print(head)
+    print(lookup(_TEXT, "head", lang, file=summary["file"], index=summary["index"],
+                 periods=", ".join(summary["periods"]), units=summary["units"],
+                 components=summary["components"], errors=len(errors), warnings=len(warnings)))
     for issue in (errors + warnings)[:50]:
         where = f"{issue['sheet']}!{issue['cell']}" if issue["cell"] else issue["sheet"]
         print(f"  [{issue['severity']}] {where}: {issue['message']}")
     if len(errors) + len(warnings) > 50:
         print(f"  … (+{len(errors) + len(warnings) - 50})")
-    print(tail)
+    outcome = ("refused" if not summary["ok"] else "dry_run" if summary["dry_run"]
+               else "duplicate" if summary["duplicate"] else "stored")
+    print(lookup(_TEXT, outcome, lang, version=summary["version"]))
 
 
 def ranking_table(snapshot, *, index: str, period: str, level: str | None, by: str = "TOTAL"):
