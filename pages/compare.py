@@ -18,6 +18,15 @@ lang = ui.lang()
 
 st.title(ui.tr("compare.title"))
 ui.sample_banner()
+if "compare" not in st.query_params and "compare" not in st.session_state:
+    # A link that names no unit opens on the block's top three rather than an empty page.
+    # ui.units_picker leaves the default to pages; the bound widget takes it from the state.
+    try:
+        leaders = ui.computed(views.build_rankings, index=scope.index, period=scope.period,
+                              level=scope.level, lang=lang)
+    except ReformError as error:
+        ui.no_data(error)
+    st.session_state["compare"] = views.top_units(leaders.table, n=3)
 chosen = ui.units_picker(data, scope, key="compare", max_selections=5)
 if len(chosen) < 2:
     st.info(ui.tr("compare.pick"))
@@ -33,8 +42,15 @@ except ReformError as error:
 # Show
 st.plotly_chart(charts.compare_units(view.matrix, lang=lang), key="compare_chart",
                 config=ui.plotly_config())
-columns = ui.ranking_columns() | {"unit_id": None, "group": ui.group_badge_column(view.groups)} | {
-    label: st.column_config.ProgressColumn(label, format="%.1f", min_value=0, max_value=100)
+columns = ui.ranking_columns() | {
+    "unit_id": None,
+    "group": ui.group_badge_column(view.groups),
+    "percent": st.column_config.ProgressColumn(
+        ui.tr("views.percent"), format="localized", min_value=0, max_value=100,
+        color=charts.SCORE_BAR_COLOR),
+} | {
+    label: st.column_config.ProgressColumn(label, format="%.1f", min_value=0, max_value=100,
+                                           color=charts.SCORE_BAR_COLOR)
     for label in view.fields
 }
 st.dataframe(views.group_badges(view.table), column_config=columns, hide_index=True, key="compare_table")

@@ -8,7 +8,6 @@ from reform.i18n import CATALOG
 
 CATALOG.update({
     "components.title": {"vi": "Thành phần", "en": "Components"},
-    "components.heatmap": {"vi": "Điểm từng lĩnh vực (% tối đa)", "en": "Each field (% of max)"},
     "components.ranking": {"vi": "Xếp hạng theo một thành phần", "en": "Ranking by one component"},
     "components.correlations": {"vi": "Tương quan giữa các lĩnh vực", "en": "Correlation between fields"},
     "components.correlation_note": {
@@ -37,8 +36,7 @@ try:
 except ReformError as error:
     ui.no_data(error)
 
-# Show
-st.subheader(ui.tr("components.heatmap"))
+# Show (the heatmap's own title names it: no subheader above it)
 st.plotly_chart(charts.component_heatmap(view.matrix, lang=lang), key="heatmap_chart",
                 config=ui.plotly_config())
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from reform import config, templates, ui, uploads
+from reform import config, templates, ui, uploads, views
 from reform.errors import ReformError
 from reform.i18n import CATALOG
 from reform.importer import ParsedFile, parse_file
@@ -159,10 +159,16 @@ def _file_section(upload, *, index: str | None, period: str | None, level: str |
         except ReformError as error:
             st.error(error.message(ui.lang()))
             return
-        st.session_state.setdefault("data_flash", []).append(("success", uploads.save_message(
+        # Said next to the button after the rerun: the analyst is scrolled down here, far
+        # from the top of the page.
+        st.session_state.setdefault("data_stored", {})[key] = uploads.save_message(
             file_name=parsed.file_name, version=result.version, duplicate=result.duplicate,
-            superseded=result.superseded, lang=ui.lang())))
+            superseded=result.superseded, lang=ui.lang())
         st.rerun()  # so the sidebar and the version list show the new data at once
+    stored = st.session_state.get("data_stored", {}).pop(key, None)
+    if stored:
+        st.success(stored, icon=":material/check_circle:")
+        st.toast(stored, icon=":material/check_circle:")
 
     # What was read, and the analyst's corrections: columns per sheet, then unit names.
     st.caption(ui.tr("data.columns"))
@@ -170,13 +176,16 @@ def _file_section(upload, *, index: str | None, period: str | None, level: str |
     for number, (tab, sheet_data) in enumerate(zip(tabs, parsed.sheets, strict=True)):
         layout = sheet_data.layout
         raw = workbook.sheet(layout.sheet)
-        shown = uploads.columns_table(layout, raw)
+        shown = views.readable_examples(uploads.columns_table(layout, raw), lang=ui.lang())
         edited = tab.data_editor(
             shown, key=f"roles_{key}_{number}", hide_index=True, disabled=["letter", "header", "examples"],
             column_config={
                 "letter": st.column_config.TextColumn(ui.tr("data.col.letter"), width="small"),
                 "header": st.column_config.TextColumn(ui.tr("data.col.header")),
-                "role": st.column_config.SelectboxColumn(ui.tr("data.col.role"), options=list(ROLES), required=True),
+                # Codes stay the cell values (what the importer reads back); labels are shown.
+                "role": st.column_config.SelectboxColumn(
+                    ui.tr("data.col.role"), options=list(ROLES), required=True,
+                    format_func=lambda role: views.role_label(role, ui.lang())),
                 "examples": st.column_config.TextColumn(ui.tr("data.col.examples")),
             })
         roles = uploads.changed_roles(shown, edited)
@@ -210,6 +219,10 @@ def _file_section(upload, *, index: str | None, period: str | None, level: str |
 
 
 def _versions() -> None:
+    # Restore and delete say what they did here, beside their buttons, not at the page's top.
+    for kind, message in st.session_state.pop("data_flash", []):
+        (st.success if kind == "success" else st.info)(message)
+        st.toast(message)
     current = ui.store()
     datasets = current.datasets()
     if not datasets:
@@ -262,8 +275,7 @@ def _templates() -> None:
 # ---- inputs ---------------------------------------------------------------------------------
 st.title(ui.tr("data.title"))
 st.caption(ui.tr("data.intro"))
-for kind, message in st.session_state.pop("data_flash", []):
-    (st.success if kind == "success" else st.info)(message)
+ui.sample_banner()
 
 files = st.file_uploader(ui.tr("data.upload"), type=["xlsx", "xlsm", "xls", "csv", "html"],
                          accept_multiple_files=True, key="upload", max_upload_size=config.MAX_UPLOAD_BYTES // 2**20)

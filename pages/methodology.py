@@ -30,6 +30,7 @@ lang = ui.lang()
 
 st.title(ui.tr("methodology.title"))
 st.caption(ui.tr("methodology.intro"))
+ui.sample_banner()
 
 # Compute
 indices = ui.computed(views.build_methodology, lang=lang)
@@ -39,11 +40,15 @@ tabs = st.tabs([ui.index_label(item.index) for item in indices])
 for tab, item in zip(tabs, indices, strict=True):
     with tab:
         st.subheader(ui.tr("methodology.maxima"))
-        if item.maxima is None:
+        if item.maxima_text is None:
             st.info(ui.tr("methodology.no_maxima"))
         else:
-            st.dataframe(item.maxima, hide_index=True, key=f"maxima_{item.index}",
-                         height="content")
+            # Numbers written per language ("14,5" in Vietnamese), right-aligned as numbers.
+            period_column, *number_columns = item.maxima_text.columns
+            st.dataframe(item.maxima_text, hide_index=True, key=f"maxima_{item.index}",
+                         height="content", column_config={
+                             column: st.column_config.TextColumn(column, alignment="right")
+                             for column in number_columns})
         st.subheader(ui.tr("methodology.groups"))
         st.dataframe(item.thresholds, hide_index=True, key=f"groups_{item.index}",
                      height="content")

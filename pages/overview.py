@@ -32,9 +32,11 @@ except ReformError as error:
 
 # Show
 for column, metric in zip(st.columns(len(view.figures)), view.figures, strict=True):
-    column.metric(metric.label, metric.value, metric.delta, border=True,
+    column.metric(metric.label, metric.value, metric.delta, border=True, help=metric.help,
                   delta_color="off" if metric.neutral else "normal",
                   delta_arrow="off" if metric.neutral else "auto")
+if view.note:
+    st.caption(view.note)  # the most improved unit's full name, which its card would cut
 
 title = ui.tr("overview.chart_title", index=ui.index_label(scope.index), period=scope.period)
 st.plotly_chart(charts.ranking_bars(view.table, lang=lang, title=title), key="overview_chart",

@@ -16,7 +16,6 @@ CATALOG.update({
     "trends.lines": {"vi": "Điểm qua các kỳ", "en": "Scores over time"},
     "trends.bump": {"vi": "Thứ hạng qua các kỳ", "en": "Ranks over time"},
     "trends.spread": {"vi": "Phân bố điểm", "en": "Spread of scores"},
-    "trends.movers": {"vi": "Tăng, giảm hạng nhiều nhất", "en": "Biggest movers"},
     "trends.from": {"vi": "Từ kỳ", "en": "From"},
     "trends.to": {"vi": "Đến kỳ", "en": "To"},
     "trends.same_period": {
@@ -42,10 +41,14 @@ ui.sample_banner()
 periods = analytics.periods(data.scores, scope.index)
 latest = scope.period if scope.period in periods else (periods[-1] if periods else None)
 earlier = analytics.previous_period(data.scores, scope.index, latest) if latest else None
-picker, start, end = st.columns([4, 1, 1])
-with picker:
-    chosen = ui.units_picker(data, scope, key="units", max_selections=10)
-    st.caption(ui.tr("trends.highlight_hint"))
+chosen = ui.units_picker(data, scope, key="units", max_selections=10)
+st.caption(ui.tr("trends.highlight_hint"))
+# The charts come right under the unit picker, so a laptop shows one without scrolling; the
+# two periods only drive the movers chart, so they sit just above it. Places are kept here
+# and filled once the page has computed.
+charts_area = st.container()
+method_area = st.container()
+start, end, _ = st.columns([1, 1, 2])
 period_from = start.selectbox(ui.tr("trends.from"), periods, key="period_from",
                               bind="query-params",
                               index=periods.index(earlier or latest) if latest else None)
@@ -61,23 +64,30 @@ except ReformError as error:
 highlight = chosen or view.top
 
 # Show
-if view.warnings:
-    st.warning("\n".join([ui.tr("trends.changes")] + [f"- {line}" for line in view.warnings]))
-if view.details:
-    with st.expander(ui.tr("trends.details", n=len(view.details))):
-        st.markdown("\n".join(f"- {line}" for line in view.details))
-st.caption(ui.tr("ui.methodology_note"))
+with charts_area:
+    lines, bump, spread = st.tabs([ui.tr("trends.lines"), ui.tr("trends.bump"),
+                                   ui.tr("trends.spread")])
+    with lines:
+        st.plotly_chart(charts.trend_lines(view.series, lang=lang, highlight=highlight,
+                                           flags=view.flags),
+                        key="trend_chart", config=ui.plotly_config())
+    with bump:
+        st.plotly_chart(charts.rank_bump(view.series, lang=lang, highlight=highlight),
+                        key="bump_chart", config=ui.plotly_config())
+    with spread:
+        st.plotly_chart(charts.distribution(view.series, lang=lang), key="distribution_chart",
+                        config=ui.plotly_config())
 
-lines, bump, spread = st.tabs([ui.tr("trends.lines"), ui.tr("trends.bump"), ui.tr("trends.spread")])
-with lines:
-    st.plotly_chart(charts.trend_lines(view.series, lang=lang, highlight=highlight, flags=view.flags),
-                    key="trend_chart", config=ui.plotly_config())
-with bump:
-    st.plotly_chart(charts.rank_bump(view.series, lang=lang, highlight=highlight),
-                    key="bump_chart", config=ui.plotly_config())
-with spread:
-    st.plotly_chart(charts.distribution(view.series, lang=lang), key="distribution_chart",
-                    config=ui.plotly_config())
+with method_area:
+    # Under the chart and small, but every word kept: a presenter must still say it.
+    notes = [ui.tr("ui.methodology_note")]
+    if view.warnings:
+        notes.append("\n".join([f"⚠️ {ui.tr('trends.changes')}"]
+                                + [f"- {line}" for line in view.warnings]))
+    st.caption("\n\n".join(notes))
+    if view.details:
+        with st.expander(ui.tr("trends.details", n=len(view.details))):
+            st.markdown("\n".join(f"- {line}" for line in view.details))
 
 if len(view.periods) < 2:
     st.info(ui.tr("trends.one_period"))

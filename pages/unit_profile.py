@@ -55,11 +55,12 @@ st.subheader(ui.tr("profile.sentences"))
 st.markdown("\n".join(f"- {sentence}" for sentence in view.sentences))
 
 st.subheader(ui.tr("profile.history"))
-lines, bump = st.columns(2)
-lines.plotly_chart(charts.trend_lines(view.series, lang=lang, highlight=[unit_id]),
-                   key="profile_trend_chart", config=ui.plotly_config())
-bump.plotly_chart(charts.rank_bump(view.series, lang=lang, highlight=[unit_id]),
-                  key="profile_rank_chart", config=ui.plotly_config())
+# One under the other at full width: side by side, their legends and line labels left each
+# plot about 100 px wide on a laptop.
+st.plotly_chart(charts.trend_lines(view.series, lang=lang, highlight=[unit_id]),
+                key="profile_trend_chart", config=ui.plotly_config())
+st.plotly_chart(charts.rank_bump(view.series, lang=lang, highlight=[unit_id]),
+                key="profile_rank_chart", config=ui.plotly_config())
 
 st.subheader(ui.tr("profile.fields"))
 if view.strengths.empty:
@@ -68,9 +69,17 @@ else:
     st.plotly_chart(charts.profile_bars(view.strengths, lang=lang, unit_name=name),
                     key="profile_fields_chart", config=ui.plotly_config())
     st.subheader(ui.tr("profile.lost"))
+    number = st.column_config.NumberColumn
     st.dataframe(view.lost, hide_index=True, key="lost_table", column_config={
+        label: number(label, format="%.2f")
+        for label in (ui.tr("views.points"), ui.tr("views.maximum"), ui.tr("views.points_lost"))
+    } | {
+        label: number(label, format="%.1f")
+        for label in (ui.tr("views.block_average"), ui.tr("views.block_best"))
+    } | {
         ui.tr("views.percent"): st.column_config.ProgressColumn(
-            ui.tr("views.percent"), format="%.1f", min_value=0, max_value=100),
+            ui.tr("views.percent"), format="%.1f", min_value=0, max_value=100,
+            color=charts.SCORE_BAR_COLOR),
     })
 
 with st.expander(ui.tr("profile.history")):
@@ -81,6 +90,7 @@ with st.expander(ui.tr("profile.history")):
         "value": st.column_config.NumberColumn(ui.tr("views.points"), format="%.2f"),
         "max_value": st.column_config.NumberColumn(ui.tr("views.maximum"), format="%.2f"),
         "percent": st.column_config.ProgressColumn(ui.tr("views.percent"), format="%.2f",
-                                                   min_value=0, max_value=100),
+                                                   min_value=0, max_value=100,
+                                                   color=charts.SCORE_BAR_COLOR),
         "rank": st.column_config.NumberColumn(ui.tr("views.rank"), format="%d"),
     })

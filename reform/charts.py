@@ -91,6 +91,10 @@ UNIT_PALETTE: tuple[str, ...] = (
 """Okabe–Ito (without its yellow, invisible on a projector) plus three of Paul Tol's muted
 colours: ten hues told apart by colour-blind readers, one per highlighted unit."""
 
+SCORE_BAR_COLOR = UNIT_PALETTE[0]
+"""Neutral blue for score bars in tables (``st.column_config.ProgressColumn``): Streamlit's
+default primary red reads as "bad" on every score, good or not."""
+
 BACKGROUND_LINE_COLOR = "rgba(110, 110, 110, 0.22)"
 """Faint grey for the mass of units behind the highlighted ones."""
 
@@ -158,8 +162,9 @@ _TEXT: dict[str, dict[str, str]] = {
     "profile.average": {"vi": "Trung bình khối", "en": "Block average"},
     "profile.best": {"vi": "Cao nhất khối", "en": "Best in block"},
     "compare.title": {"vi": "So sánh theo thành phần", "en": "Comparison by component"},
-    "scatter.title": {"vi": "{y} và {x}: hệ số tương quan r = {r}", "en": "{y} and {x}: r = {r}"},
     "scatter.title_no_r": {"vi": "{y} và {x}", "en": "{y} and {x}"},
+    "scatter.title_two_lines": {"vi": "{y}<br>và {x}", "en": "{y}<br>and {x}"},
+    "scatter.r": {"vi": "hệ số tương quan r = {r}", "en": "correlation r = {r}"},
     "scatter.units": {"vi": "Đơn vị", "en": "Units"},
     "scatter.trend": {"vi": "Đường xu hướng", "en": "Trend line"},
     "monthly.title": {
@@ -393,9 +398,9 @@ def ranking_bars(
 ) -> go.Figure:
     """Horizontal bars of a ranking table, best at the top, coloured by group.
 
-    The bar is ``percent`` (``value`` where percent is unknown); the text beside it gives the
-    score and the rank change ("▲ 3"). A dashed vertical line marks the block average of all
-    units. With more than ``MAX_FULL_UNITS`` units and no ``top_n``, the top
+    The bar is ``percent`` (``value`` where percent is unknown); the text inside it at its
+    base (beside it when the bar is too short) gives the score and the rank change ("▲ 3"),
+    clear of the dashed vertical line that marks the block average of all units. With more than ``MAX_FULL_UNITS`` units and no ``top_n``, the top
     ``DEFAULT_TOP_N`` are shown and the title says so; ``highlight`` (unit ids or names) are
     outlined, and kept even when outside the top.
 
@@ -466,8 +471,17 @@ def ranking_bars(
                 "line": {"color": "#000000", "width": [3 if o else 0 for o in outlined]},
             },
             text=bar_text,
-            textposition="outside",
+            # Inside the bar at its base when it fits, far left of the average line, which
+            # would otherwise run through the labels of bars ending near it; a bar too short
+            # for its label keeps it outside.
+            textposition="auto",
+            insidetextanchor="start",
             textfont={"size": SMALL_FONT_SIZE},
+            insidetextfont={"size": SMALL_FONT_SIZE,
+                            "color": text_color_on(group_color(group if group != no_group
+                                                               else None))},
+            outsidetextfont={"size": SMALL_FONT_SIZE, "color": TEXT_COLOR},
+            constraintext="none",
             cliponaxis=False,
             hovertext=hover,
             hovertemplate="%{hovertext}<extra></extra>",
@@ -809,8 +823,9 @@ def movers_bars(movers: pd.DataFrame, *, lang: str = "vi", n: int = 5) -> go.Fig
 
 def component_heatmap(matrix: pd.DataFrame, *, lang: str = "vi") -> go.Figure:
     """Units (rows, in the matrix's order, first on top) × components (columns), coloured by
-    % of maximum on a sequential scale from 0 to 100; values printed in the cells while there
-    are at most 40 units.
+    % of maximum on a sequential scale from the lowest value (rounded down) to 100, so that
+    the differences between units show even when every score is high; values printed in the
+    cells while there are at most 40 units. The title sits above the column labels.
 
     Returns the figure (one heatmap trace); an ``empty_figure`` for an empty matrix.
     """
@@ -821,9 +836,10 @@ def component_heatmap(matrix: pd.DataFrame, *, lang: str = "vi") -> go.Figure:
     components = [str(c) for c in matrix.columns]
     small = len(units) <= MAX_CELL_TEXT_ROWS
     z = matrix.apply(pd.to_numeric, errors="coerce").to_numpy(dtype="float32")
+    zmin, zmax = heatmap_range(z)
     fig = go.Figure(go.Heatmap(
-        z=z, x=components, y=units, zmin=0, zmax=100, colorscale="YlGnBu",
-        colorbar={"title": {"text": "%"}, "thickness": 18},
+        z=z, x=components, y=units, zmin=zmin, zmax=zmax, colorscale="YlGnBu",
+        colorbar={"title": {"text": "%"}, "ticksuffix": " %", "thickness": 18},
         texttemplate="%{z:.1f}" if small else None,
         textfont={"size": SMALL_FONT_SIZE},
         hovertemplate="<b>%{y}</b><br>%{x}: %{z:.2f} %<extra></extra>",
@@ -835,8 +851,27 @@ def component_heatmap(matrix: pd.DataFrame, *, lang: str = "vi") -> go.Figure:
     height = min(2400, 260 + (34 if small else 6) * len(units))
     fig = _finish(fig, lang=lang, title=_tr("heatmap.title", lang), height=max(420, height),
                   showlegend=False)
-    fig.update_layout(margin={"t": 190})
+    # Column labels on top grow upwards (rotated on a narrow screen): a title at a fixed
+    # place in the margin would sit on them, so the title pushes the margin clear of them.
+    fig.update_layout(title={"yref": "container", "automargin": True, "pad": {"b": 12}},
+                      margin={"t": 40})
     return fig
+
+
+def heatmap_range(z: np.ndarray, *, top: float = 100.0) -> tuple[float, float]:
+    """The colour range of a % heatmap: the lowest value rounded down to a whole number, to
+    ``top`` (or the highest value rounded up, when above it); (0, ``top``) without values.
+
+    >>> heatmap_range(np.array([[64.2, 91.0], [np.nan, 100.0]]))
+    (64.0, 100.0)
+    """
+    finite = np.asarray(z, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if finite.size == 0:
+        return 0.0, top
+    high = max(top, float(math.ceil(finite.max())))
+    low = float(math.floor(finite.min()))
+    return min(low, high - 1.0), high
 
 
 def correlation_heatmap(corr: pd.DataFrame, *, lang: str = "vi") -> go.Figure:
@@ -955,12 +990,17 @@ def compare_units(table_or_matrix: pd.DataFrame, *, lang: str = "vi") -> go.Figu
 SCATTERGL_FROM = 1000
 """Above this many points the scatter switches to WebGL so the browser stays responsive."""
 
+SCATTER_TITLE_WIDTH = 40
+"""Beyond this many characters a scatter title breaks before "và"/"and": two index names
+at title size overflow a laptop's chart width (about 800 px) on one line."""
+
 
 def scatter_indices(
     frame: pd.DataFrame, x: str, y: str, *, lang: str = "vi", label_outliers: int = 5
 ) -> go.Figure:
     """Units placed by two indices (columns ``x`` and ``y`` of the cross-index frame), one
-    point trace with unit names on hover, the least-squares line, Pearson's r in the title,
+    point trace with unit names on hover, the least-squares line, Pearson's r in the
+    subtitle (the title names both indices, on two lines when long),
     and the ``label_outliers`` units furthest from the line named on the chart.
 
     Units missing either index are left out. Without at least three units and some spread
@@ -988,6 +1028,9 @@ def scatter_indices(
                       f"{y_label}: %{{y:.2f}}<extra></extra>",
     ))
     title = _tr("scatter.title_no_r", lang, x=x_label, y=y_label)
+    if len(title) > SCATTER_TITLE_WIDTH:
+        title = _tr("scatter.title_two_lines", lang, x=x_label, y=y_label)
+    subtitle = ""
     if len(data) >= 3 and float(np.ptp(xs)) > 0:
         slope, intercept = np.polyfit(xs, ys, 1)
         ends = np.array([xs.min(), xs.max()])
@@ -997,7 +1040,7 @@ def scatter_indices(
         ))
         if float(np.ptp(ys)) > 0:
             r = float(np.corrcoef(xs, ys)[0, 1])
-            title = _tr("scatter.title", lang, x=x_label, y=y_label, r=format_number(r, lang))
+            subtitle = _tr("scatter.r", lang, r=format_number(r, lang))
         residual = np.abs(ys - (slope * xs + intercept))
         for i in np.argsort(-residual, kind="stable")[:max(label_outliers, 0)]:
             fig.add_annotation(
@@ -1007,7 +1050,16 @@ def scatter_indices(
             )
     fig.update_xaxes(title_text=x_label, showgrid=True)
     fig.update_yaxes(title_text=y_label, showgrid=True)
-    return _finish(fig, lang=lang, title=title, height=620)
+    fig = _finish(fig, lang=lang, title=title, height=620)
+    # r on its own smaller line: two long index names and r do not fit one line of a laptop.
+    fig.update_layout(title={"subtitle": {"text": subtitle,
+                                          "font": {"size": BASE_FONT_SIZE, "color": "#444444"}},
+                             # Anchored on the plot and pushing the margin: a title of
+                             # two lines and a subtitle never leave the figure at the top.
+                             "yref": "paper", "y": 1, "yanchor": "bottom", "automargin": True,
+                             "pad": {"b": 40}},
+                      margin={"t": 40})
+    return fig
 
 
 # --------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from reform import config
+from reform.charts import SCORE_BAR_COLOR
 from reform.errors import ReformError
 from reform.i18n import CATALOG, LANGS, t
 from reform.snapshot import Snapshot, load_snapshot
@@ -268,7 +269,8 @@ def ranking_columns() -> dict:
         # "localized" follows the reader's browser locale: 96,75 on a Vietnamese machine.
         "value": st.column_config.NumberColumn("Điểm" if vi else "Points", format="localized"),
         "percent": st.column_config.ProgressColumn(
-            "% tối đa" if vi else "% of max", format="localized", min_value=0, max_value=100),
+            "% tối đa" if vi else "% of max", format="localized", min_value=0, max_value=100,
+            color=SCORE_BAR_COLOR),  # the theme's red would read as "bad"
     }
 
 

@@ -9,6 +9,7 @@ needs from a :class:`~reform.snapshot.Snapshot`. Pages call that one function th
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -77,6 +78,29 @@ CATALOG.update({
     "views.unit_id": {"vi": "Mã đơn vị", "en": "Unit id"},
     "views.unit": {"vi": "Đơn vị", "en": "Unit"},
     "views.change": {"vi": "Thay đổi", "en": "Change"},
+    "views.improved_note": {
+        "vi": "Tiến bộ nhất: **{unit}**, tăng {n} bậc so với kỳ trước.",
+        "en": "Most improved: **{unit}**, up {n} places since the previous period.",
+    },
+    # Column roles of the Data page, as analysts name what a column holds.
+    "views.role.stt": {"vi": "Số thứ tự (STT)", "en": "Row number (STT)"},
+    "views.role.code": {"vi": "Mã đơn vị", "en": "Unit code"},
+    "views.role.name": {"vi": "Tên đơn vị", "en": "Unit name"},
+    "views.role.name_alt": {"vi": "Tên đơn vị (cột phụ)", "en": "Unit name (second column)"},
+    "views.role.component": {"vi": "Điểm thành phần", "en": "Component score"},
+    "views.role.total": {"vi": "Tổng điểm", "en": "Total score"},
+    "views.role.percent": {"vi": "Chỉ số (%)", "en": "Index (%)"},
+    "views.role.rank": {"vi": "Xếp hạng", "en": "Rank"},
+    "views.role.group": {"vi": "Xếp loại / nhóm", "en": "Group"},
+    "views.role.period": {"vi": "Kỳ đánh giá", "en": "Period"},
+    "views.role.note": {"vi": "Ghi chú", "en": "Note"},
+    "views.role.ignore": {"vi": "Bỏ qua", "en": "Ignore"},
+    "views.role.date": {"vi": "Ngày kiểm tra", "en": "Inspection date"},
+    "views.role.team": {"vi": "Đoàn kiểm tra", "en": "Inspection team"},
+    "views.role.kind": {"vi": "Hình thức kiểm tra", "en": "Kind of inspection"},
+    "views.role.category": {"vi": "Loại vi phạm", "en": "Violation category"},
+    "views.role.violations": {"vi": "Số vi phạm", "en": "Violations"},
+    "views.role.officials": {"vi": "Số lượt CBCC được kiểm tra", "en": "Officials checked"},
 })
 
 # The caveats a presenter must state when years are compared (methodology page).
@@ -359,18 +383,22 @@ def methodology_notes(components: pd.DataFrame, *, index: str, periods: Sequence
 @dataclass(frozen=True)
 class Metric:
     """One key figure for ``st.metric``: label, value and an optional delta line; a
-    ``neutral`` delta is a plain note (a unit's name), drawn grey without an arrow."""
+    ``neutral`` delta is a plain note (a unit's name), drawn grey without an arrow; ``help``
+    the full text for the metric's tooltip (a long unit name the card would cut)."""
 
     label: str
     value: str
     delta: str | None = None
     neutral: bool = False
+    help: str | None = None
 
 
 def key_figures(summary: dict, *, lang: str = "vi", percent: bool = True) -> list[Metric]:
     """The Overview's key figures from ``analytics.block_summary``: units, average, best,
     worst, most improved. Values formatted for ``lang`` ("85,32 %"); ``percent`` False shows
-    points. The most improved figure is "–" when no unit moved up."""
+    points. The most improved figure is "–" when no unit moved up; its unit is named in its
+    ``help`` and in :func:`improved_note`, not in a delta chip that a card cuts at about
+    twelve letters ("Phường Chươ…")."""
     def number(value: float | None) -> str:
         if value is None:
             return "–"
@@ -384,14 +412,56 @@ def key_figures(summary: dict, *, lang: str = "vi", percent: bool = True) -> lis
         Metric(t("views.metric.units", lang), str(int(summary.get("units") or 0))),
         Metric(t("views.metric.average", lang), number(summary.get("average"))),
         Metric(t("views.metric.best", lang), number(summary.get("best_value")),
-               summary.get("best_unit"), neutral=True),
+               summary.get("best_unit"), neutral=True, help=summary.get("best_unit")),
         Metric(t("views.metric.worst", lang), number(summary.get("worst_value")),
-               summary.get("worst_unit"), neutral=True),
-        # The name goes in the delta line: a long ward name would be cut in the big value.
+               summary.get("worst_unit"), neutral=True, help=summary.get("worst_unit")),
         Metric(t("views.metric.improved", lang),
                t("views.places_up", lang, n=int(improved_change)) if moved else "–",
-               improved_unit if moved else None),
+               help=improved_unit if moved else None),
     ]
+
+
+def improved_note(summary: dict, *, lang: str = "vi") -> str:
+    """The most improved unit as a line to print under the key figures ("Tiến bộ nhất:
+    **Phường Chương Dương**, tăng 4 bậc so với kỳ trước."); "" when no unit moved up."""
+    unit, change = summary.get("most_improved_unit"), summary.get("most_improved_change")
+    if unit is None or change is None or pd.isna(change) or change <= 0:
+        return ""
+    return t("views.improved_note", lang, unit=unit, n=int(change))
+
+
+def top_units(table: pd.DataFrame, *, n: int = 3) -> list[str]:
+    """The unit ids of the ``n`` best-ranked rows of a ``rank_units`` table (ties in the
+    table's order; unranked units never). The Compare page's default choice."""
+    ranked = table[table["rank"].notna()]
+    return list(ranked.sort_values("rank", kind="stable")["unit_id"].head(n))
+
+
+def role_label(role: str, lang: str = "vi") -> str:
+    """A column role of the importer ("code", "rank") as analysts name it in ``lang``
+    ("Mã đơn vị", "Xếp hạng"); the code itself when it has no label."""
+    label = t(f"views.role.{role}", lang)
+    return role if label == f"views.role.{role}" else label
+
+
+_LONG_DECIMAL = re.compile(r"-?\d+\.\d{4,}")
+
+
+def readable_examples(columns: pd.DataFrame, *, lang: str = "vi", decimals: int = 2) -> pd.DataFrame:
+    """The Data page's columns table (``uploads.columns_table``) with long decimals in its
+    ``examples`` rounded for reading: "8.351827 | 8.180521" -> "8,35 | 8,18" (vi).
+
+    Only numbers with four decimals or more are touched, as a spreadsheet's floats print;
+    "1.000" (a Vietnamese thousand), codes and dates stay as the file has them.
+    Returns a new frame; raises KeyError when ``examples`` is missing.
+    """
+    def shorten(text: object) -> object:
+        if not isinstance(text, str):
+            return text
+        return _LONG_DECIMAL.sub(
+            lambda match: _points_text(round(float(match.group()), decimals), lang), text)
+
+    return columns.assign(examples=columns["examples"].map(shorten))
 
 
 def lost_points(strengths: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
@@ -436,6 +506,7 @@ class Overview:
     table: pd.DataFrame
     figures: list[Metric]
     sentences: list[str]
+    note: str = ""  # the most improved unit, printed under the key figures
 
 
 def build_overview(data: Snapshot, *, index: str, period: str, level: str | None,
@@ -448,7 +519,8 @@ def build_overview(data: Snapshot, *, index: str, period: str, level: str | None
     percent = summary["basis"] == "percent"
     sentences = narrative.ranking_sentences(table, index=index, lang=lang,
                                             components=data.components, scores=data.scores)
-    return Overview(table, key_figures(summary, lang=lang, percent=percent), list(sentences))
+    return Overview(table, key_figures(summary, lang=lang, percent=percent), list(sentences),
+                    improved_note(summary, lang=lang))
 
 
 @dataclass(frozen=True)
@@ -619,6 +691,7 @@ class Methodology:
     maxima: pd.DataFrame | None
     thresholds: pd.DataFrame
     caveats: list[str]
+    maxima_text: pd.DataFrame | None = None  # ``maxima`` as printed: "14,5" in Vietnamese
 
 
 def build_methodology(data: Snapshot, *, lang: str = "vi") -> list[Methodology]:
@@ -629,6 +702,16 @@ def build_methodology(data: Snapshot, *, lang: str = "vi") -> list[Methodology]:
         has_components = bool((data.components["index"] == index).any())
         maxima = maximum_table(data.components, index=index, lang=lang) if has_components else None
         out.append(Methodology(index, maxima, group_thresholds(index, lang=lang),
-                               caveats(index, lang=lang)))
+                               caveats(index, lang=lang),
+                               None if maxima is None else maxima_text(maxima, lang=lang)))
     return out
+
+
+def maxima_text(maxima: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
+    """A :func:`maximum_table` with its numbers written as methodology decisions print them
+    in ``lang``: "14,5" (vi) or "14.5" (en), "16" without decimals, "–" where unknown; the
+    first column (the period) unchanged. Returns a new frame of strings."""
+    first, *numbers = maxima.columns
+    return maxima.assign(**{column: [_points_text(float(v), lang) for v in maxima[column]]
+                            for column in numbers})[[first, *numbers]]
 

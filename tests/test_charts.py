@@ -150,6 +150,12 @@ def test_ranking_bars_average_line_at_block_mean_with_label():
     line = fig.layout.shapes[0]
     assert (line.x0, line.x1, line.line.dash) == (75.0, 75.0, "dash")
     assert fig.layout.annotations[0].text == "Trung bình: 75,00"
+    # The labels sit inside the bars at their base (far left of the line), or outside a bar
+    # too short for them; the line is drawn over the bars.
+    assert {(t.textposition, t.insidetextanchor) for t in fig.data} == {("auto", "start")}
+    assert line.layer == "above"
+    assert [t.insidetextfont.color for t in fig.data] == [
+        charts.text_color_on(t.marker.color) for t in fig.data]
     fig_en = charts.ranking_bars(table, lang="en")
     assert fig_en.layout.annotations[0].text == "Average: 75.00"
     assert fig_en.layout.separators == ".,"
@@ -399,12 +405,29 @@ def test_component_heatmap_values_and_cell_text():
                                   [[90.0, 70.0], [55.5, np.nan]])
     assert list(heat.y) == ["Hàng Bạc", "Hàng Gai"]
     assert list(heat.x) == ["Chỉ đạo điều hành", "Thủ tục hành chính"]
-    assert (heat.zmin, heat.zmax, heat.texttemplate) == (0, 100, "%{z:.1f}")
+    # From the lowest value rounded down, so high scores do not all get the darkest colour.
+    assert (heat.zmin, heat.zmax, heat.texttemplate) == (55, 100, "%{z:.1f}")
+    assert (heat.colorbar.title.text, heat.colorbar.ticksuffix) == ("%", " %")
     assert heat.colorscale[0][1] != heat.colorscale[-1][1]
     assert fig.layout.yaxis.autorange == "reversed"
+    # Column labels on top: the title pushes the margin clear of them instead of sitting on them.
+    assert fig.layout.xaxis.side == "top"
+    assert (fig.layout.title.yref, fig.layout.title.automargin) == ("container", True)
     big = pd.DataFrame(np.full((41, 2), 50.0), index=[f"P{i}" for i in range(41)],
                        columns=["1", "2"])
     assert charts.component_heatmap(big).data[0].texttemplate is None
+
+
+@pytest.mark.parametrize(("z", "expected"), [
+    ([[64.2, 91.0], [math.nan, 100.0]], (64.0, 100.0)),
+    ([[80.0, 85.5]], (80.0, 100.0)),
+    ([[100.0, 100.0]], (99.0, 100.0)),       # one value: still a range
+    ([[70.0, 104.2]], (70.0, 105.0)),        # bonus points above the maximum
+    ([[-3.5, 50.0]], (-4.0, 100.0)),
+    ([[math.nan]], (0.0, 100.0)),
+])
+def test_heatmap_range_from_the_lowest_value_to_100(z, expected):
+    assert charts.heatmap_range(np.array(z, dtype=float)) == expected
 
 
 def test_correlation_heatmap_is_diverging_from_minus_one_to_one():
@@ -463,14 +486,18 @@ def test_scatter_indices_trend_line_r_and_outlier_labels():
     slope, intercept = np.polyfit(xs, ys, 1)
     np.testing.assert_allclose(line.y, [60 * slope + intercept, 90 * slope + intercept])
     r = np.corrcoef(xs, ys)[0, 1]
-    assert fig.layout.title.text.endswith(f"r = {r:.2f}".replace(".", ","))
+    # r on its own line under the title, which a laptop would otherwise cut on the right.
+    assert fig.layout.title.subtitle.text == "hệ số tương quan r = " + f"{r:.2f}".replace(".", ",")
+    assert fig.layout.title.text == "Chỉ số hài lòng (SIPAS)<br>và Chỉ số CCHC (PAR Index)"
+    assert (fig.layout.title.yref, fig.layout.title.automargin) == ("paper", True)
     assert [a.text for a in fig.layout.annotations] == ["Tràng Tiền"]
 
 
 def test_scatter_indices_without_spread_has_no_line_and_bad_column_is_refused():
     fig = charts.scatter_indices(CROSS.assign(PAR=70.0), "PAR", "SIPAS", lang="en")
     assert len(fig.data) == 1
-    assert fig.layout.title.text == "Satisfaction (SIPAS) and PAR Index"
+    assert fig.layout.title.text == "Satisfaction (SIPAS) and PAR Index"  # short: one line
+    assert fig.layout.title.subtitle.text == ""
     assert len(charts.scatter_indices(CROSS, "PAR", "DISCIPLINE").data) == 0
     with pytest.raises(UsageError, match="PAPI"):
         charts.scatter_indices(CROSS, "PAR", "PAPI")

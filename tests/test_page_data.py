@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from pathlib import Path
 
 import openpyxl
@@ -33,6 +34,35 @@ def _button(at: AppTest, prefix: str):
     found = [b for b in at.button if b.key and b.key.startswith(prefix)]
     assert len(found) == 1, [b.key for b in at.button]
     return found[0]
+
+
+def _elements(node) -> list:
+    """Every element under ``node`` (an AppTest block), in the order drawn."""
+    out = []
+    for child in getattr(node, "children", {}).values():
+        out.append(child)
+        out += _elements(child)
+    return out
+
+
+def _after(elements: list, index: int) -> tuple[str, str]:
+    after = elements[index + 1]
+    return after.type, getattr(after, "value", "")
+
+
+def _right_after(at: AppTest, key_prefix: str) -> tuple[str, str]:
+    """The type and text of the element drawn right after the one whose key starts with
+    ``key_prefix``."""
+    elements = _elements(at.main)
+    return _after(elements, next(i for i, e in enumerate(elements)
+                                 if str(getattr(e, "key", "")).startswith(key_prefix)))
+
+
+def _right_after_heading(at: AppTest, heading: str) -> tuple[str, str]:
+    """The type and text of the element drawn right after the heading ``heading``."""
+    elements = _elements(at.main)
+    return _after(elements, next(i for i, e in enumerate(elements)
+                                 if e.type == "header" and e.value == heading))
 
 
 def _frame_with(at: AppTest, column: str) -> pd.DataFrame:
@@ -73,6 +103,12 @@ def test_good_file_previews_without_error_and_stores_a_version(
     columns = _frame_with(at, "role")
     assert {"letter", "header", "examples"} <= set(columns.columns)
     assert "name" in set(columns["role"])
+    # Roles stay codes in the cells but read as words; long decimals are rounded for reading.
+    editor = next(d for d in at.dataframe if "role" in d.value.columns)
+    options = json.loads(editor.proto.columns)["role"]["type_config"]["options"]
+    assert {"value": "code", "label": "Mã đơn vị"} in options
+    assert {"value": "rank", "label": "Xếp hạng"} in options
+    assert columns.set_index("letter").loc["D", "examples"] == "8,35 | 8,18 | 9,52"
     matches = _frame_with(at, "raw_name")
     assert len(matches) == 63
     store_button = _button(at, "store_")
@@ -84,6 +120,9 @@ def test_good_file_previews_without_error_and_stores_a_version(
     datasets = Store(sqlite_url).datasets()
     assert [(d["version"], d["file"], d["status"]) for d in datasets] == [(1, "PCI_2009.xls", "active")]
     assert [s.value for s in at.success] == ["Đã lưu tệp 'PCI_2009.xls' thành phiên bản 1."]
+    # Said right under the button the analyst pressed, and in a toast, not at the page's top.
+    assert _right_after(at, "store_") == ("success", "Đã lưu tệp 'PCI_2009.xls' thành phiên bản 1.")
+    assert [toast.value for toast in at.toast] == ["Đã lưu tệp 'PCI_2009.xls' thành phiên bản 1."]
     assert any("**v1**" in m.value for m in at.markdown)
 
     _button(at, "store_").click()
@@ -139,6 +178,10 @@ def test_delete_and_restore_change_statuses(monkeypatch: pytest.MonkeyPatch, sam
     status = {d["version"]: d["status"] for d in sample_store.datasets()}
     assert status[version] == "deleted"
     assert [i.value for i in at.info] == [f"Đã xóa phiên bản {version} (có thể khôi phục)."]
+    # Said just under the versions heading, beside the buttons, and in a toast.
+    assert _right_after_heading(at, "Các phiên bản dữ liệu") == (
+        "info", f"Đã xóa phiên bản {version} (có thể khôi phục).")
+    assert [toast.value for toast in at.toast] == [f"Đã xóa phiên bản {version} (có thể khôi phục)."]
     assert at.button(key=f"delete_{version}").disabled
 
     at.button(key=f"restore_{version}").click()

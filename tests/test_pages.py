@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reform import analytics, config, views
+from reform import analytics, charts, config, views
 from reform.i18n import t
 from reform.snapshot import Snapshot, load_snapshot
 from reform.store import Store
@@ -53,6 +53,15 @@ def open_link(url: str, monkeypatch: pytest.MonkeyPatch, page: str,
     return at.run()
 
 
+def walk(node) -> list:
+    """Every element under ``node`` (an AppTest block), in the order drawn, blocks included."""
+    out = []
+    for child in getattr(node, "children", {}).values():
+        out.append(child)
+        out += walk(child)
+    return out
+
+
 def figures(at: AppTest) -> list[dict]:
     """The plotly specs drawn on the page, in order."""
     return [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
@@ -64,6 +73,11 @@ def values(array: object) -> list:
         raw = np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
         return raw.tolist()
     return list(array)
+
+
+def column_config(element) -> dict:
+    """The column settings a dataframe element was drawn with, by column name."""
+    return json.loads(element.proto.columns)
 
 
 def bar_scores(spec: dict) -> dict[str, float]:
@@ -176,6 +190,15 @@ def test_rankings_table_follows_period_and_level(sample, sample_db_url, monkeypa
     assert shown_units(at) == expected["unit"].tolist()
 
 
+def test_rankings_score_bars_are_blue_not_red(sample, sample_db_url, monkeypatch):
+    at = start(sample_db_url, monkeypatch, "pages/rankings.py")
+    columns = column_config(at.dataframe[0])
+    fields = views.field_labels(sample.components, index="PAR", period="2024").values()
+    bars = [columns[name]["type_config"] for name in ["percent", *fields]]
+    assert {(c["type"], c["color"]) for c in bars} == {("progress", charts.SCORE_BAR_COLOR)}
+    assert columns["percent"]["label"] == "% tối đa"
+
+
 def test_rankings_change_labels_and_badges(sample, sample_db_url, monkeypatch):
     at = start(sample_db_url, monkeypatch, "pages/rankings.py")
     expected = ranking(sample, index="PAR", period="2024", level="ward")
@@ -253,11 +276,32 @@ def test_trends_charts_warnings_and_movers(sample, sample_db_url, monkeypatch):
     gained = expected.loc[expected["rank_change"] > 0, "unit"].tolist()
     assert set(values(movers["data"][0]["y"])) <= set(series["unit"])
     assert set(values(movers["data"][0]["y"])) <= set(gained)
-    # The sample changes the field maxima in 2021 (thủ tục hành chính 14,5 -> 16).
-    warning = at.warning[1].value
-    assert "Cải cách thủ tục hành chính thay đổi từ 14,5 lên 16 (2020 → 2021)" in warning
+    # The sample changes the field maxima in 2021 (thủ tục hành chính 14,5 -> 16): said in
+    # a caption under the charts, not in a box above them.
+    assert len(at.warning) == 1 and "dữ liệu minh họa" in at.warning[0].value  # the banner
+    notes = "\n".join(c.value for c in at.caption)
+    assert "Cải cách thủ tục hành chính thay đổi từ 14,5 lên 16 (2020 → 2021)" in notes
+    assert t("trends.changes", "vi") in notes
     flags = [a.get("text", "") for a in lines["layout"].get("annotations", [])]
     assert any("Đổi phương pháp" in text for text in flags)
+
+
+def test_trends_page_order_charts_first_periods_above_the_movers(sample_db_url, monkeypatch):
+    at = start(sample_db_url, monkeypatch, "pages/trends.py")
+    order = [(node.type, getattr(node, "key", None)) for node in walk(at.main)]
+    where = {item: i for i, item in enumerate(order)}
+
+    def first(kind: str, key: str | None = None) -> int:
+        return min(i for i, (k, name) in enumerate(order) if k == kind and (key is None or name == key))
+
+    picker, trend = where[("multiselect", "units")], first("plotly_chart")
+    period_from, period_to = where[("selectbox", "period_from")], where[("selectbox", "period_to")]
+    movers = max(i for i, (k, _) in enumerate(order) if k == "plotly_chart")
+    details = first("expander")
+    assert picker < trend < details < period_from < period_to < movers
+    # Only the hint lies between the unit picker and the tabs of charts (containers aside).
+    between = order[picker + 1:first("tab_container")]
+    assert [k for k, _ in between if k != "flex_container"] == ["caption"]
 
 
 def test_trends_highlight_and_movers_periods(sample, sample_db_url, monkeypatch):
@@ -289,6 +333,12 @@ def test_unit_profile_follows_the_unit(sample, sample_db_url, monkeypatch):
     assert at.metric[0].value == f"{row['rank']}/18"
     trend, rank, fields = figures(at)
     assert "Phường Hàng Bạc" in [tr.get("name") for tr in trend["data"]]
+    # The score and rank histories one under the other at full width: the only columns on
+    # the page are the four key figures'.
+    assert len(at.columns) == 4
+    lost_columns = column_config(at.dataframe[0])
+    assert lost_columns["% tối đa"]["type_config"]["color"] == charts.SCORE_BAR_COLOR
+    assert lost_columns["TB khối (%)"]["type_config"]["format"] == "%.1f"
     strengths = analytics.strengths_weaknesses(sample.scores, sample.units, sample.components,
                                                index="PAR", period="2024",
                                                unit_id="ward:hang-bac")
@@ -325,6 +375,11 @@ def test_components_heatmap_ranking_and_correlations(sample, sample_db_url, monk
     matrix = analytics.component_matrix(sample.scores, sample.units, sample.components,
                                         index="PAR", period="2024", level="ward")
     assert values(heatmap["data"][0]["y"]) == list(matrix.index)
+    # Colours from the block's lowest score, not from 0; no subheader repeats the title.
+    low = float(np.floor(np.nanmin(matrix.to_numpy(dtype=float))))
+    assert (heatmap["data"][0]["zmin"], heatmap["data"][0]["zmax"]) == (low, 100.0)
+    assert low > 0
+    assert [h.value for h in at.subheader][0] == "Xếp hạng theo một thành phần"
     assert len(values(heatmap["data"][0]["x"])) == matrix.shape[1] == 8
     assert corr["data"][0]["type"] == "heatmap"
     at.selectbox(key="component").select("7").run()
@@ -334,10 +389,20 @@ def test_components_heatmap_ranking_and_correlations(sample, sample_db_url, monk
     assert bar_scores(figures(at)[1]) != bar_scores(bars)
 
 
-def test_compare_needs_two_units_then_draws_them(sample_db_url, monkeypatch):
+def test_compare_opens_on_the_top_three_then_follows_the_choice(sample, sample_db_url,
+                                                                 monkeypatch):
     at = start(sample_db_url, monkeypatch, "pages/compare.py")
-    assert [i.value for i in at.info] == [t("compare.pick", "vi")]
-    at.multiselect(key="compare").select("ward:hang-bac").select("ward:hang-dao").run()
+    top = ranking(sample, index="PAR", period="2024", level="ward").head(3)
+    assert at.multiselect(key="compare").value == top["unit_id"].tolist()
+    (chart,) = figures(at)
+    assert [tr["name"] for tr in chart["data"]] == top["unit"].tolist()
+    assert not at.info
+    bars = column_config(at.dataframe[0])["percent"]["type_config"]
+    assert bars["color"] == charts.SCORE_BAR_COLOR
+
+    at.multiselect(key="compare").set_value(["ward:hang-bac"]).run()
+    assert [i.value for i in at.info] == [t("compare.pick", "vi")]  # cleared: not re-filled
+    at.multiselect(key="compare").select("ward:hang-dao").run()
     (chart,) = figures(at)
     assert [tr["name"] for tr in chart["data"]] == ["Phường Hàng Bạc", "Phường Hàng Đào"]
     table = at.dataframe[0].value
@@ -345,13 +410,21 @@ def test_compare_needs_two_units_then_draws_them(sample_db_url, monkeypatch):
     assert all(len(badge) == 1 for badge in table["group"])
 
 
+def test_compare_link_naming_units_is_not_overridden(sample_db_url, monkeypatch):
+    at = open_link(sample_db_url, monkeypatch, "pages/compare.py",
+                   {"compare": ["Phường Hàng Bạc", "Phường Cửa Nam"]})
+    assert at.multiselect(key="compare").value == ["ward:hang-bac", "ward:cua-nam"]
+
+
 def test_methodology_maxima_and_thresholds(sample_db_url, monkeypatch):
     at = start(sample_db_url, monkeypatch, "pages/methodology.py")
     maxima = at.dataframe[0].value.set_index("Kỳ")
     field = next(c for c in maxima.columns if c.startswith("3. "))
-    assert maxima.loc["2020", field] == 14.5
-    assert maxima.loc["2021", field] == 16.0
-    assert maxima["Tổng các lĩnh vực"].tolist() == pytest.approx([100.0] * 8)
+    assert maxima.loc["2020", field] == "14,5"  # as Vietnamese writes it, not 14.5
+    assert maxima.loc["2021", field] == "16"
+    assert maxima["Tổng các lĩnh vực"].tolist() == ["100"] * 8
+    settings = column_config(at.dataframe[0])
+    assert settings[field]["alignment"] == "right"
     thresholds = at.dataframe[1].value
     assert thresholds.iloc[0].tolist() == ["Mặc định", "A", "≥ 80 %"]
     assert "Năm 2023" in set(thresholds["Áp dụng"])

@@ -336,10 +336,24 @@ def test_key_figures_in_percent():
     assert views.key_figures(summary) == [
         views.Metric("Số đơn vị", "18"),
         views.Metric("Trung bình", "85,32 %"),
-        views.Metric("Cao nhất", "92,15 %", "Phường Hàng Bạc", neutral=True),
-        views.Metric("Thấp nhất", "70,00 %", "Phường Hàng Bài", neutral=True),
-        views.Metric("Tiến bộ nhất", "+5 bậc", "Phường Cửa Nam"),
+        views.Metric("Cao nhất", "92,15 %", "Phường Hàng Bạc", neutral=True,
+                     help="Phường Hàng Bạc"),
+        views.Metric("Thấp nhất", "70,00 %", "Phường Hàng Bài", neutral=True,
+                     help="Phường Hàng Bài"),
+        # No delta chip: a card cuts a long name ("Phường Chươ…"); the note under the
+        # figures and the tooltip carry it.
+        views.Metric("Tiến bộ nhất", "+5 bậc", help="Phường Cửa Nam"),
     ]
+    assert views.improved_note(summary) == (
+        "Tiến bộ nhất: **Phường Cửa Nam**, tăng 5 bậc so với kỳ trước.")
+    assert views.improved_note(summary, lang="en") == (
+        "Most improved: **Phường Cửa Nam**, up 5 places since the previous period.")
+
+
+@pytest.mark.parametrize("change", [None, NAN, 0, -2])
+def test_improved_note_is_empty_when_nobody_moved_up(change):
+    summary = {"most_improved_unit": "Phường Cửa Nam", "most_improved_change": change}
+    assert views.improved_note(summary) == ""
 
 
 def test_key_figures_in_points_without_improvement_in_english():
@@ -501,9 +515,90 @@ def test_build_components_and_comparison():
     assert compared.fields == ["1. Chỉ đạo", "2. Thủ tục"]
 
 
+def test_build_overview_names_the_most_improved_unit_under_the_figures():
+    view = views.build_overview(small_snapshot(), index="PAR", period="2024", level="ward")
+    assert view.figures[-1] == views.Metric("Tiến bộ nhất", "+2 bậc", help="Đồng Xuân")
+    assert view.note == "Tiến bộ nhất: **Đồng Xuân**, tăng 2 bậc so với kỳ trước."
+    first = views.build_overview(small_snapshot(), index="PAR", period="2023", level="ward")
+    assert first.note == ""  # no previous period, nobody moved
+
+
+@pytest.mark.parametrize(("ranks", "n", "expected"), [
+    ([2, 1, 3], 3, ["ward:b", "ward:a", "ward:c"]),
+    ([2, 1, 3], 2, ["ward:b", "ward:a"]),
+    ([1, 1, 3], 2, ["ward:a", "ward:b"]),          # a tie keeps the table's order
+    ([NAN, 2, 1], 3, ["ward:c", "ward:b"]),        # an unranked unit is never chosen
+    ([NAN, NAN, NAN], 3, []),
+])
+def test_top_units(ranks, n, expected):
+    table = pd.DataFrame({"unit_id": ["ward:a", "ward:b", "ward:c"], "rank": ranks})
+    assert views.top_units(table, n=n) == expected
+
+
+@pytest.mark.parametrize(("role", "lang", "expected"), [
+    ("code", "vi", "Mã đơn vị"),
+    ("rank", "en", "Rank"),
+    ("name_alt", "vi", "Tên đơn vị (cột phụ)"),
+    ("officials", "en", "Officials checked"),
+    ("something_new", "vi", "something_new"),
+])
+def test_role_label(role, lang, expected):
+    assert views.role_label(role, lang) == expected
+
+
+def test_every_importer_role_has_a_label_in_both_languages():
+    from reform.mapping import ROLES
+
+    for lang in ("vi", "en"):
+        labels = [views.role_label(role, lang) for role in ROLES]
+        assert not set(labels) & set(ROLES), lang
+        assert len(set(labels)) == len(ROLES), lang  # a dropdown must tell them apart
+
+
+@pytest.mark.parametrize(("examples", "lang", "expected"), [
+    ("8.351827 | 8.180521 | 9.524257", "vi", "8,35 | 8,18 | 9,52"),
+    ("8.351827 | 8.180521", "en", "8.35 | 8.18"),
+    ("5.20001 | -0.125049", "vi", "5,2 | -0,13"),
+    ("1 | 2 | 3", "vi", "1 | 2 | 3"),
+    ("1.000 | 14.5 | 91,43", "vi", "1.000 | 14.5 | 91,43"),   # as the file wrote them
+    ("2019-03 | Hà Nội", "vi", "2019-03 | Hà Nội"),
+    ("", "vi", ""),
+])
+def test_readable_examples_rounds_long_decimals_only(examples, lang, expected):
+    columns = pd.DataFrame({"letter": ["D"], "role": ["component"], "examples": [examples]})
+    shown = views.readable_examples(columns, lang=lang)
+    pd.testing.assert_frame_equal(shown, columns.assign(examples=[expected]))
+    assert columns["examples"].tolist() == [examples]  # the input is left as it was
+
+
+def test_maxima_text_writes_numbers_per_language():
+    maxima = views.maximum_table(_methodology_components(), index="PAR")
+    expected = pd.DataFrame({
+        "Kỳ": ["2020", "2021"],
+        "1. Chỉ đạo, điều hành": ["10", "10"],
+        "3. Cải cách thủ tục hành chính": ["14,5", "16"],
+        "Số tiêu chí": ["2", "3"],
+        "Tổng các lĩnh vực": ["24,5", "26"],
+    })
+    pd.testing.assert_frame_equal(views.maxima_text(maxima), expected, check_dtype=False)
+    english = views.maxima_text(maxima, lang="en")
+    assert english["3. Cải cách thủ tục hành chính"].tolist() == ["14.5", "16"]
+    assert maxima["3. Cải cách thủ tục hành chính"].tolist() == [14.5, 16.0]  # unchanged
+
+
+def test_maxima_text_marks_unknown_maxima():
+    components = components_frame([
+        ("PCI", "2016", "1", "Entry", "", 10.0),
+        ("PCI", "2016", "2", "Land", "", NAN),
+    ])
+    text = views.maxima_text(views.maximum_table(components, index="PCI", lang="en"), lang="en")
+    assert text.iloc[0].tolist() == ["2016", "10", "–", "0", "10"]
+
+
 def test_build_methodology():
     (par,) = views.build_methodology(small_snapshot(), lang="en")
     assert par.index == "PAR"
     assert par.maxima["Sum of fields"].tolist() == [20.0, 25.0]
+    assert par.maxima_text["Sum of fields"].tolist() == ["20", "25"]
     assert par.thresholds["Group"].tolist()[:4] == ["A", "B", "C", "D"]
     assert par.caveats == views.caveats("PAR", lang="en")
