@@ -168,14 +168,14 @@ _TEXT: dict[str, dict[str, str]] = {
     "scatter.units": {"vi": "Đơn vị", "en": "Units"},
     "scatter.trend": {"vi": "Đường xu hướng", "en": "Trend line"},
     "monthly.title": {
-        "vi": "Số vi phạm trên 100 lượt kiểm tra, theo tháng",
+        "vi": "Số vi phạm trên 100 CBCC được kiểm tra, theo tháng",
         "en": "Violations per 100 officials checked, by month",
     },
-    "monthly.axis": {"vi": "Vi phạm / 100 lượt kiểm tra", "en": "Violations per 100 checked"},
+    "monthly.axis": {"vi": "Vi phạm / 100 CBCC được kiểm tra", "en": "Violations per 100 checked"},
     "monthly.violations": {"vi": "Số vi phạm", "en": "Violations"},
     "monthly.checked": {"vi": "Lượt kiểm tra", "en": "Officials checked"},
     "calendar.title": {
-        "vi": "Vi phạm trên 100 lượt kiểm tra, theo đơn vị và tháng",
+        "vi": "Vi phạm trên 100 CBCC được kiểm tra, theo đơn vị và tháng",
         "en": "Violations per 100 officials checked, by unit and month",
     },
     "category.title": {"vi": "Vi phạm theo loại", "en": "Violations by category"},
