@@ -42,15 +42,5 @@ except ReformError as error:
 # Show
 st.plotly_chart(charts.compare_units(view.matrix, lang=lang), key="compare_chart",
                 config=ui.plotly_config())
-columns = ui.ranking_columns() | {
-    "unit_id": None,
-    "group": ui.group_badge_column(view.groups),
-    "percent": st.column_config.ProgressColumn(
-        ui.tr("views.percent"), format="localized", min_value=0, max_value=100,
-        color=charts.SCORE_BAR_COLOR),
-} | {
-    label: st.column_config.ProgressColumn(label, format="%.1f", min_value=0, max_value=100,
-                                           color=charts.SCORE_BAR_COLOR)
-    for label in view.fields
-}
+columns = ui.score_table_columns(view.groups, view.fields)
 st.dataframe(views.group_badges(view.table), column_config=columns, hide_index=True, key="compare_table")

@@ -53,18 +53,7 @@ shown = views.filter_ranking(view.wide, search=search, groups=groups)
 
 # Show
 st.caption(ui.tr("rankings.shown", shown=len(shown), total=len(view.wide)))
-# Score bars in neutral blue: Streamlit's default red would read as "bad" on every score.
-columns = ui.ranking_columns() | {
-    "unit_id": None,
-    "group": ui.group_badge_column(view.groups),
-    "percent": st.column_config.ProgressColumn(
-        ui.tr("views.percent"), format="localized", min_value=0, max_value=100,
-        color=charts.SCORE_BAR_COLOR),
-} | {
-    label: st.column_config.ProgressColumn(label, format="%.1f", min_value=0, max_value=100,
-                                           color=charts.SCORE_BAR_COLOR)
-    for label in view.fields
-}
+columns = ui.score_table_columns(view.groups, view.fields)
 st.dataframe(views.group_badges(shown), column_config=columns, hide_index=True,
              key="ranking_table", height="content" if len(shown) <= 50 else 800)
 

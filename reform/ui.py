@@ -322,3 +322,19 @@ def group_badge_column(groups: list[str]):
     return st.column_config.MultiselectColumn(
         tr("ui.group"), options=groups, color=[group_color(g) for g in groups] or None,
         width="small")
+
+
+def score_table_columns(groups: list[str], fields: list[str]) -> dict:
+    """Columns of a ranking-like table: ``ranking_columns`` plus group badges and one blue %
+    bar per field (``fields`` are the field column labels)."""
+    return ranking_columns() | {
+        "unit_id": None,
+        "group": group_badge_column(groups),
+        "percent": st.column_config.ProgressColumn(
+            tr("views.percent"), format="localized", min_value=0, max_value=100,
+            color=SCORE_BAR_COLOR),
+    } | {
+        label: st.column_config.ProgressColumn(label, format="%.1f", min_value=0, max_value=100,
+                                               color=SCORE_BAR_COLOR)
+        for label in fields
+    }
