@@ -59,7 +59,7 @@ def load_snapshot(store: Store, cache_dir: Path | None = config.SNAPSHOT_CACHE_D
     token = store.state_token()
     folder = None
     if cache_dir is not None:
-        key = hashlib.sha1(store.safe_url.encode()).hexdigest()[:12]
+        key = hashlib.sha1(f"{store.safe_url}|{store.instance_id}".encode()).hexdigest()[:12]
         folder = Path(cache_dir) / f"{key}-{token}"
         cached = _read_cache(folder, token)
         if cached is not None:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -119,6 +120,11 @@ inspections_table = sa.Table(
     sa.Column("note", sa.Text, nullable=False),
     sa.Column("source", sa.Text, nullable=False),
 )
+meta_table = sa.Table(
+    "store_meta", metadata,
+    sa.Column("key", sa.String(40), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
 audit_table = sa.Table(
     "audit", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -166,6 +172,13 @@ class Store:
                 metadata.create_all(conn)
                 if conn.execute(sa.select(sa.func.count()).select_from(units_table)).scalar() == 0:
                     self._insert_units(conn, seed_units())
+                # An id per store: a store deleted and made again at the same address starts
+                # its state tokens from 0 again, and caches must not mistake it for the old one.
+                self.instance_id = conn.execute(
+                    sa.select(meta_table.c.value).where(meta_table.c.key == "instance")).scalar()
+                if self.instance_id is None:
+                    self.instance_id = uuid.uuid4().hex
+                    conn.execute(meta_table.insert().values(key="instance", value=self.instance_id))
         except sa.exc.OperationalError as exc:
             raise StoreError(
                 f"Không kết nối được kho dữ liệu ({self.safe_url}): {exc.orig}",

@@ -46,3 +46,25 @@ def test_a_damaged_cache_is_rebuilt(sample_store, tmp_path):
     (folder / "scores.parquet").write_bytes(b"not parquet")
     snapshot = load_snapshot(sample_store, cache_dir=tmp_path)
     assert not snapshot.scores.empty
+
+
+def test_a_store_made_again_at_the_same_address_is_not_served_an_old_cache(tmp_path, realdata):
+    from reform.importer import parse_file
+    from reform.store import Store
+    from tests.helpers import write_xlsx
+
+    url, cache = f"sqlite:///{tmp_path / 'r.sqlite'}", tmp_path / "cache"
+    first = Store(url)
+    data = (realdata / "PCI_2009.xls").read_bytes()
+    first.save(parse_file(data, "PCI_2009.xls", first.registry(), sheet="Tong Hop"))
+    assert not load_snapshot(first, cache_dir=cache).scores.empty
+    first.engine.dispose()
+    for path in tmp_path.glob("r.sqlite*"):
+        path.unlink()
+    again = Store(url)  # same address, new store, token back to 0 … then 1 after one import
+    rows = [["STT", "Tên đơn vị", "Lĩnh vực A", "Tổng điểm"], [1, "Hàng Bạc", 4, 4], [2, "Hàng Đào", 3, 3]]
+    path = write_xlsx(tmp_path / "CCHC_2020.xlsx", {"Sheet1": rows})
+    again.save(parse_file(path.read_bytes(), path.name, again.registry()))
+    assert again.state_token() == 1  # the very token the deleted store's cache was written at
+    snapshot = load_snapshot(again, cache_dir=cache)
+    assert snapshot.indices() == ["PAR"]
