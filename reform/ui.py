@@ -258,6 +258,12 @@ def component_picker(data: Snapshot, scope_: Scope, *, key: str = "component",
                         bind="query-params")
 
 
+def number_format() -> str:
+    """Table number format for the interface language: the browser's locale ("96,75" on the
+    Vietnamese machines the app is used on) in Vietnamese, "96.75" in English."""
+    return "localized" if lang() == "vi" else "%.2f"
+
+
 def ranking_columns() -> dict:
     """Column settings for ranking tables: rank, change arrows, bars for %."""
     vi = lang() == "vi"
@@ -266,10 +272,9 @@ def ranking_columns() -> dict:
         "unit": st.column_config.TextColumn("Đơn vị" if vi else "Unit", width="medium"),
         "change_label": st.column_config.TextColumn("Thay đổi" if vi else "Change", width="small"),
         "group": st.column_config.TextColumn("Nhóm" if vi else "Group", width="small"),
-        # "localized" follows the reader's browser locale: 96,75 on a Vietnamese machine.
-        "value": st.column_config.NumberColumn("Điểm" if vi else "Points", format="localized"),
+        "value": st.column_config.NumberColumn("Điểm" if vi else "Points", format=number_format()),
         "percent": st.column_config.ProgressColumn(
-            "% tối đa" if vi else "% of max", format="localized", min_value=0, max_value=100,
+            "% tối đa" if vi else "% of max", format=number_format(), min_value=0, max_value=100,
             color=SCORE_BAR_COLOR),  # the theme's red would read as "bad"
     }
 
@@ -331,7 +336,7 @@ def score_table_columns(groups: list[str], fields: list[str]) -> dict:
         "unit_id": None,
         "group": group_badge_column(groups),
         "percent": st.column_config.ProgressColumn(
-            tr("views.percent"), format="localized", min_value=0, max_value=100,
+            tr("views.percent"), format=number_format(), min_value=0, max_value=100,
             color=SCORE_BAR_COLOR),
     } | {
         label: st.column_config.ProgressColumn(label, format="%.1f", min_value=0, max_value=100,
