@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-import pandas as pd
 import streamlit as st
 
 from reform import config
@@ -282,10 +281,6 @@ def ranking_columns() -> dict:
 def download_name(*parts: object, ext: str) -> str:
     """A file name for downloads from the scope: PAR_2024_ward.xlsx."""
     return "_".join(str(p) for p in parts if p) + f".{ext}"
-
-
-def frame_or_none(frame: pd.DataFrame | None) -> pd.DataFrame | None:
-    return None if frame is None or frame.empty else frame
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
