@@ -455,11 +455,22 @@ def _bulk_insert(conn, table: sa.Table, frame: pd.DataFrame, version: int) -> No
 
 def _read_frame(conn, statement) -> pd.DataFrame:
     """Rows of ``statement`` as a frame, without pandas' per-row SQL machinery."""
-    result = conn.execute(statement)
-    columns = list(result.keys())
-    # Plain tuples: pandas probes SQLAlchemy Row objects attribute by attribute, which costs
-    # more than the query itself for a million rows.
-    return pd.DataFrame.from_records([tuple(row) for row in result.fetchall()], columns=columns)
+    # Straight through the driver's cursor: SQLAlchemy's Row objects (and pandas probing them)
+    # cost more than the query itself for millions of rows. The statement only binds ints
+    # (version numbers), so rendering them literally is safe.
+    sql = str(statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(sql)
+        columns = [d[0] for d in cursor.description]
+        frame = pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+    finally:
+        cursor.close()
+    # NULLs come back as None, which leaves a float column as objects: make it float (NaN).
+    for column in statement.selected_columns:
+        if isinstance(column.type, sa.Float) and column.name in frame.columns:
+            frame[column.name] = pd.to_numeric(frame[column.name]).astype(float)
+    return frame
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
