@@ -116,22 +116,8 @@ with right:
 st.subheader(ui.tr("discipline.ranking"))
 st.caption(ui.tr("discipline.rule"))
 title = ui.tr("discipline.file_title", year=view.year)
-st.plotly_chart(charts.ranking_bars(view.ranking, lang=lang, title=title), key="ranking_chart",
-                config=config)
-st.dataframe(view.ranking, hide_index=True, key="ranking_table", column_config=ui.ranking_columns(),
-             column_order=["rank", "unit", "change_label", "group", "value", "percent"])
-parts = ("DISCIPLINE", view.year, view.level)
-csv, excel = st.columns(2)
-csv.download_button(ui.tr("discipline.csv"), exports.dataframe_to_csv(view.ranking),
-                    file_name=ui.download_name(*parts, ext="csv"), mime="text/csv",
-                    key="download_csv", on_click="ignore", icon=":material/download:")
-excel.download_button(
-    ui.tr("discipline.excel"),
-    lambda: exports.ranking_to_excel(view.ranking, lang=lang, title=title,
-                                     subtitle=ui.tr("ui.sample") if ui.is_sample() else ""),
-    file_name=ui.download_name(*parts, ext="xlsx"), key="download_xlsx", on_click="ignore",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    icon=":material/table_view:")
+ui.ranking_block(view.ranking, title=title, parts=("DISCIPLINE", view.year, view.level),
+                 csv_label=ui.tr("discipline.csv"), excel_label=ui.tr("discipline.excel"))
 
 st.subheader(ui.tr("discipline.records"))
 unit_id = ui.unit_picker(data, ui.Scope("DISCIPLINE", view.year, view.level), key="unit")

@@ -2,7 +2,7 @@
 against expectation, the units under the 80 % target, and one unit's element table."""
 import streamlit as st
 
-from reform import charts, exports, oversight, satisfaction_charts, ui
+from reform import oversight, satisfaction_charts, ui
 from reform.errors import ReformError
 from reform.i18n import CATALOG, format_percent
 
@@ -83,22 +83,8 @@ target = format_percent(view.target, lang, 0)
 
 st.subheader(ui.tr("satisfaction.ranking"))
 title = ui.tr("satisfaction.file_title", period=view.period)
-st.plotly_chart(charts.ranking_bars(view.ranking, lang=lang, title=title), key="ranking_chart",
-                config=config)
-st.dataframe(view.ranking, hide_index=True, key="ranking_table", column_config=ui.ranking_columns(),
-             column_order=["rank", "unit", "change_label", "group", "value", "percent"])
-parts = ("SIPAS", view.period, view.level)
-csv, excel = st.columns(2)
-csv.download_button(ui.tr("satisfaction.csv"), exports.dataframe_to_csv(view.ranking),
-                    file_name=ui.download_name(*parts, ext="csv"), mime="text/csv",
-                    key="download_csv", on_click="ignore", icon=":material/download:")
-excel.download_button(
-    ui.tr("satisfaction.excel"),
-    lambda: exports.ranking_to_excel(view.ranking, lang=lang, title=title,
-                                     subtitle=ui.tr("ui.sample") if ui.is_sample() else ""),
-    file_name=ui.download_name(*parts, ext="xlsx"), key="download_xlsx", on_click="ignore",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    icon=":material/table_view:")
+ui.ranking_block(view.ranking, title=title, parts=("SIPAS", view.period, view.level),
+                 csv_label=ui.tr("satisfaction.csv"), excel_label=ui.tr("satisfaction.excel"))
 
 st.subheader(ui.tr("satisfaction.elements"))
 st.caption(ui.tr("satisfaction.elements_note"))

@@ -338,3 +338,28 @@ def score_table_columns(groups: list[str], fields: list[str]) -> dict:
                                                color=SCORE_BAR_COLOR)
         for label in fields
     }
+
+
+def ranking_block(table, *, title: str, parts: tuple, csv_label: str, excel_label: str) -> None:
+    """The ranking chart, its table and CSV/Excel downloads, as the index pages show them.
+
+    The Excel file is built only when its button is pressed, and says when the data shown is
+    the illustrative sample."""
+    from reform import charts, exports
+
+    current = lang()
+    st.plotly_chart(charts.ranking_bars(table, lang=current, title=title), key="ranking_chart",
+                    config=plotly_config())
+    st.dataframe(table, hide_index=True, key="ranking_table", column_config=ranking_columns(),
+                 column_order=["rank", "unit", "change_label", "group", "value", "percent"])
+    csv, excel = st.columns(2)
+    csv.download_button(csv_label, exports.dataframe_to_csv(table),
+                        file_name=download_name(*parts, ext="csv"), mime="text/csv",
+                        key="download_csv", on_click="ignore", icon=":material/download:")
+    excel.download_button(
+        excel_label,
+        lambda: exports.ranking_to_excel(table, lang=current, title=title,
+                                         subtitle=tr("ui.sample") if is_sample() else ""),
+        file_name=download_name(*parts, ext="xlsx"), key="download_xlsx", on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:")
