@@ -1,9 +1,9 @@
 """Entry point: page setup, navigation over pages/, and the sidebar shared by every page."""
 import streamlit as st
 
-from reform import ui
-from reform.errors import ReformError
-from reform.i18n import CATALOG
+from reform.app import ui
+from reform.core.errors import ReformError
+from reform.core.i18n import CATALOG
 
 st.set_page_config(page_title="Chỉ số CCHC", page_icon=":material/dashboard:", layout="wide")
 

@@ -16,8 +16,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from reform import analytics
-from reform.model import TOTAL
+from reform.analysis import analytics
+from reform.core.model import TOTAL
 
 UNITS = 10_000
 PERIODS = [str(year) for year in range(2015, 2025)]

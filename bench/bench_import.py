@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 
-from reform.importer import parse_file
-from reform.readers import read_workbook
-from reform.snapshot import load_snapshot
-from reform.store import Store
+from reform.ingest.pipeline import parse_file
+from reform.ingest.readers import read_workbook
+from reform.store.snapshot import load_snapshot
+from reform.store.store import Store
 
 OUT = Path(__file__).resolve().parent / "out"
 

@@ -9,9 +9,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from reform.errors import ReformError
-from reform.importer import parse_file
-from reform.store import Store
+from reform.core.errors import ReformError
+from reform.ingest.pipeline import parse_file
+from reform.store.store import Store
 
 HERE = Path(__file__).resolve().parent
 

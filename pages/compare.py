@@ -1,9 +1,10 @@
 """So sánh / Compare: two to five units side by side on each field."""
 import streamlit as st
 
-from reform import charts, ui, views
-from reform.errors import ReformError
-from reform.i18n import CATALOG
+from reform.app import ui
+from reform.core.errors import ReformError
+from reform.core.i18n import CATALOG
+from reform.present import charts, views
 
 CATALOG.update({
     "compare.title": {"vi": "So sánh đơn vị", "en": "Compare units"},

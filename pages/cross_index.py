@@ -2,9 +2,10 @@
 of any two indices with their correlation, and the units that stand out from the trend."""
 import streamlit as st
 
-from reform import charts, exports, oversight, ui
-from reform.errors import ReformError
-from reform.i18n import CATALOG
+from reform.app import ui
+from reform.core.errors import ReformError
+from reform.core.i18n import CATALOG
+from reform.present import charts, exports, oversight
 
 CATALOG.update({
     "cross.title": {"vi": "Liên chỉ số", "en": "Across indices"},

@@ -6,13 +6,16 @@ from datetime import date
 
 import streamlit as st
 
-from reform import config, templates, ui, uploads, views
-from reform.errors import ReformError
-from reform.i18n import CATALOG
-from reform.importer import ParsedFile, parse_file
-from reform.mapping import ROLES
-from reform.model import INDEX_CODES, LEVELS
-from reform.readers import read_workbook
+from reform.app import ui
+from reform.core import config
+from reform.core.errors import ReformError
+from reform.core.i18n import CATALOG
+from reform.core.model import INDEX_CODES, LEVELS
+from reform.ingest import templates
+from reform.ingest.mapping import ROLES
+from reform.ingest.pipeline import ParsedFile, parse_file
+from reform.ingest.readers import read_workbook
+from reform.present import uploads, views
 
 CATALOG.update({
     "data.title": {"vi": "Dữ liệu", "en": "Data"},

@@ -3,9 +3,10 @@ unannounced visits, repeat violators, the discipline score ranking, and one unit
 Uses the DISCIPLINE data whatever index the sidebar shows (the year comes from its period)."""
 import streamlit as st
 
-from reform import charts, exports, oversight, ui
-from reform.errors import ReformError
-from reform.i18n import CATALOG
+from reform.app import ui
+from reform.core.errors import ReformError
+from reform.core.i18n import CATALOG
+from reform.present import charts, exports, oversight
 
 CATALOG.update({
     "discipline.title": {"vi": "Kỷ cương hành chính", "en": "Administrative discipline"},

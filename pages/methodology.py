@@ -2,8 +2,9 @@
 the group thresholds, and what to keep in mind when comparing years."""
 import streamlit as st
 
-from reform import ui, views
-from reform.i18n import CATALOG
+from reform.app import ui
+from reform.core.i18n import CATALOG
+from reform.present import views
 
 CATALOG.update({
     "methodology.title": {"vi": "Phương pháp", "en": "Methodology"},

@@ -2,9 +2,10 @@
 coloured by group, and the sentences a presenter reads aloud."""
 import streamlit as st
 
-from reform import charts, ui, views
-from reform.errors import ReformError
-from reform.i18n import CATALOG
+from reform.app import ui
+from reform.core.errors import ReformError
+from reform.core.i18n import CATALOG
+from reform.present import charts, views
 
 CATALOG.update({
     "overview.title": {"vi": "Tổng quan", "en": "Overview"},

@@ -3,9 +3,10 @@ one column per field; search, group filter, rank by any component; CSV, Excel an
 downloads."""
 import streamlit as st
 
-from reform import charts, exports, narrative, ui, views
-from reform.errors import ReformError
-from reform.i18n import CATALOG
+from reform.app import ui
+from reform.core.errors import ReformError
+from reform.core.i18n import CATALOG
+from reform.present import charts, exports, narrative, views
 
 CATALOG.update({
     "rankings.title": {"vi": "Xếp hạng", "en": "Rankings"},

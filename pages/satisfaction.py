@@ -2,9 +2,10 @@
 against expectation, the units under the 80 % target, and one unit's element table."""
 import streamlit as st
 
-from reform import oversight, satisfaction_charts, ui
-from reform.errors import ReformError
-from reform.i18n import CATALOG, format_percent
+from reform.app import ui
+from reform.core.errors import ReformError
+from reform.core.i18n import CATALOG, format_percent
+from reform.present import oversight, satisfaction_charts
 
 CATALOG.update({
     "satisfaction.title": {"vi": "Sự hài lòng của người dân (SIPAS)",

@@ -3,9 +3,11 @@ time, the spread per period, the biggest movers between two periods, and the met
 changes that make years hard to compare."""
 import streamlit as st
 
-from reform import analytics, charts, ui, views
-from reform.errors import ReformError
-from reform.i18n import CATALOG
+from reform.analysis import analytics
+from reform.app import ui
+from reform.core.errors import ReformError
+from reform.core.i18n import CATALOG
+from reform.present import charts, views
 
 CATALOG.update({
     "trends.title": {"vi": "Xu hướng", "en": "Trends"},

@@ -2,9 +2,10 @@
 block average and the best, where it lost points, and its sentences."""
 import streamlit as st
 
-from reform import charts, ui, views
-from reform.errors import ReformError
-from reform.i18n import CATALOG, format_percent
+from reform.app import ui
+from reform.core.errors import ReformError
+from reform.core.i18n import CATALOG, format_percent
+from reform.present import charts, views
 
 CATALOG.update({
     "profile.title": {"vi": "Hồ sơ đơn vị", "en": "Unit profile"},

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from reform import config
-from reform.errors import FileRefused, ReformError, UsageError
-from reform.i18n import lookup
+from reform.core import config
+from reform.core.errors import FileRefused, ReformError, UsageError
+from reform.core.i18n import lookup
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -97,14 +97,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _store(args):
-    from reform.store import Store
+    from reform.store.store import Store
 
     return Store(args.db)
 
 
 def cmd_import(args) -> int:
-    from reform.importer import parse_file
-    from reform.readers import read_path
+    from reform.ingest.pipeline import parse_file
+    from reform.ingest.readers import read_path
 
     lang = _lang()
     store = _store(args)
@@ -174,8 +174,8 @@ def _print_import(summary: dict, lang: str) -> None:
 
 def ranking_table(snapshot, *, index: str, period: str, level: str | None, by: str = "TOTAL"):
     """The ranking the command line prints and exports; resolves --by names and the level."""
-    from reform import analytics
-    from reform.text import fold
+    from reform.analysis import analytics
+    from reform.core.text import fold
 
     index = index.upper()
     scores = snapshot.scores
@@ -206,7 +206,7 @@ def ranking_table(snapshot, *, index: str, period: str, level: str | None, by: s
 
 
 def cmd_rank(args) -> int:
-    from reform.snapshot import load_snapshot
+    from reform.store.snapshot import load_snapshot
 
     snapshot = load_snapshot(_store(args))
     table, level = ranking_table(snapshot, index=args.index, period=args.period, level=args.level, by=args.by)
@@ -250,9 +250,9 @@ def cmd_datasets(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from reform import charts, exports, narrative
-    from reform.i18n import t
-    from reform.snapshot import load_snapshot
+    from reform.core.i18n import t
+    from reform.present import charts, exports, narrative
+    from reform.store.snapshot import load_snapshot
 
     store = _store(args)
     snapshot = load_snapshot(store)

@@ -16,18 +16,18 @@ os.environ.setdefault("REFORM_CACHE_DIR", tempfile.mkdtemp(prefix="reform-cache-
 
 import pytest  # noqa: E402
 
-from reform.importer import parse_file  # noqa: E402
-from reform.store import Store  # noqa: E402
+from reform.ingest.pipeline import parse_file  # noqa: E402
+from reform.store.store import Store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-REALDATA = ROOT.parent / "shared" / "realdata"
+REALDATA = ROOT / "tests" / "realdata"
 SAMPLE_DIR = ROOT / "data"
 SAMPLE_FILES = ("sample_par.xlsx", "sample_sipas.xlsx", "sample_inspections.xlsx")
 
 
 @pytest.fixture(scope="session")
 def realdata() -> Path:
-    """The folder of real published spreadsheets (PAPI, PCI) beside the project."""
+    """The real published spreadsheets (PAPI, PCI, the 2025 crosswalk) copied into tests/realdata."""
     assert REALDATA.is_dir(), f"real spreadsheets expected in {REALDATA}"
     return REALDATA
 

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reform import analytics
-from reform.errors import UsageError
-from reform.model import COMPONENT_COLUMNS, PUBLISHED_COLUMNS, SCORE_COLUMNS, UNIT_COLUMNS
+from reform.analysis import analytics
+from reform.core.errors import UsageError
+from reform.core.model import COMPONENT_COLUMNS, PUBLISHED_COLUMNS, SCORE_COLUMNS, UNIT_COLUMNS
 
 HK = "district:hoan-kiem"
 WARDS = {

@@ -32,10 +32,10 @@ from browser_helpers import (
 )
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from reform.i18n import t
-from reform.model import TOTAL
-from reform.snapshot import load_snapshot
-from reform.store import Store
+from reform.core.i18n import t
+from reform.core.model import TOTAL
+from reform.store.snapshot import load_snapshot
+from reform.store.store import Store
 
 pytestmark = [
     pytest.mark.browser,

@@ -8,8 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from reform import charts
-from reform.errors import UsageError
+from reform.core.errors import UsageError
+from reform.present import charts
 
 WARDS = ["Phúc Tân", "Đồng Xuân", "Hàng Mã", "Hàng Buồm", "Hàng Đào", "Hàng Bồ"]
 

@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reform import discipline
-from reform.errors import UsageError
-from reform.model import INSPECTION_COLUMNS, SCORE_COLUMNS
+from reform.analysis import discipline
+from reform.core.errors import UsageError
+from reform.core.model import INSPECTION_COLUMNS, SCORE_COLUMNS
 
 UNITS = pd.DataFrame({
     "unit_id": ["ward:hang-bac", "ward:dong-xuan", "ward:cua-dong"],

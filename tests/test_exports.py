@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 
-from reform import charts, exports
-from reform.errors import ReformError, UsageError
+from reform.core.errors import ReformError, UsageError
+from reform.present import charts, exports
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -2,7 +2,7 @@
 labels the app writes itself; the copy-link box keeps Vietnamese readable."""
 import pytest
 
-from reform.ui import readable_query
+from reform.app.ui import readable_query
 from tests.test_pages import open_link, start
 
 

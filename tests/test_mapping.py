@@ -3,10 +3,10 @@ layouts as offices really send them (written as real .xlsx/.csv files)."""
 import pandas as pd
 import pytest
 
-from reform.errors import FileRefused
-from reform.gazetteer import seed_units
-from reform.importer import parse_file
-from reform.units import UnitRegistry
+from reform.core.errors import FileRefused
+from reform.core.gazetteer import seed_units
+from reform.ingest.pipeline import parse_file
+from reform.ingest.units import UnitRegistry
 from tests.helpers import par_annex, write_xlsx
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from reform import narrative
-from reform.analytics import RANKING_COLUMNS, STRENGTH_COLUMNS
-from reform.errors import UsageError
-from reform.model import COMPONENT_COLUMNS, SCORE_COLUMNS
+from reform.analysis.analytics import RANKING_COLUMNS, STRENGTH_COLUMNS
+from reform.core.errors import UsageError
+from reform.core.model import COMPONENT_COLUMNS, SCORE_COLUMNS
+from reform.present import narrative
 
 NAN = float("nan")
 
@@ -208,6 +208,6 @@ def test_unit_name_in_english(name, expected):
 
 
 def test_field_changes_is_reexported():
-    from reform import analytics
+    from reform.analysis import analytics
 
     assert narrative.field_changes is analytics.field_changes

@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reform import discipline
-from reform.errors import UsageError
-from reform.model import COMPONENT_COLUMNS, INSPECTION_COLUMNS, SCORE_COLUMNS, UNIT_COLUMNS
-from reform.oversight import (
+from reform.analysis import discipline
+from reform.core.errors import UsageError
+from reform.core.model import COMPONENT_COLUMNS, INSPECTION_COLUMNS, SCORE_COLUMNS, UNIT_COLUMNS
+from reform.present.oversight import (
     build_cross_index,
     build_discipline,
     build_satisfaction,
@@ -22,7 +22,7 @@ from reform.oversight import (
     unit_elements,
     unit_inspections,
 )
-from reform.snapshot import Snapshot
+from reform.store.snapshot import Snapshot
 
 UNITS = pd.DataFrame([
     ("ward:a", "Phường An", "ward"), ("ward:b", "Phường Bình", "ward"),

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reform.store import Store
+from reform.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-REALDATA = ROOT.parent / "shared" / "realdata"
+REALDATA = ROOT / "tests" / "realdata"
 XLS = "application/vnd.ms-excel"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -238,7 +238,7 @@ def test_same_file_twice_gets_one_preview(monkeypatch: pytest.MonkeyPatch, sqlit
 def test_corrections_feed_back_into_the_preview(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
     # The editors store the analyst's corrections per file in session state; AppTest cannot
     # type into st.data_editor, so the corrections are put there as the editors would.
-    from reform.templates import template_workbook
+    from reform.ingest.templates import template_workbook
     from tests.test_templates import fill_template, par_rows
 
     data = fill_template(template_workbook("PAR", period="2024"), 7, par_rows())

@@ -12,10 +12,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reform import analytics, charts, config, views
-from reform.i18n import t
-from reform.snapshot import Snapshot, load_snapshot
-from reform.store import Store
+from reform.analysis import analytics
+from reform.core import config
+from reform.core.i18n import t
+from reform.present import charts, views
+from reform.store.snapshot import Snapshot, load_snapshot
+from reform.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "pages").glob("*.py"))

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reform.importer import parse_file
-from reform.store import Store
+from reform.ingest.pipeline import parse_file
+from reform.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("pages/discipline.py", "pages/satisfaction.py", "pages/cross_index.py")

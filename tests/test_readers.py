@@ -3,8 +3,8 @@ import unicodedata
 
 import pytest
 
-from reform.errors import FileRefused
-from reform.readers import read_path, read_workbook, sniff_kind
+from reform.core.errors import FileRefused
+from reform.ingest.readers import read_path, read_workbook, sniff_kind
 from tests.helpers import write_xlsx
 
 CSV_ROWS = "STT;Tên đơn vị;Tổng điểm\n1;Phường Hàng Bạc;91,43\n2;Phường Hàng Đào;88,5\n"

@@ -1,19 +1,27 @@
-"""Acceptance on the real published spreadsheets in ../shared/realdata (PAPI, PCI)."""
+"""Acceptance on the real published spreadsheets copied into tests/realdata (PAPI, PCI)."""
 import csv
+import hashlib
 import io
 
 import pandas as pd
 import pytest
 
-from reform import analytics
-from reform.importer import parse_file
-from reform.model import TOTAL
-from reform.store import Store
+from reform.analysis import analytics
+from reform.core.model import TOTAL
+from reform.ingest.pipeline import parse_file
+from reform.store.store import Store
 from tests.test_cli import run
 
 
 def parse(store, path, **options):
     return parse_file(path.read_bytes(), path.name, store.registry(), **options)
+
+
+def test_real_files_are_the_published_bytes(realdata):
+    """The copies are the files as published: a changed copy would make every figure below moot."""
+    for line in (realdata / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split()
+        assert hashlib.sha256((realdata / name).read_bytes()).hexdigest() == digest, name
 
 
 def test_papi_2011_2016(store, realdata):

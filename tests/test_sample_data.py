@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from data import make_sample
-from reform.importer import parse_file
-from reform.store import Store
-from reform.text import fold, unit_key
+from reform.core.text import fold, unit_key
+from reform.ingest.pipeline import parse_file
+from reform.store.store import Store
 
 YEARS = list(range(2017, 2025))
 COMMA_NUMBER = re.compile(r"^\d+,\d{2}$")

@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reform import discipline, satisfaction
-from reform.errors import UsageError
-from reform.model import COMPONENT_COLUMNS, INSPECTION_COLUMNS, SCORE_COLUMNS
+from reform.analysis import discipline, satisfaction
+from reform.core.errors import UsageError
+from reform.core.model import COMPONENT_COLUMNS, INSPECTION_COLUMNS, SCORE_COLUMNS
 
 HB, DX, CD, TT = "ward:hang-bac", "ward:dong-xuan", "ward:cua-dong", "ward:trang-tien"
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from reform.errors import UsageError
-from reform.satisfaction_charts import EXPECTATION_COLOR, SATISFACTION_COLOR, element_gap_bars
+from reform.core.errors import UsageError
+from reform.present.satisfaction_charts import (
+    EXPECTATION_COLOR,
+    SATISFACTION_COLOR,
+    element_gap_bars,
+)
 
 GAPS = pd.DataFrame({
     "element": ["2", "1"], "element_name": ["Thủ tục hành chính", "Tiếp cận dịch vụ"],

@@ -1,7 +1,7 @@
 """The snapshot: what the app shows, derived discipline scores, and its Parquet cache."""
 import pandas as pd
 
-from reform.snapshot import load_snapshot
+from reform.store.snapshot import load_snapshot
 
 
 def frames(snapshot):
@@ -49,8 +49,8 @@ def test_a_damaged_cache_is_rebuilt(sample_store, tmp_path):
 
 
 def test_a_store_made_again_at_the_same_address_is_not_served_an_old_cache(tmp_path, realdata):
-    from reform.importer import parse_file
-    from reform.store import Store
+    from reform.ingest.pipeline import parse_file
+    from reform.store.store import Store
     from tests.helpers import write_xlsx
 
     url, cache = f"sqlite:///{tmp_path / 'r.sqlite'}", tmp_path / "cache"

@@ -4,10 +4,10 @@ import hashlib
 
 import pytest
 
-from reform.errors import FileRefused, StoreError
-from reform.gazetteer import seed_units
-from reform.importer import parse_file
-from reform.store import Store
+from reform.core.errors import FileRefused, StoreError
+from reform.core.gazetteer import seed_units
+from reform.ingest.pipeline import parse_file
+from reform.store.store import Store
 from tests.helpers import par_annex, write_xlsx
 
 

@@ -8,17 +8,17 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from reform.errors import UsageError
-from reform.gazetteer import seed_units
-from reform.importer import parse_file
-from reform.templates import (
+from reform.core.errors import UsageError
+from reform.core.gazetteer import seed_units
+from reform.ingest.pipeline import parse_file
+from reform.ingest.templates import (
     PAR_FIELDS,
     SIPAS_ELEMENTS,
     TEMPLATE_INDICES,
     template_file_name,
     template_workbook,
 )
-from reform.units import UnitRegistry
+from reform.ingest.units import UnitRegistry
 
 
 def _registry() -> UnitRegistry:

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reform.text import (
+from reform.core.text import (
     cell_ref,
     clean_text,
     collation_key,

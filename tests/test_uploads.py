@@ -6,15 +6,15 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from reform.errors import UsageError
-from reform.gazetteer import seed_units
-from reform.importer import parse_file
-from reform.mapping import Column, SheetLayout
-from reform.model import Issue, UnitMatch
-from reform.readers import RawSheet
-from reform.templates import template_workbook
-from reform.units import UnitRegistry
-from reform.uploads import (
+from reform.core.errors import UsageError
+from reform.core.gazetteer import seed_units
+from reform.core.model import Issue, UnitMatch
+from reform.ingest.mapping import Column, SheetLayout
+from reform.ingest.pipeline import parse_file
+from reform.ingest.readers import RawSheet
+from reform.ingest.templates import template_workbook
+from reform.ingest.units import UnitRegistry
+from reform.present.uploads import (
     attention_count,
     audit_table,
     changed_roles,

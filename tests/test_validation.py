@@ -1,9 +1,9 @@
 """Validation: what is wrong with a file, cell by cell, with errors and warnings kept apart."""
 import pytest
 
-from reform.gazetteer import seed_units
-from reform.importer import parse_file
-from reform.units import UnitRegistry
+from reform.core.gazetteer import seed_units
+from reform.ingest.pipeline import parse_file
+from reform.ingest.units import UnitRegistry
 from tests.helpers import par_annex, write_xlsx
 
 

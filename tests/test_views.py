@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reform import views
-from reform.errors import UsageError
-from reform.model import COMPONENT_COLUMNS, PUBLISHED_COLUMNS, SCORE_COLUMNS, UNIT_COLUMNS
-from reform.snapshot import Snapshot
+from reform.core.errors import UsageError
+from reform.core.model import COMPONENT_COLUMNS, PUBLISHED_COLUMNS, SCORE_COLUMNS, UNIT_COLUMNS
+from reform.present import views
+from reform.store.snapshot import Snapshot
 
 NAN = float("nan")
 
@@ -547,7 +547,7 @@ def test_role_label(role, lang, expected):
 
 
 def test_every_importer_role_has_a_label_in_both_languages():
-    from reform.mapping import ROLES
+    from reform.ingest.mapping import ROLES
 
     for lang in ("vi", "en"):
         labels = [views.role_label(role, lang) for role in ROLES]

@@ -9,6 +9,8 @@ import math
 
 from babel.numbers import format_decimal
 
+from reform.core.errors import UsageError
+
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
 _LOCALES = {"vi": "vi_VN", "en": "en_US"}
@@ -86,7 +88,6 @@ def lookup(table: dict[str, dict[str, str]], key: str, lang: str, **values: obje
 def require_lang(lang: str) -> None:
     """Raise a ``UsageError`` naming the languages offered when ``lang`` is not one of them."""
     if lang not in LANGS:
-        from reform.errors import UsageError
 
         raise UsageError(
             f"Ngôn ngữ '{lang}' không được hỗ trợ; chọn một trong: {', '.join(LANGS)}.",

@@ -22,9 +22,9 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from reform.charts import change_label, group_color, period_label, text_color_on
-from reform.errors import ReformError, UsageError
-from reform.i18n import format_number, lookup, require_lang
+from reform.core.errors import ReformError, UsageError
+from reform.core.i18n import format_number, lookup, require_lang
+from reform.present.charts import change_label, group_color, period_label, text_color_on
 
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 """Debian's Chromium: kaleido 1.x renders through a Chromium browser and finds it through

@@ -19,19 +19,19 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from reform import config
-from reform.errors import FileRefused, StoreError
-from reform.gazetteer import seed_units
-from reform.importer import ParsedFile
-from reform.model import (
+from reform.core import config
+from reform.core.errors import FileRefused, StoreError
+from reform.core.gazetteer import seed_units
+from reform.core.model import (
     COMPONENT_COLUMNS,
     INSPECTION_COLUMNS,
     PUBLISHED_COLUMNS,
     SCORE_COLUMNS,
     UNIT_COLUMNS,
 )
-from reform.text import unit_key
-from reform.units import UnitRegistry
+from reform.core.text import unit_key
+from reform.ingest.pipeline import ParsedFile
+from reform.ingest.units import UnitRegistry
 
 metadata = sa.MetaData()
 

@@ -9,11 +9,12 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from reform.mapping import SheetData, SheetLayout, is_end, is_footer
-from reform.model import INSPECTION_COLUMNS, Issue, UnitMatch
-from reform.readers import RawSheet
-from reform.text import cell_ref, clean_text, parse_number
-from reform.units import UnitRegistry
+from reform.analysis.discipline import match_category, match_kind
+from reform.core.model import INSPECTION_COLUMNS, Issue, UnitMatch
+from reform.core.text import cell_ref, clean_text, parse_number
+from reform.ingest.mapping import SheetData, SheetLayout, is_end, is_footer
+from reform.ingest.readers import RawSheet
+from reform.ingest.units import UnitRegistry
 
 
 def parse_date(value: object) -> date | None:
@@ -38,7 +39,6 @@ def read_inspections(sheet: RawSheet, layout: SheetLayout, registry: UnitRegistr
     """Records of an inspection sheet as ``INSPECTION_COLUMNS`` (without version) and issues.
 
     ``unit_overrides`` maps a name as written to the unit id the analyst chose."""
-    from reform.discipline import match_category, match_kind
 
     def col(role: str) -> int | None:
         found = layout.by_role(role)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from reform import charts, config
-from reform.errors import UsageError
-from reform.i18n import LANGS, format_number, format_signed, lookup
+from reform.core import config
+from reform.core.errors import UsageError
+from reform.core.i18n import LANGS, format_number, format_signed, lookup
+from reform.present import charts
 
 _TEXT = {
     "title": {"vi": "Hài lòng và kỳ vọng theo yếu tố", "en": "Satisfaction and expectation by element"},

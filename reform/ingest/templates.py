@@ -13,8 +13,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reform import config
-from reform.errors import UsageError
+from reform.core import config
+from reform.core.errors import UsageError
 
 TEMPLATE_INDICES = ("PAR", "SIPAS", "DISCIPLINE")
 """Indices with a template; PAPI and PCI come as published files, never typed in."""

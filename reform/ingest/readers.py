@@ -18,7 +18,7 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from reform.errors import FileRefused
+from reform.core.errors import FileRefused
 
 ACCEPTED = ".xlsx, .xlsm, .xls, .csv, .html"
 

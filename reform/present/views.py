@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from reform import analytics, config, narrative
-from reform.errors import UsageError
-from reform.i18n import CATALOG, format_number, format_percent, t
-from reform.model import TOTAL
-from reform.snapshot import Snapshot
-from reform.text import fold
+from reform.analysis import analytics
+from reform.core import config
+from reform.core.errors import UsageError
+from reform.core.i18n import CATALOG, format_number, format_percent, t
+from reform.core.model import TOTAL
+from reform.core.text import fold
+from reform.present import narrative
+from reform.store.snapshot import Snapshot
 
 CATALOG.update({
     "views.change_new": {"vi": "mới", "en": "new"},

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from reform import discipline_import
-from reform.errors import FileRefused
-from reform.mapping import SheetData, detect_layout, infer_period, read_sheet
-from reform.model import INDEX_CODES, Issue, UnitMatch
-from reform.readers import RawWorkbook, read_workbook
-from reform.text import clean_text, fold
-from reform.units import UnitRegistry
-from reform.validation import validate_sheet
+from reform.core.errors import FileRefused
+from reform.core.model import INDEX_CODES, Issue, UnitMatch
+from reform.core.text import clean_text, fold
+from reform.ingest import inspections as discipline_import
+from reform.ingest.mapping import SheetData, detect_layout, infer_period, read_sheet
+from reform.ingest.readers import RawWorkbook, read_workbook
+from reform.ingest.units import UnitRegistry
+from reform.ingest.validation import validate_sheet
 
 _INDEX_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("PAPI", ("papi",)),

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from reform import config
-from reform.model import SCORE_COLUMNS
-from reform.store import Store
+from reform.analysis.discipline import discipline_scores
+from reform.core import config
+from reform.core.model import SCORE_COLUMNS
+from reform.store.store import Store
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,6 @@ def load_snapshot(store: Store, cache_dir: Path | None = config.SNAPSHOT_CACHE_D
 
 
 def _load_from_store(store: Store, token: int) -> Snapshot:
-    from reform.discipline import discipline_scores
 
     scores = store.scores()
     inspections = store.inspections()

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reform.model import UNIT_COLUMNS
-from reform.text import slugify, unit_key
+from reform.core.model import UNIT_COLUMNS
+from reform.core.text import slugify, unit_key
 
 # (name, extra aliases). Names as the General Statistics Office writes them.
 PROVINCES: list[tuple[str, tuple[str, ...]]] = [

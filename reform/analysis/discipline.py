@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
-from reform import config
-from reform.errors import UsageError
-from reform.model import INSPECTION_COLUMNS, SCORE_COLUMNS, TOTAL
-from reform.text import collation_key, fold
+from reform.core import config
+from reform.core.errors import UsageError
+from reform.core.model import INSPECTION_COLUMNS, SCORE_COLUMNS, TOTAL
+from reform.core.text import collation_key, fold
 
 INDEX = "DISCIPLINE"
 """Index code of the scores made from inspections."""

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reform import config
-from reform.i18n import format_number
-from reform.mapping import SheetData
-from reform.model import TOTAL, Issue
+from reform.core import config
+from reform.core.i18n import format_number
+from reform.core.model import TOTAL, Issue
+from reform.ingest.mapping import SheetData
 
 
 def validate_sheet(data: SheetData, *, previous_units: set[str] | None = None,

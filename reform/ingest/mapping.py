@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from reform import config
-from reform.errors import FileRefused
-from reform.model import TOTAL, Issue, UnitMatch
-from reform.readers import RawSheet
-from reform.text import (
+from reform.core import config
+from reform.core.errors import FileRefused
+from reform.core.model import TOTAL, Issue, UnitMatch
+from reform.core.text import (
     cell_ref,
     clean_text,
     column_letter,
@@ -27,7 +26,8 @@ from reform.text import (
     parse_number,
     strip_accents,
 )
-from reform.units import UnitRegistry
+from reform.ingest.readers import RawSheet
+from reform.ingest.units import UnitRegistry
 
 SCORE_ROLES = ("stt", "code", "name", "name_alt", "component", "total", "percent", "rank",
                "group", "period", "note", "ignore")

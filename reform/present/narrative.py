@@ -3,7 +3,7 @@
 "Phường Hàng Bạc đứng đầu với 92,15 %", "Phường Đồng Xuân tăng 5 bậc, lên thứ 3": the press
 phrasing of results conferences, in Vietnamese first and English second. Functions return
 lists of plain strings; pages and exports show them. Templates live here as {"vi", "en"}
-dicts; numbers go through ``reform.i18n`` (85,32 in Vietnamese, 85.32 in English).
+dicts; numbers go through ``reform.core.i18n`` (85,32 in Vietnamese, 85.32 in English).
 
 ``field_changes`` (a unit's points per field in two periods) is computed in
 ``reform.analytics`` and re-exported here for convenience.
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reform import analytics
-from reform.analytics import field_changes
-from reform.errors import UsageError
-from reform.i18n import format_number, format_percent, format_signed
+from reform.analysis import analytics
+from reform.analysis.analytics import field_changes
+from reform.core.errors import UsageError
+from reform.core.i18n import format_number, format_percent, format_signed
 
 TEMPLATES: dict[str, dict[str, str]] = {
     "leader": {"vi": "{unit} đứng đầu với {value}.", "en": "{unit} leads with {value}."},

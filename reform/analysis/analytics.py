@@ -36,10 +36,10 @@ import pandas as pd
 import pyarrow as pa
 from scipy import stats
 
-from reform import config
-from reform.errors import UsageError
-from reform.model import LEVELS, TOTAL
-from reform.text import collation_key, fold
+from reform.core import config
+from reform.core.errors import UsageError
+from reform.core.model import LEVELS, TOTAL
+from reform.core.text import collation_key, fold
 
 BASES = ("percent", "points")
 """What a ranking can be computed on."""

@@ -16,10 +16,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from reform import config
-from reform.errors import UsageError
-from reform.model import TOTAL
-from reform.text import collation_key, fold
+from reform.core import config
+from reform.core.errors import UsageError
+from reform.core.model import TOTAL
+from reform.core.text import collation_key, fold
 
 INDEX = "SIPAS"
 

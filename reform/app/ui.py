@@ -10,13 +10,14 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from reform import config
-from reform.charts import SCORE_BAR_COLOR
-from reform.errors import ReformError
-from reform.i18n import CATALOG, LANGS, t
-from reform.snapshot import Snapshot, load_snapshot
-from reform.store import Store
-from reform.text import collation_key
+from reform.core import config
+from reform.core.errors import ReformError
+from reform.core.i18n import CATALOG, LANGS, t
+from reform.core.text import collation_key
+from reform.present import charts, exports
+from reform.present.charts import SCORE_BAR_COLOR, group_color
+from reform.store.snapshot import Snapshot, load_snapshot
+from reform.store.store import Store
 
 CATALOG.update({
     "ui.language": {"vi": "Ngôn ngữ", "en": "Language"},
@@ -317,7 +318,6 @@ def no_data(error: ReformError) -> None:
 def group_badge_column(groups: list[str]):
     """A table column drawing each unit's group as a badge in the group's chart colour; the
     cells must be one-label lists (``views.group_badges``)."""
-    from reform.charts import group_color
 
     return st.column_config.MultiselectColumn(
         tr("ui.group"), options=groups, color=[group_color(g) for g in groups] or None,
@@ -345,7 +345,6 @@ def ranking_block(table, *, title: str, parts: tuple, csv_label: str, excel_labe
 
     The Excel file is built only when its button is pressed, and says when the data shown is
     the illustrative sample."""
-    from reform import charts, exports
 
     current = lang()
     st.plotly_chart(charts.ranking_bars(table, lang=current, title=title), key="ranking_chart",

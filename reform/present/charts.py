@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from reform.errors import UsageError
-from reform.i18n import CATALOG, format_number, lookup, require_lang
-from reform.text import fold, sort_vietnamese
+from reform.core.errors import UsageError
+from reform.core.i18n import CATALOG, format_number, lookup, require_lang
+from reform.core.text import fold, sort_vietnamese
 
 # --------------------------------------------------------------------------------------------
 # Look: fonts, colours, sizes

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from reform import config
-from reform.model import UNIT_COLUMNS, UnitMatch
-from reform.text import clean_text, slugify, unit_key
+from reform.core import config
+from reform.core.model import UNIT_COLUMNS, UnitMatch
+from reform.core.text import clean_text, slugify, unit_key
 
 
 @dataclass

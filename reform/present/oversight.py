@@ -13,11 +13,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from reform import analytics, charts, config, discipline, satisfaction
-from reform.errors import UsageError
-from reform.i18n import CATALOG, format_number, t
-from reform.model import TOTAL
-from reform.snapshot import Snapshot
+from reform.analysis import analytics, discipline, satisfaction
+from reform.core import config
+from reform.core.errors import UsageError
+from reform.core.i18n import CATALOG, format_number, t
+from reform.core.model import TOTAL
+from reform.present import charts
+from reform.store.snapshot import Snapshot
 
 CATALOG.update({
     "oversight.short.PAR": {"vi": "PAR", "en": "PAR"},

@@ -15,12 +15,12 @@ from typing import Protocol
 
 import pandas as pd
 
-from reform.errors import UsageError
-from reform.i18n import CATALOG, t
-from reform.mapping import SheetLayout
-from reform.model import Issue, UnitMatch
-from reform.readers import RawSheet
-from reform.text import clean_text, collation_key, column_letter
+from reform.core.errors import UsageError
+from reform.core.i18n import CATALOG, t
+from reform.core.model import Issue, UnitMatch
+from reform.core.text import clean_text, collation_key, column_letter
+from reform.ingest.mapping import SheetLayout
+from reform.ingest.readers import RawSheet
 
 CATALOG.update({
     "uploads.status.active": {"vi": "đang dùng", "en": "active"},

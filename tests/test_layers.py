@@ -1,0 +1,112 @@
+"""The layers of reform/: each imports only the layers before it; only app/ imports streamlit.
+
+Read from the source with ``ast``, so an import hidden inside a function counts too.
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "reform"
+LAYERS = ("core", "analysis", "ingest", "store", "present", "app")
+"""In order: a module may import its own layer and the ones before it."""
+TOP = len(LAYERS)
+"""``cli.py``, ``__main__.py`` and ``__init__.py`` sit above every layer."""
+
+
+def layer_of(module: str) -> int:
+    """The rank of ``reform.<layer>…`` in ``LAYERS``; ``TOP`` for the package's top modules."""
+    parts = module.split(".")
+    if len(parts) > 1 and parts[1] in LAYERS:
+        return LAYERS.index(parts[1])
+    return TOP
+
+
+def module_name(path: Path) -> str:
+    relative = path.relative_to(PACKAGE.parent).with_suffix("")
+    parts = list(relative.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports_of(path: Path) -> list[tuple[int, str]]:
+    """(line, absolute module name) of every import in ``path``, relative ones resolved."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target == "reform" or (node.level and not node.module):
+                # ``from reform import core`` names subpackages: each one is an import.
+                found.extend((node.lineno, f"{target}.{alias.name}") for alias in node.names)
+            else:
+                found.append((node.lineno, target))
+    return found
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+def test_every_module_is_in_a_layer_or_at_the_top():
+    strays = [m for m in MODULES
+              if layer_of(module_name(m)) == TOP and m.parent != PACKAGE]
+    assert strays == []
+    top = sorted(m.name for m in MODULES if m.parent == PACKAGE)
+    assert top == ["__init__.py", "__main__.py", "cli.py"]
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: module_name(p))
+def test_imports_go_down_the_layers_only(path: Path):
+    own = layer_of(module_name(path))
+    upward = [(line, target) for line, target in imports_of(path)
+              if target.startswith("reform.") and layer_of(target) > own]
+    assert upward == [], f"{module_name(path)} imports a later layer"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: module_name(p))
+def test_only_app_imports_streamlit(path: Path):
+    name = module_name(path)
+    uses = [line for line, target in imports_of(path) if target.split(".")[0] == "streamlit"]
+    if not name.startswith("reform.app"):
+        assert uses == [], f"{name} imports streamlit"
+
+
+LAYERED = [m for m in MODULES if layer_of(module_name(m)) < TOP]
+
+
+@pytest.mark.parametrize("path", LAYERED, ids=lambda p: module_name(p))
+def test_reform_imports_sit_at_the_top_of_the_module(path: Path):
+    """An import inside a function hides a cycle; the layers make one unnecessary.
+
+    ``cli.py`` is exempt: it defers the chart and export stack so that ``import`` and ``rank``
+    start without loading Plotly and kaleido.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top_level = {id(node) for node in tree.body}
+    hidden = [node.lineno for node in ast.walk(tree)
+              if isinstance(node, ast.ImportFrom | ast.Import) and id(node) not in top_level
+              and any(name.startswith("reform") for name in _names(node))]
+    assert hidden == [], f"{module_name(path)} imports reform inside a function"
+
+
+def _names(node: ast.Import | ast.ImportFrom) -> list[str]:
+    if isinstance(node, ast.ImportFrom):
+        return ["reform"] if node.level else [node.module or ""]
+    return [alias.name for alias in node.names]
+
+
+def test_the_checker_sees_an_upward_import(tmp_path: Path):
+    """The rule itself: an analysis module importing the store is caught."""
+    assert layer_of("reform.store.store") > layer_of("reform.analysis.ranking")
+    assert layer_of("reform.core.text") < layer_of("reform.ingest.readers")
+    assert layer_of("reform.cli") == TOP
