@@ -3,7 +3,6 @@ import streamlit as st
 
 from reform.app import ui
 from reform.core.errors import ReformError
-from reform.core.i18n import CATALOG
 
 st.set_page_config(page_title="Chỉ số CCHC", page_icon=":material/dashboard:", layout="wide")
 
@@ -22,9 +21,6 @@ PAGES = [
     ("pages/data.py", "Dữ liệu", "Data", ":material/upload_file:", "du-lieu"),
     ("pages/methodology.py", "Phương pháp", "Methodology", ":material/menu_book:", "phuong-phap"),
 ]
-for _path, vi, en, _icon, slug in PAGES:
-    CATALOG[f"nav.{slug}"] = {"vi": vi, "en": en}
-
 navigation = st.navigation([
     st.Page(path, title=ui.tr(f"nav.{slug}"), icon=icon, url_path=slug, default=(i == 0))
     for i, (path, _, _, icon, slug) in enumerate(PAGES)

@@ -3,14 +3,7 @@ import streamlit as st
 
 from reform.app import ui
 from reform.core.errors import ReformError
-from reform.core.i18n import CATALOG
 from reform.present import charts, views
-
-CATALOG.update({
-    "compare.title": {"vi": "So sánh đơn vị", "en": "Compare units"},
-    "compare.pick": {"vi": "Chọn từ 2 đến 5 đơn vị để so sánh.",
-                     "en": "Choose two to five units to compare."},
-})
 
 # Inputs
 data = ui.require_data()

@@ -4,22 +4,7 @@ import streamlit as st
 
 from reform.app import ui
 from reform.core.errors import ReformError
-from reform.core.i18n import CATALOG
 from reform.present import charts, views
-
-CATALOG.update({
-    "components.title": {"vi": "Thành phần", "en": "Components"},
-    "components.ranking": {"vi": "Xếp hạng theo một thành phần", "en": "Ranking by one component"},
-    "components.correlations": {"vi": "Tương quan giữa các lĩnh vực", "en": "Correlation between fields"},
-    "components.correlation_note": {
-        "vi": "Hệ số Pearson giữa các đơn vị của khối: gần 1 là hai lĩnh vực thường cao/thấp "
-              "cùng nhau; đây là quan hệ thống kê, không phải nhân quả.",
-        "en": "Pearson coefficient across the block's units: near 1 means two fields tend to "
-              "be high or low together; it is an association, not a cause.",
-    },
-    "components.too_few": {"vi": "Cần ít nhất hai lĩnh vực để tính tương quan.",
-                           "en": "At least two fields are needed for correlations."},
-})
 
 # Inputs
 data = ui.require_data()

@@ -4,34 +4,7 @@ import streamlit as st
 
 from reform.app import ui
 from reform.core.errors import ReformError
-from reform.core.i18n import CATALOG
 from reform.present import charts, exports, oversight
-
-CATALOG.update({
-    "cross.title": {"vi": "Liên chỉ số", "en": "Across indices"},
-    "cross.scope": {"vi": "Kỳ {period} · {level} · % điểm tối đa của mỗi chỉ số",
-                    "en": "{period} · {level} · % of each index's maximum"},
-    "cross.other_period": {
-        "vi": "Kỳ {wanted} không có đủ hai chỉ số: đang hiển thị kỳ {period}.",
-        "en": "{wanted} does not hold two indices: showing {period}.",
-    },
-    "cross.all_levels": {"vi": "mọi khối", "en": "all blocks"},
-    "cross.table": {"vi": "Các chỉ số của từng đơn vị", "en": "Each unit's indices"},
-    "cross.x": {"vi": "Trục ngang", "en": "Horizontal axis"},
-    "cross.y": {"vi": "Trục dọc", "en": "Vertical axis"},
-    "cross.same": {"vi": "Hãy chọn hai chỉ số khác nhau.", "en": "Choose two different indices."},
-    "cross.correlation": {"vi": "Tương quan: {text}", "en": "Correlation: {text}"},
-    "cross.standouts": {"vi": "Đơn vị nổi bật (xa đường xu hướng nhất)",
-                        "en": "Units that stand out (furthest from the trend line)"},
-    "cross.no_standouts": {"vi": "Cần ít nhất ba đơn vị có cả hai chỉ số.",
-                           "en": "At least three units with both indices are needed."},
-    "cross.one_index": {"vi": "Kỳ này chỉ có một chỉ số có số liệu cho các đơn vị chung.",
-                        "en": "Only one index has values for shared units in this period."},
-    "cross.csv": {"vi": "Tải CSV", "en": "Download CSV"},
-    "cross.col.residual": {"vi": "Chênh so với xu hướng", "en": "Off the trend by"},
-    "cross.col.pattern": {"vi": "Đặc điểm", "en": "Pattern"},
-    "cross.col.unit_name": {"vi": "Đơn vị", "en": "Unit"},
-})
 
 # ---- inputs ----------------------------------------------------------------------------------
 data = ui.require_data()

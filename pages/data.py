@@ -9,83 +9,14 @@ import streamlit as st
 from reform.app import ui
 from reform.core import config
 from reform.core.errors import ReformError
-from reform.core.i18n import CATALOG
-from reform.core.model import INDEX_CODES, LEVELS
+from reform.core.kinds import INDEX_CODES
+from reform.core.model import LEVELS
 from reform.ingest import templates
 from reform.ingest.mapping import ROLES
 from reform.ingest.pipeline import ParsedFile, parse_file
 from reform.ingest.readers import read_workbook
 from reform.present import uploads, views
 
-CATALOG.update({
-    "data.title": {"vi": "Dữ liệu", "en": "Data"},
-    "data.intro": {
-        "vi": "Tải lên tệp Excel/CSV, kiểm tra cách ứng dụng đọc từng cột và từng tên đơn vị, "
-              "sửa nếu cần, rồi bấm **Lưu**. Không có gì được lưu trước khi bấm Lưu.",
-        "en": "Upload Excel/CSV files, check how each column and unit name was read, correct "
-              "it if needed, then press **Store**. Nothing is stored before you press Store.",
-    },
-    "data.upload": {"vi": "Tệp số liệu (xlsx, xlsm, xls, csv, html)",
-                    "en": "Data files (xlsx, xlsm, xls, csv, html)"},
-    "data.options": {"vi": "Tùy chọn đọc tệp (để trống: tự nhận biết)",
-                     "en": "Reading options (leave empty: detected)"},
-    "data.index": {"vi": "Chỉ số", "en": "Index"},
-    "data.period": {"vi": "Kỳ (2024, 2024-03, 2024-Q2)", "en": "Period (2024, 2024-03, 2024-Q2)"},
-    "data.level": {"vi": "Khối đơn vị", "en": "Block of units"},
-    "data.auto": {"vi": "(tự nhận biết)", "en": "(detect)"},
-    "data.sheet": {"vi": "Trang tính", "en": "Sheet"},
-    "data.all_sheets": {"vi": "(mọi trang)", "en": "(all sheets)"},
-    "data.summary": {
-        "vi": "Chỉ số **{index}** · kỳ {periods} · {units} đơn vị · {components} thành phần",
-        "en": "Index **{index}** · period {periods} · {units} units · {components} components",
-    },
-    "data.skipped": {"vi": "Trang không đọc: {sheets}", "en": "Sheets not read: {sheets}"},
-    "data.columns": {"vi": "Các cột — sửa vai trò nếu đọc sai",
-                     "en": "Columns — correct a role if it was misread"},
-    "data.first_rows": {"vi": "Các dòng đầu", "en": "First rows"},
-    "data.units": {"vi": "Tên đơn vị trong tệp → đơn vị khớp ({check} tên cần xem lại) — chọn đơn vị khác nếu sai",
-                   "en": "Unit names in the file → matched unit ({check} to check) — pick another if wrong"},
-    "data.units_inspections": {
-        "vi": "Với tệp kiểm tra công vụ, sửa tên đơn vị ngay trong tệp rồi tải lại.",
-        "en": "For inspection files, correct unit names in the file itself and upload again.",
-    },
-    "data.issues": {"vi": "Kết quả kiểm tra: {errors} lỗi, {warnings} cảnh báo",
-                    "en": "Validation: {errors} errors, {warnings} warnings"},
-    "data.no_issues": {"vi": "Không có lỗi hay cảnh báo.", "en": "No errors or warnings."},
-    "data.blocked": {"vi": "Còn lỗi: sửa tệp (hoặc vai trò cột) rồi tải lại trước khi lưu.",
-                     "en": "Errors remain: fix the file (or column roles) and upload again before storing."},
-    "data.store": {"vi": "Lưu", "en": "Store"},
-    "data.reset": {"vi": "Bỏ các chỉnh sửa", "en": "Undo corrections"},
-    "data.versions": {"vi": "Các phiên bản dữ liệu", "en": "Dataset versions"},
-    "data.no_versions": {"vi": "Chưa lưu phiên bản nào.", "en": "No version stored yet."},
-    "data.version_line": {
-        "vi": "**v{version}** · {index} · {periods} · `{file}` · {units} đơn vị · {at} · {who}",
-        "en": "**v{version}** · {index} · {periods} · `{file}` · {units} units · {at} · {who}",
-    },
-    "data.restore": {"vi": "Khôi phục", "en": "Restore"},
-    "data.delete": {"vi": "Xóa", "en": "Delete"},
-    "data.original": {"vi": "Tệp gốc", "en": "Original"},
-    "data.restored": {"vi": "Đã khôi phục phiên bản {version}.", "en": "Version {version} restored."},
-    "data.deleted": {"vi": "Đã xóa phiên bản {version} (có thể khôi phục).",
-                     "en": "Version {version} deleted (it can be restored)."},
-    "data.audit": {"vi": "Nhật ký thay đổi (50 mục gần nhất)", "en": "Audit log (latest 50)"},
-    "data.templates": {"vi": "Tệp mẫu trống", "en": "Empty templates"},
-    "data.template_year": {"vi": "Năm của tệp mẫu", "en": "Template year"},
-    "data.template": {"vi": "Mẫu {index}", "en": "{index} template"},
-    "data.col.letter": {"vi": "Cột", "en": "Column"},
-    "data.col.header": {"vi": "Tiêu đề", "en": "Header"},
-    "data.col.role": {"vi": "Vai trò", "en": "Role"},
-    "data.col.examples": {"vi": "Giá trị đầu", "en": "First values"},
-    "data.col.raw_name": {"vi": "Tên trong tệp", "en": "Name in file"},
-    "data.col.unit": {"vi": "Đơn vị khớp", "en": "Matched unit"},
-    "data.col.how": {"vi": "Cách khớp", "en": "How"},
-    "data.col.score": {"vi": "Độ giống", "en": "Similarity"},
-    "data.col.suggestions": {"vi": "Gợi ý", "en": "Suggestions"},
-    "data.col.severity": {"vi": "Mức", "en": "Severity"},
-    "data.col.sheet": {"vi": "Trang", "en": "Sheet"},
-    "data.col.cell": {"vi": "Ô", "en": "Cell"},
-    "data.col.message": {"vi": "Nội dung", "en": "Message"},
-})
 _STATUS_COLOR = {"active": "green", "superseded": "orange", "deleted": "red"}
 
 

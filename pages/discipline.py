@@ -5,51 +5,7 @@ import streamlit as st
 
 from reform.app import ui
 from reform.core.errors import ReformError
-from reform.core.i18n import CATALOG
 from reform.present import charts, exports, oversight
-
-CATALOG.update({
-    "discipline.title": {"vi": "Kỷ cương hành chính", "en": "Administrative discipline"},
-    "discipline.scope": {
-        "vi": "Năm {year} · {level} · số liệu từ biên bản kiểm tra công vụ",
-        "en": "Year {year} · {level} · from inspection records",
-    },
-    "discipline.other_year": {
-        "vi": "Chưa có biên bản kiểm tra năm {wanted}: đang hiển thị năm {year}.",
-        "en": "No inspection records for {wanted}: showing {year}.",
-    },
-    "discipline.monthly": {"vi": "Theo tháng", "en": "By month"},
-    "discipline.calendar": {"vi": "Theo đơn vị và tháng", "en": "By unit and month"},
-    "discipline.categories": {"vi": "Theo loại vi phạm", "en": "By category"},
-    "discipline.kinds": {"vi": "Kiểm tra thường xuyên và đột xuất", "en": "Regular and unannounced visits"},
-    "discipline.repeat": {"vi": "Đơn vị vi phạm lặp lại (từ 3 tháng trở lên trong năm)",
-                          "en": "Repeat violators (3 months or more in the year)"},
-    "discipline.no_repeat": {"vi": "Không có đơn vị nào vi phạm từ 3 tháng trở lên.",
-                             "en": "No unit had violations in 3 months or more."},
-    "discipline.ranking": {"vi": "Xếp hạng điểm kỷ cương", "en": "Discipline score ranking"},
-    "discipline.rule": {
-        "vi": "Điểm kỷ cương: 100 trừ điểm cho mỗi lượt vi phạm theo trọng số của loại vi phạm.",
-        "en": "Discipline score: 100 minus points per violation, weighted by its category.",
-    },
-    "discipline.records": {"vi": "Biên bản của một đơn vị", "en": "One unit's records"},
-    "discipline.csv": {"vi": "Tải CSV", "en": "Download CSV"},
-    "discipline.excel": {"vi": "Tải Excel", "en": "Download Excel"},
-    "discipline.records_csv": {"vi": "Tải biên bản (CSV)", "en": "Download records (CSV)"},
-    "discipline.file_title": {"vi": "Điểm kỷ cương hành chính năm {year}",
-                              "en": "Administrative discipline scores, {year}"},
-    "discipline.col.inspections": {"vi": "Lượt kiểm tra", "en": "Inspections"},
-    "discipline.col.violations": {"vi": "Số vi phạm", "en": "Violations"},
-    "discipline.col.officials": {"vi": "CBCC được kiểm tra", "en": "Officials checked"},
-    "discipline.col.rate": {"vi": "Vi phạm / 100 CBCC", "en": "Violations per 100"},
-    "discipline.col.kind": {"vi": "Hình thức", "en": "Kind"},
-    "discipline.col.category": {"vi": "Loại vi phạm", "en": "Category"},
-    "discipline.col.months": {"vi": "Số tháng có vi phạm", "en": "Months with violations"},
-    "discipline.col.categories": {"vi": "Các loại vi phạm", "en": "Categories"},
-    "discipline.col.date": {"vi": "Ngày", "en": "Date"},
-    "discipline.col.team": {"vi": "Đoàn kiểm tra", "en": "Team"},
-    "discipline.col.note": {"vi": "Ghi chú", "en": "Note"},
-    "discipline.col.unit_name": {"vi": "Đơn vị", "en": "Unit"},
-})
 
 
 def _columns() -> dict:

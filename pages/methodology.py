@@ -3,27 +3,7 @@ the group thresholds, and what to keep in mind when comparing years."""
 import streamlit as st
 
 from reform.app import ui
-from reform.core.i18n import CATALOG
 from reform.present import views
-
-CATALOG.update({
-    "methodology.title": {"vi": "Phương pháp", "en": "Methodology"},
-    "methodology.intro": {
-        "vi": "Điểm tối đa của từng lĩnh vực được đọc từ các tệp đã tải lên (hàng “Điểm tối "
-              "đa” hoặc tiêu đề “(N điểm)”), không phải hằng số trong chương trình.",
-        "en": "Each field's maximum points are read from the uploaded files (the “Điểm tối "
-              "đa” row or “(N điểm)” headers), not built into the program.",
-    },
-    "methodology.maxima": {"vi": "Điểm tối đa từng lĩnh vực theo kỳ", "en": "Maximum points per field and period"},
-    "methodology.no_maxima": {"vi": "Chưa có cấu trúc lĩnh vực cho chỉ số này.",
-                              "en": "No field structure for this index yet."},
-    "methodology.groups": {"vi": "Ngưỡng xếp nhóm", "en": "Group thresholds"},
-    "methodology.groups_note": {
-        "vi": "Giá trị bằng ngưỡng thuộc nhóm trên (80,00 % là nhóm A khi A ≥ 80 %).",
-        "en": "A value equal to a bound belongs to the upper group (80.00% is A when A ≥ 80%).",
-    },
-    "methodology.caveats": {"vi": "Lưu ý khi so sánh giữa các năm", "en": "Comparing years: caveats"},
-})
 
 # Inputs
 data = ui.require_data()

@@ -4,15 +4,7 @@ import streamlit as st
 
 from reform.app import ui
 from reform.core.errors import ReformError
-from reform.core.i18n import CATALOG
 from reform.present import charts, views
-
-CATALOG.update({
-    "overview.title": {"vi": "Tổng quan", "en": "Overview"},
-    "overview.caption": {"vi": "{index} · {period} · {level}", "en": "{index} · {period} · {level}"},
-    "overview.chart_title": {"vi": "Xếp hạng {index} năm {period}", "en": "{index} ranking, {period}"},
-    "overview.sentences": {"vi": "Điểm nổi bật", "en": "Highlights"},
-})
 
 # Inputs
 data = ui.require_data()

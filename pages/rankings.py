@@ -5,26 +5,7 @@ import streamlit as st
 
 from reform.app import ui
 from reform.core.errors import ReformError
-from reform.core.i18n import CATALOG
 from reform.present import charts, exports, narrative, views
-
-CATALOG.update({
-    "rankings.title": {"vi": "Xếp hạng", "en": "Rankings"},
-    "rankings.by": {"vi": "Xếp hạng theo", "en": "Rank by"},
-    "rankings.search": {"vi": "Tìm đơn vị", "en": "Find a unit"},
-    "rankings.search_hint": {"vi": "gõ không dấu cũng được: hang bac", "en": "accents optional: hang bac"},
-    "rankings.groups": {"vi": "Lọc theo nhóm", "en": "Filter by group"},
-    "rankings.all_groups": {"vi": "Tất cả các nhóm", "en": "All groups"},
-    "rankings.shown": {"vi": "{shown}/{total} đơn vị", "en": "{shown} of {total} units"},
-    "rankings.csv": {"vi": "Tải CSV", "en": "Download CSV"},
-    "rankings.excel": {"vi": "Tải Excel", "en": "Download Excel"},
-    "rankings.pptx": {"vi": "Tải PowerPoint", "en": "Download PowerPoint"},
-    "rankings.pptx_help": {
-        "vi": "Bộ trình chiếu được tạo khi bấm (vài giây).",
-        "en": "The deck is made when you click (a few seconds).",
-    },
-    "rankings.file_title": {"vi": "Kết quả {index} năm {period}", "en": "{index} results, {period}"},
-})
 
 # Inputs
 data = ui.require_data()

@@ -4,44 +4,8 @@ import streamlit as st
 
 from reform.app import ui
 from reform.core.errors import ReformError
-from reform.core.i18n import CATALOG, format_percent
+from reform.core.i18n import format_percent
 from reform.present import oversight, satisfaction_charts
-
-CATALOG.update({
-    "satisfaction.title": {"vi": "Sự hài lòng của người dân (SIPAS)",
-                           "en": "Citizen satisfaction (SIPAS)"},
-    "satisfaction.scope": {"vi": "Năm {period} · {level}", "en": "{period} · {level}"},
-    "satisfaction.other_period": {
-        "vi": "Chưa có dữ liệu SIPAS kỳ {wanted}: đang hiển thị kỳ {period}.",
-        "en": "No SIPAS data for {wanted}: showing {period}.",
-    },
-    "satisfaction.ranking": {"vi": "Xếp hạng chỉ số hài lòng", "en": "Satisfaction ranking"},
-    "satisfaction.elements": {"vi": "Năm yếu tố: hài lòng và kỳ vọng",
-                              "en": "The five elements: satisfaction and expectation"},
-    "satisfaction.elements_note": {
-        "vi": "Khoảng cách = kỳ vọng − hài lòng (trung bình các đơn vị): càng lớn, người dân "
-              "càng chờ đợi nhiều hơn điều họ nhận được.",
-        "en": "Gap = expectation − satisfaction (mean over units): the larger, the more "
-              "citizens expected than they got.",
-    },
-    "satisfaction.below": {"vi": "Đơn vị dưới mục tiêu {target}", "en": "Units under the {target} target"},
-    "satisfaction.none_below": {"vi": "Mọi đơn vị đạt mục tiêu {target}.",
-                                "en": "Every unit meets the {target} target."},
-    "satisfaction.unit": {"vi": "Các yếu tố của một đơn vị", "en": "One unit's elements"},
-    "satisfaction.csv": {"vi": "Tải CSV", "en": "Download CSV"},
-    "satisfaction.excel": {"vi": "Tải Excel", "en": "Download Excel"},
-    "satisfaction.file_title": {"vi": "Chỉ số hài lòng (SIPAS) năm {period}",
-                                "en": "Satisfaction index (SIPAS), {period}"},
-    "satisfaction.col.element": {"vi": "Yếu tố", "en": "Element"},
-    "satisfaction.col.assessment": {"vi": "Đánh giá (%)", "en": "Assessment (%)"},
-    "satisfaction.col.satisfaction": {"vi": "Hài lòng (%)", "en": "Satisfaction (%)"},
-    "satisfaction.col.expectation": {"vi": "Kỳ vọng (%)", "en": "Expectation (%)"},
-    "satisfaction.col.gap": {"vi": "Khoảng cách", "en": "Gap"},
-    "satisfaction.col.sipas": {"vi": "SIPAS (%)", "en": "SIPAS (%)"},
-    "satisfaction.col.target": {"vi": "Mục tiêu (%)", "en": "Target (%)"},
-    "satisfaction.col.shortfall": {"vi": "Còn thiếu", "en": "Shortfall"},
-    "satisfaction.col.unit_name": {"vi": "Đơn vị", "en": "Unit"},
-})
 
 
 def _columns() -> dict:

@@ -6,32 +6,7 @@ import streamlit as st
 from reform.analysis import analytics
 from reform.app import ui
 from reform.core.errors import ReformError
-from reform.core.i18n import CATALOG
 from reform.present import charts, views
-
-CATALOG.update({
-    "trends.title": {"vi": "Xu hướng", "en": "Trends"},
-    "trends.highlight_hint": {
-        "vi": "Chọn tối đa 10 đơn vị để làm nổi bật (mặc định: 3 đơn vị dẫn đầu kỳ gần nhất).",
-        "en": "Pick up to 10 units to highlight (default: the 3 leaders of the latest period).",
-    },
-    "trends.lines": {"vi": "Điểm qua các kỳ", "en": "Scores over time"},
-    "trends.bump": {"vi": "Thứ hạng qua các kỳ", "en": "Ranks over time"},
-    "trends.spread": {"vi": "Phân bố điểm", "en": "Spread of scores"},
-    "trends.from": {"vi": "Từ kỳ", "en": "From"},
-    "trends.to": {"vi": "Đến kỳ", "en": "To"},
-    "trends.same_period": {
-        "vi": "Chọn hai kỳ khác nhau để xem đơn vị tăng, giảm hạng.",
-        "en": "Choose two different periods to see who moved.",
-    },
-    "trends.one_period": {
-        "vi": "Chỉ có một kỳ dữ liệu: chưa thể so sánh qua các kỳ.",
-        "en": "Only one period of data: nothing to compare over time yet.",
-    },
-    "trends.changes": {"vi": "Phương pháp đánh giá đã thay đổi:", "en": "The methodology changed:"},
-    "trends.details": {"vi": "Chi tiết {n} thay đổi ở cấp tiêu chí", "en": "Details: {n} criteria changes"},
-    "trends.between": {"vi": "Từ {start} đến {end}", "en": "From {start} to {end}"},
-})
 
 # Inputs
 data = ui.require_data()

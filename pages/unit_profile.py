@@ -4,25 +4,8 @@ import streamlit as st
 
 from reform.app import ui
 from reform.core.errors import ReformError
-from reform.core.i18n import CATALOG, format_percent
+from reform.core.i18n import format_percent
 from reform.present import charts, views
-
-CATALOG.update({
-    "profile.title": {"vi": "Hồ sơ đơn vị", "en": "Unit profile"},
-    "profile.no_unit": {"vi": "Khối này chưa có đơn vị nào có điểm kỳ {period}.",
-                        "en": "No unit of this block has a score for {period}."},
-    "profile.rank": {"vi": "Xếp hạng", "en": "Rank"},
-    "profile.rank_value": {"vi": "{rank}/{total}", "en": "{rank} of {total}"},
-    "profile.score": {"vi": "Điểm (% tối đa)", "en": "Score (% of max)"},
-    "profile.group": {"vi": "Nhóm", "en": "Group"},
-    "profile.change": {"vi": "So với kỳ trước", "en": "Since the previous period"},
-    "profile.history": {"vi": "Điểm và thứ hạng qua các kỳ", "en": "Score and rank over time"},
-    "profile.fields": {"vi": "Các lĩnh vực so với khối", "en": "Fields against the block"},
-    "profile.lost": {"vi": "Điểm bị trừ theo lĩnh vực", "en": "Where points were lost"},
-    "profile.sentences": {"vi": "Nhận xét", "en": "Summary"},
-    "profile.no_fields": {"vi": "Chỉ số này chỉ có tổng điểm, không có điểm từng lĩnh vực.",
-                          "en": "This index has totals only, no field scores."},
-})
 
 # Inputs
 data = ui.require_data()

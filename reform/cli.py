@@ -24,7 +24,7 @@ import pandas as pd
 
 from reform.core import config
 from reform.core.errors import FileRefused, ReformError, UsageError
-from reform.core.i18n import lookup
+from reform.core.i18n import t
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -143,23 +143,10 @@ def cmd_import(args) -> int:
     return EXIT_OK if parsed.ok else EXIT_REFUSED
 
 
-_TEXT = {
-    "head": {"vi": "{file}: {index} {periods}; {units} đơn vị, {components} thành phần; "
-                   "{errors} lỗi, {warnings} cảnh báo.",
-             "en": "{file}: {index} {periods}; {units} units, {components} components; "
-                   "{errors} errors, {warnings} warnings."},
-    "refused": {"vi": "Tệp bị từ chối: không có gì được lưu.", "en": "File refused: nothing was stored."},
-    "dry_run": {"vi": "Chạy thử: chưa lưu.", "en": "Dry run: not stored."},
-    "duplicate": {"vi": "Tệp này đã được lưu (phiên bản {version}): không lưu lại.",
-                  "en": "This file is already stored (version {version}): not stored again."},
-    "stored": {"vi": "Đã lưu: phiên bản {version}.", "en": "Stored: version {version}."},
-}
-
-
 def _print_import(summary: dict, lang: str) -> None:
     errors = [i for i in summary["issues"] if i["severity"] == "error"]
     warnings = [i for i in summary["issues"] if i["severity"] == "warning"]
-    print(lookup(_TEXT, "head", lang, file=summary["file"], index=summary["index"],
+    print(t("cli.head", lang, file=summary["file"], index=summary["index"],
                  periods=", ".join(summary["periods"]), units=summary["units"],
                  components=summary["components"], errors=len(errors), warnings=len(warnings)))
     for issue in (errors + warnings)[:50]:
@@ -169,7 +156,7 @@ def _print_import(summary: dict, lang: str) -> None:
         print(f"  … (+{len(errors) + len(warnings) - 50})")
     outcome = ("refused" if not summary["ok"] else "dry_run" if summary["dry_run"]
                else "duplicate" if summary["duplicate"] else "stored")
-    print(lookup(_TEXT, outcome, lang, version=summary["version"]))
+    print(t("cli." + outcome, lang, version=summary["version"]))
 
 
 def ranking_table(snapshot, *, index: str, period: str, level: str | None, by: str = "TOTAL"):

@@ -12,40 +12,13 @@ import streamlit as st
 
 from reform.core import config
 from reform.core.errors import ReformError
-from reform.core.i18n import CATALOG, LANGS, t
+from reform.core.i18n import LANGS, has, t
+from reform.core.kinds import kind_of
 from reform.core.text import collation_key
 from reform.present import charts, exports
 from reform.present.charts import SCORE_BAR_COLOR, group_color
 from reform.store.snapshot import Snapshot, load_snapshot
 from reform.store.store import Store
-
-CATALOG.update({
-    "ui.language": {"vi": "Ngôn ngữ", "en": "Language"},
-    "ui.index": {"vi": "Chỉ số", "en": "Index"},
-    "ui.period": {"vi": "Kỳ đánh giá", "en": "Period"},
-    "ui.level": {"vi": "Khối", "en": "Block"},
-    "ui.unit": {"vi": "Đơn vị", "en": "Unit"},
-    "ui.units": {"vi": "Đơn vị", "en": "Units"},
-    "ui.choose_units": {"vi": "Chọn đơn vị…", "en": "Choose units…"},
-    "ui.component": {"vi": "Thành phần", "en": "Component"},
-    "ui.group": {"vi": "Nhóm", "en": "Group"},
-    "ui.copy_link": {"vi": "Đường dẫn tới đúng màn hình này", "en": "Link to this exact view"},
-    "ui.empty": {
-        "vi": "Chưa có dữ liệu. Vào trang **Dữ liệu** để tải lên tệp Excel/CSV, hoặc chạy "
-              "`python -m reform import TỆP` (ví dụ các tệp mẫu trong thư mục data/).",
-        "en": "No data yet. Open the **Data** page to upload an Excel/CSV file, or run "
-              "`python -m reform import FILE` (for example the sample files in data/).",
-    },
-    "ui.no_index_data": {"vi": "Chưa có dữ liệu {index}.", "en": "No {index} data yet."},
-    "ui.sample": {
-        "vi": "⚠️ Đang hiển thị **dữ liệu minh họa** (tệp mẫu trong data/), không phải kết quả chính thức.",
-        "en": "⚠️ Showing **illustrative sample data** (files in data/), not official results.",
-    },
-    "ui.methodology_note": {
-        "vi": "So sánh giữa các năm dùng % điểm tối đa; tiêu chí có thể đã thay đổi.",
-        "en": "Years are compared as % of the maximum; the criteria may have changed.",
-    },
-})
 
 
 @dataclass(frozen=True)
@@ -108,13 +81,12 @@ def show_error(error: ReformError) -> None:
 
 
 def index_label(code: str) -> str:
-    label = tr(f"index.{code}")
-    return code if label == f"index.{code}" else label
+    return kind_of(code).name(lang())
 
 
 def level_label(level: str) -> str:
-    label = tr(f"level.{level}")
-    return level if label == f"level.{level}" else label
+    key = f"level.{level}"
+    return tr(key) if has(key) else level
 
 
 def _levels_for(data: Snapshot, index: str, period: str | None) -> list[str]:

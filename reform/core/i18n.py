@@ -1,54 +1,70 @@
-"""Vietnamese and English: interface strings and number formatting.
+"""Vietnamese and English: the one catalog of interface strings, and number formatting.
 
-Vietnamese is the first language. ``t(key, lang, **values)`` looks a string up in
-``CATALOG``; numbers go through Babel so 85.32 reads "85,32" in Vietnamese.
+Vietnamese is the first language. Every string the user reads lives in
+``reform/core/strings/*.toml`` (one file per area, each key with ``vi`` and ``en``) and is
+read one way: ``t(key, lang, **values)``. A key missing from the catalog raises
+``MissingString``: a test scans the code for every key it uses, so none reaches a user.
+Numbers go through Babel so 85.32 reads "85,32" in Vietnamese.
 """
 from __future__ import annotations
 
 import math
+import tomllib
+from pathlib import Path
 
 from babel.numbers import format_decimal
-
-from reform.core.errors import UsageError
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
 _LOCALES = {"vi": "vi_VN", "en": "en_US"}
-
-CATALOG: dict[str, dict[str, str]] = {
-    "app.title": {"vi": "Chỉ số cải cách hành chính", "en": "Administrative reform indices"},
-    "sample.banner": {
-        "vi": "Dữ liệu minh họa, không phải kết quả chính thức.",
-        "en": "Illustrative data, not official results.",
-    },
-    "index.PAR": {"vi": "Chỉ số CCHC (PAR Index)", "en": "PAR Index"},
-    "index.SIPAS": {"vi": "Chỉ số hài lòng (SIPAS)", "en": "Satisfaction (SIPAS)"},
-    "index.DISCIPLINE": {"vi": "Kỷ cương hành chính", "en": "Administrative discipline"},
-    "index.PAPI": {"vi": "PAPI", "en": "PAPI"},
-    "index.PCI": {"vi": "PCI", "en": "PCI"},
-    "level.department": {"vi": "Sở, ban, ngành", "en": "Departments"},
-    "level.district": {"vi": "Quận, huyện", "en": "Districts"},
-    "level.ward": {"vi": "Phường", "en": "Wards"},
-    "level.commune": {"vi": "Xã", "en": "Communes"},
-    "level.office": {"vi": "Phòng, ban", "en": "Offices"},
-    "level.province": {"vi": "Tỉnh, thành phố", "en": "Provinces"},
-    "level.ministry": {"vi": "Bộ, ngành", "en": "Ministries"},
-    "level.unit": {"vi": "Đơn vị", "en": "Units"},
-    "component.TOTAL": {"vi": "Tổng điểm", "en": "Total"},
-}
+STRINGS_DIR = Path(__file__).resolve().parent / "strings"
+"""One TOML file per area of the app; together they are the catalog."""
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
-    """The string for ``key`` in ``lang`` with ``values`` filled in; the key itself if unknown.
+class MissingString(LookupError):
+    """A key the code asks for is not in the catalog: a programming error, caught by tests."""
+
+
+def load_catalog(folder: Path = STRINGS_DIR) -> dict[str, dict[str, str]]:
+    """Every ``key = { vi = "…", en = "…" }`` of the TOML files in ``folder``.
+
+    Raises ``ValueError`` when a key lacks a language or stands in two files: both would
+    show a user the wrong text.
+    """
+    catalog: dict[str, dict[str, str]] = {}
+    for path in sorted(folder.glob("*.toml")):
+        with path.open("rb") as handle:
+            entries = tomllib.load(handle)
+        for key, entry in entries.items():
+            if not isinstance(entry, dict) or set(entry) != set(LANGS):
+                raise ValueError(f"{path.name}: '{key}' needs exactly {LANGS}, has {entry!r}")
+            if key in catalog:
+                raise ValueError(f"{path.name}: '{key}' is also defined in another file")
+            catalog[key] = entry
+    return catalog
+
+
+CATALOG: dict[str, dict[str, str]] = load_catalog()
+
+
+def t(key: str, lang: str = DEFAULT_LANG, /, **values: object) -> str:
+    """The string for ``key`` in ``lang`` with ``values`` filled in.
+
+    Raises ``MissingString`` for a key the catalog lacks.
 
     >>> t("level.ward", "en")
     'Wards'
     """
     entry = CATALOG.get(key)
     if entry is None:
-        return key
-    text = entry.get(lang) or entry.get(DEFAULT_LANG) or key
+        raise MissingString(key)
+    text = entry[lang if lang in LANGS else DEFAULT_LANG]
     return text.format(**values) if values else text
+
+
+def has(key: str) -> bool:
+    """Whether the catalog holds ``key`` (for labels that fall back to a code, like custom indices)."""
+    return key in CATALOG
 
 
 def format_number(value: float | None, lang: str = DEFAULT_LANG, decimals: int = 2) -> str:
@@ -77,19 +93,3 @@ def format_signed(value: float | None, lang: str = DEFAULT_LANG, decimals: int =
     if value < 0:
         return "−" + number
     return number
-
-
-def lookup(table: dict[str, dict[str, str]], key: str, lang: str, **values: object) -> str:
-    """``key`` from a module's own {key: {"vi", "en"}} table, Vietnamese when ``lang`` lacks it."""
-    text = table[key].get(lang) or table[key][DEFAULT_LANG]
-    return text.format(**values) if values else text
-
-
-def require_lang(lang: str) -> None:
-    """Raise a ``UsageError`` naming the languages offered when ``lang`` is not one of them."""
-    if lang not in LANGS:
-
-        raise UsageError(
-            f"Ngôn ngữ '{lang}' không được hỗ trợ; chọn một trong: {', '.join(LANGS)}.",
-            f"Language '{lang}' is not supported; choose one of: {', '.join(LANGS)}.",
-        )

@@ -6,6 +6,7 @@ plus the unit, component, published-result and inspection tables below.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 TOTAL = "TOTAL"
 """Component code of a unit's total score."""
@@ -31,11 +32,64 @@ INSPECTION_COLUMNS = [
 """Discipline inspection events. ``kind`` is 'regular' or 'unannounced'; ``category`` a code
 of ``config.INSPECTION_CATEGORIES``."""
 
-INDEX_CODES = ("PAR", "SIPAS", "DISCIPLINE", "PAPI", "PCI")
-LEVELS = ("department", "district", "ward", "commune", "office", "province", "ministry", "unit")
-"""Blocks units are ranked within; 'unit' when nothing better is known."""
 
-SEVERITIES = ("error", "warning")
+
+class Level(StrEnum):
+    """Blocks units are ranked within; ``UNIT`` when nothing better is known."""
+
+    DEPARTMENT = "department"
+    DISTRICT = "district"
+    WARD = "ward"
+    COMMUNE = "commune"
+    OFFICE = "office"
+    PROVINCE = "province"
+    MINISTRY = "ministry"
+    UNIT = "unit"
+
+
+LEVELS = tuple(Level)
+
+
+class Severity(StrEnum):
+    """An ``ERROR`` refuses the file; a ``WARNING`` lets it be stored."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+SEVERITIES = tuple(Severity)
+
+
+class MatchMethod(StrEnum):
+    """How a name in a file was matched to a known unit."""
+
+    EXACT = "exact"
+    ALIAS = "alias"
+    FUZZY = "fuzzy"
+    NEW = "new"
+
+
+class Role(StrEnum):
+    """What a column of a sheet holds."""
+
+    STT = "stt"
+    CODE = "code"
+    NAME = "name"
+    NAME_ALT = "name_alt"
+    COMPONENT = "component"
+    TOTAL = "total"
+    PERCENT = "percent"
+    RANK = "rank"
+    GROUP = "group"
+    PERIOD = "period"
+    NOTE = "note"
+    IGNORE = "ignore"
+    DATE = "date"
+    TEAM = "team"
+    KIND = "kind"
+    CATEGORY = "category"
+    VIOLATIONS = "violations"
+    OFFICIALS = "officials"
 
 
 @dataclass(frozen=True)

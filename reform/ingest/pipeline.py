@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from reform.core.errors import FileRefused
-from reform.core.model import INDEX_CODES, Issue, UnitMatch
+from reform.core.kinds import INDEX_CODES
+from reform.core.model import Issue, UnitMatch
 from reform.core.text import clean_text, fold
 from reform.ingest import inspections as discipline_import
 from reform.ingest.mapping import SheetData, detect_layout, infer_period, read_sheet

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from reform.core.errors import UsageError
-from reform.core.i18n import CATALOG, format_number, lookup, require_lang
+from reform.core.errors import UsageError, require_lang
+from reform.core.i18n import format_number, has, t
 from reform.core.text import fold, sort_vietnamese
 
 # --------------------------------------------------------------------------------------------
@@ -115,76 +115,7 @@ MAX_COMPARE_UNITS = 5
 
 _SEPARATORS = {"vi": ",.", "en": ".,"}  # Plotly wants the decimal mark first, then thousands.
 
-_TEXT: dict[str, dict[str, str]] = {
-    "no_data": {"vi": "Không có dữ liệu để vẽ biểu đồ", "en": "No data to chart"},
-    "ranking.title": {"vi": "Kết quả xếp hạng kỳ {period}", "en": "Ranking, {period}"},
-    "ranking.component": {"vi": " — thành phần {component}", "en": " — component {component}"},
-    "ranking.top": {
-        "vi": "{shown} đơn vị đứng đầu trong tổng số {total}",
-        "en": "top {shown} of {total} units",
-    },
-    "axis.percent": {"vi": "% điểm tối đa", "en": "% of maximum"},
-    "axis.points": {"vi": "Điểm", "en": "Points"},
-    "axis.rank": {"vi": "Thứ hạng", "en": "Rank"},
-    "axis.period": {"vi": "Kỳ đánh giá", "en": "Period"},
-    "average": {"vi": "Trung bình: {value}", "en": "Average: {value}"},
-    "no_group": {"vi": "Chưa xếp nhóm", "en": "No group"},
-    "hover.rank": {"vi": "Hạng", "en": "Rank"},
-    "hover.group": {"vi": "Nhóm", "en": "Group"},
-    "hover.score": {"vi": "Điểm", "en": "Score"},
-    "new": {"vi": "mới", "en": "new"},
-    "trend.title": {"vi": "Diễn biến qua các kỳ", "en": "Trend over periods"},
-    "trend.others": {"vi": "Các đơn vị khác", "en": "Other units"},
-    "trend.average": {"vi": "Trung bình", "en": "Average"},
-    "trend.max_changed": {
-        "vi": "Điểm tối đa khác nhau giữa các kỳ: nên so sánh theo % điểm tối đa.",
-        "en": "Maximum points differ between periods: compare as % of maximum.",
-    },
-    "bump.title": {"vi": "Thứ hạng qua các kỳ", "en": "Rank over periods"},
-    "dist.title": {"vi": "Phân bố điểm theo kỳ", "en": "Distribution of scores by period"},
-    "dist.box": {"vi": "Phân bố", "en": "Distribution"},
-    "dist.outliers": {"vi": "Giá trị ngoại lai", "en": "Outliers"},
-    "movers.title": {"vi": "Tăng, giảm hạng nhiều nhất", "en": "Biggest rank changes"},
-    "movers.up": {"vi": "Tăng hạng", "en": "Moved up"},
-    "movers.down": {"vi": "Giảm hạng", "en": "Moved down"},
-    "movers.axis": {"vi": "Số bậc thay đổi", "en": "Places gained (+) or lost (−)"},
-    "movers.method": {
-        "vi": "Lưu ý: phương pháp đánh giá đã thay đổi giữa hai kỳ.",
-        "en": "Note: the methodology changed between the two periods.",
-    },
-    "heatmap.title": {
-        "vi": "Tỷ lệ điểm theo thành phần (% điểm tối đa)",
-        "en": "Score by component (% of maximum)",
-    },
-    "corr.title": {"vi": "Tương quan giữa các chỉ số", "en": "Correlation between indices"},
-    "profile.title": {"vi": "Điểm mạnh, điểm yếu", "en": "Strengths and weaknesses"},
-    "profile.unit": {"vi": "Đơn vị", "en": "Unit"},
-    "profile.average": {"vi": "Trung bình khối", "en": "Block average"},
-    "profile.best": {"vi": "Cao nhất khối", "en": "Best in block"},
-    "compare.title": {"vi": "So sánh theo thành phần", "en": "Comparison by component"},
-    "scatter.title_no_r": {"vi": "{y} và {x}", "en": "{y} and {x}"},
-    "scatter.title_two_lines": {"vi": "{y}<br>và {x}", "en": "{y}<br>and {x}"},
-    "scatter.r": {"vi": "hệ số tương quan r = {r}", "en": "correlation r = {r}"},
-    "scatter.units": {"vi": "Đơn vị", "en": "Units"},
-    "scatter.trend": {"vi": "Đường xu hướng", "en": "Trend line"},
-    "monthly.title": {
-        "vi": "Số vi phạm trên 100 CBCC được kiểm tra, theo tháng",
-        "en": "Violations per 100 officials checked, by month",
-    },
-    "monthly.axis": {"vi": "Vi phạm / 100 CBCC được kiểm tra", "en": "Violations per 100 checked"},
-    "monthly.violations": {"vi": "Số vi phạm", "en": "Violations"},
-    "monthly.checked": {"vi": "Lượt kiểm tra", "en": "Officials checked"},
-    "calendar.title": {
-        "vi": "Vi phạm trên 100 CBCC được kiểm tra, theo đơn vị và tháng",
-        "en": "Violations per 100 officials checked, by unit and month",
-    },
-    "category.title": {"vi": "Vi phạm theo loại", "en": "Violations by category"},
-    "category.axis": {"vi": "Số vi phạm", "en": "Violations"},
-}
 
-
-def _tr(key: str, lang: str, **values: object) -> str:
-    return lookup(_TEXT, key, lang, **values)
 
 
 def _check_lang(lang: str) -> None:
@@ -226,7 +157,7 @@ def change_label(change: object, is_new: object = False, lang: str = "vi") -> st
     as "mới"/"new" when ``is_new`` is true and as "" otherwise.
     """
     if change is None or change is pd.NA or (isinstance(change, float) and math.isnan(change)):
-        return _tr("new", lang) if is_new is not pd.NA and bool(is_new) else ""
+        return t("chart.new", lang) if is_new is not pd.NA and bool(is_new) else ""
     places = int(change)
     if places > 0:
         return f"▲ {places}"
@@ -255,8 +186,8 @@ def period_label(period: object, lang: str = "vi") -> str:
 
 def index_label(code: str, lang: str = "vi") -> str:
     """Display name of an index code ("PAR" -> "Chỉ số CCHC (PAR Index)"); the code if unknown."""
-    entry = CATALOG.get(f"index.{code}")
-    return (entry.get(lang) or entry["vi"]) if entry else str(code)
+    key = f"index.{code}"
+    return t(key, lang) if has(key) else str(code)
 
 
 def _wrap(text: str, width: int = 18) -> str:
@@ -410,7 +341,7 @@ def ranking_bars(
     _check_lang(lang)
     _require(table, RANKING_COLUMNS, "ranking")
     if table.empty:
-        return empty_figure(_tr("no_data", lang))
+        return empty_figure(t("chart.no_data", lang))
 
     scores, is_percent = _display_scores(table)
     frame = table.assign(_score=scores, _rank=_as_float(table["rank"]))
@@ -433,7 +364,7 @@ def ranking_bars(
         if "group" in frame
         else pd.Series([None] * len(frame), index=frame.index, dtype="object")
     )
-    no_group = _tr("no_group", lang)
+    no_group = t("chart.no_group", lang)
     frame = frame.assign(_group=[no_group if g is None or str(g).strip() == "" else str(g)
                                  for g in groups])
     is_new = frame["is_new"] if "is_new" in frame else pd.Series(False, index=frame.index)
@@ -453,10 +384,10 @@ def ranking_bars(
                                strict=True)
         ]
         hover = [
-            f"<b>{name}</b><br>{_tr('hover.rank', lang)}: "
+            f"<b>{name}</b><br>{t('chart.hover.rank', lang)}: "
             f"{'' if math.isnan(r) else int(r)} {a}<br>"
-            f"{_tr('hover.score', lang)}: {_format_score(s, not math.isnan(p), lang)}<br>"
-            f"{_tr('hover.group', lang)}: {group}"
+            f"{t('chart.hover.score', lang)}: {_format_score(s, not math.isnan(p), lang)}<br>"
+            f"{t('chart.hover.group', lang)}: {group}"
             for name, r, s, p, a in zip(part["unit"], part["_rank"], part["_score"],
                                         _as_float(part["percent"]), part["_arrow"], strict=True)
         ]
@@ -490,17 +421,17 @@ def ranking_bars(
     if not math.isnan(average):
         fig.add_vline(
             x=average, line_dash="dash", line_color="#000000", line_width=3, layer="above",
-            annotation_text=_tr("average", lang, value=format_number(average, lang)),
+            annotation_text=t("chart.average", lang, value=format_number(average, lang)),
             annotation_position="top", annotation_font={"size": SMALL_FONT_SIZE},
         )
 
     if title is None:
         period = str(table["period"].iloc[0]) if "period" in table else ""
-        title = _tr("ranking.title", lang, period=period_label(period, lang))
+        title = t("chart.ranking.title", lang, period=period_label(period, lang))
         if "component" in table and str(table["component"].iloc[0]) not in ("TOTAL", "", "nan"):
-            title += _tr("ranking.component", lang, component=table["component"].iloc[0])
+            title += t("chart.ranking.component", lang, component=table["component"].iloc[0])
     if truncated:
-        note = _tr("ranking.top", lang, shown=min(limit, total), total=total)
+        note = t("chart.ranking.top", lang, shown=min(limit, total), total=total)
         title = f"{title}<br><span style='font-size:{BASE_FONT_SIZE}px'>({note})</span>"
 
     ticktext = [f"<b>{n}</b>" if u in marked else n
@@ -511,11 +442,11 @@ def ranking_bars(
         tickmode="array", tickvals=names, ticktext=ticktext, showgrid=False,
     )
     fig.update_xaxes(
-        title_text=_tr("axis.percent" if is_percent else "axis.points", lang),
+        title_text=t("chart.axis.percent" if is_percent else "chart.axis.points", lang),
         range=[0, max(upper, 0.0) * 1.18 or 1.0], showgrid=True,
     )
     fig.update_layout(barmode="relative",
-                      legend={"traceorder": "normal", "title": {"text": _tr("hover.group", lang)}})
+                      legend={"traceorder": "normal", "title": {"text": t("chart.hover.group", lang)}})
     return _finish(fig, lang=lang, title=title, height=max(450, 170 + 30 * len(frame)))
 
 
@@ -558,7 +489,7 @@ def trend_lines(
         )
     _require(series, ["unit_id", "unit", "period", basis], "unit series")
     if series.empty:
-        return empty_figure(_tr("no_data", lang))
+        return empty_figure(t("chart.no_data", lang))
     marked = _match_units(series, highlight)
     if len(marked) > MAX_HIGHLIGHT:
         raise UsageError(
@@ -579,16 +510,16 @@ def trend_lines(
     fig.add_trace(go.Scattergl(
         # The smallest integer type that holds the positions keeps the typed array compact.
         x=x.astype("uint8" if len(periods) < 256 else "uint16"), y=y, mode="lines",
-        name=_tr("trend.others", lang),
+        name=t("chart.trend.others", lang),
         line={"color": BACKGROUND_LINE_COLOR, "width": 1}, hoverinfo="skip",
     ))
     average = wide.mean(axis=0).to_numpy(dtype=float)  # skips NaN without a warning
     fig.add_trace(go.Scatter(
         x=list(range(len(periods))), y=[None if math.isnan(v) else round(float(v), 4)
                                         for v in average],
-        mode="lines", name=_tr("trend.average", lang),
+        mode="lines", name=t("chart.trend.average", lang),
         line={"color": "#333333", "width": 3, "dash": "dash"},
-        hovertemplate=f"{_tr('trend.average', lang)}: %{{y:.2f}}<extra></extra>",
+        hovertemplate=f"{t('chart.trend.average', lang)}: %{{y:.2f}}<extra></extra>",
     ))
     is_percent = basis == "percent"
     for i, unit_id in enumerate(marked):
@@ -618,15 +549,15 @@ def trend_lines(
     if not is_percent and "max_value" in series:
         maxima = frame.assign(_m=_as_float(frame["max_value"])).groupby("period")["_m"].max()
         if maxima.dropna().nunique() > 1:
-            note = _tr("trend.max_changed", lang)
+            note = t("chart.trend.max_changed", lang)
     fig.update_xaxes(
         tickmode="array", tickvals=list(range(len(periods))),
         ticktext=[period_label(p, lang) for p in periods],
-        range=[-0.3, len(periods) - 0.7], title_text=_tr("axis.period", lang), showgrid=False,
+        range=[-0.3, len(periods) - 0.7], title_text=t("chart.axis.period", lang), showgrid=False,
     )
-    fig.update_yaxes(title_text=_tr("axis.percent" if is_percent else "axis.points", lang),
+    fig.update_yaxes(title_text=t("chart.axis.percent" if is_percent else "chart.axis.points", lang),
                      showgrid=True)
-    return _finish(fig, lang=lang, title=_tr("trend.title", lang), height=600, note=note)
+    return _finish(fig, lang=lang, title=t("chart.trend.title", lang), height=600, note=note)
 
 
 def rank_bump(
@@ -649,7 +580,7 @@ def rank_bump(
                           unit_id=series["unit_id"].astype(str))
     frame = frame[frame["_rank"].notna()]
     if frame.empty:
-        return empty_figure(_tr("no_data", lang))
+        return empty_figure(t("chart.no_data", lang))
     periods = _periods(frame)
     latest = frame[frame["period"] == periods[-1]].sort_values(["_rank", "unit_id"])
     top_ids = latest["unit_id"].head(top_n).tolist()
@@ -675,7 +606,7 @@ def rank_bump(
                                                         strict=True)] + [None]
     if grey_x:
         fig.add_trace(go.Scatter(
-            x=grey_x, y=grey_y, mode="lines+markers", name=_tr("trend.others", lang),
+            x=grey_x, y=grey_y, mode="lines+markers", name=t("chart.trend.others", lang),
             line={"color": "#b5b5b5", "width": 2}, marker={"size": 7, "color": "#b5b5b5"},
             hovertext=grey_text, hovertemplate="%{hovertext}<extra></extra>",
         ))
@@ -688,7 +619,7 @@ def rank_bump(
             x=[labels[p] for p in part["period"]], y=part["_rank"].tolist(),
             mode="lines+markers", name=name,
             line={"color": UNIT_PALETTE[i], "width": 4}, marker={"size": 12},
-            hovertext=[f"<b>{name}</b><br>{labels[p]}: {_tr('hover.rank', lang)} {int(r)}"
+            hovertext=[f"<b>{name}</b><br>{labels[p]}: {t('chart.hover.rank', lang)} {int(r)}"
                        for p, r in zip(part["period"], part["_rank"], strict=True)],
             hovertemplate="%{hovertext}<extra></extra>",
         ))
@@ -703,12 +634,12 @@ def rank_bump(
     ))
     worst = float(frame["_rank"].max())
     fig.update_yaxes(
-        range=[worst + 0.5, 0.5], title_text=_tr("axis.rank", lang), showgrid=False,
+        range=[worst + 0.5, 0.5], title_text=t("chart.axis.rank", lang), showgrid=False,
         dtick=1 if worst <= 30 else None,
     )
     fig.update_xaxes(categoryorder="array", categoryarray=[labels[p] for p in periods],
-                     title_text=_tr("axis.period", lang), showgrid=False)
-    fig = _finish(fig, lang=lang, title=_tr("bump.title", lang),
+                     title_text=t("chart.axis.period", lang), showgrid=False)
+    fig = _finish(fig, lang=lang, title=t("chart.bump.title", lang),
                   height=max(500, 160 + 28 * int(worst)), showlegend=False)
     fig.update_layout(margin={"r": 260})
     return fig
@@ -729,7 +660,7 @@ def distribution(series: pd.DataFrame, *, lang: str = "vi") -> go.Figure:
     frame = series.assign(_score=scores, period=series["period"].astype(str)).dropna(
         subset=["_score"])
     if frame.empty:
-        return empty_figure(_tr("no_data", lang))
+        return empty_figure(t("chart.no_data", lang))
     periods = _periods(frame)
     stats: dict[str, list[float]] = {k: [] for k in
                                      ("q1", "median", "q3", "lowerfence", "upperfence", "mean")}
@@ -750,24 +681,24 @@ def distribution(series: pd.DataFrame, *, lang: str = "vi") -> go.Figure:
     labels = [period_label(p, lang) for p in periods]
     fig = go.Figure()
     fig.add_trace(go.Box(
-        x=labels, name=_tr("dist.box", lang), marker={"color": "#0072B2"}, showlegend=False,
+        x=labels, name=t("chart.dist.box", lang), marker={"color": "#0072B2"}, showlegend=False,
         fillcolor="rgba(0, 114, 178, 0.25)", line={"color": "#0072B2", "width": 2},
         **{k: [round(v, 4) for v in values] for k, values in stats.items()},
     ))
     odd = pd.concat(outliers) if outliers else frame.iloc[0:0]
     fig.add_trace(go.Scatter(
         x=[period_label(p, lang) for p in odd["period"]], y=odd["_score"].tolist(),
-        mode="markers", name=_tr("dist.outliers", lang), showlegend=not odd.empty,
+        mode="markers", name=t("chart.dist.outliers", lang), showlegend=not odd.empty,
         marker={"color": "#D55E00", "size": 9},
         hovertext=[f"<b>{n}</b>: {_format_score(s, is_percent, lang)}"
                    for n, s in zip(odd["unit"], odd["_score"], strict=True)],
         hovertemplate="%{hovertext}<extra></extra>",
     ))
     fig.update_xaxes(categoryorder="array", categoryarray=labels,
-                     title_text=_tr("axis.period", lang), showgrid=False)
-    fig.update_yaxes(title_text=_tr("axis.percent" if is_percent else "axis.points", lang),
+                     title_text=t("chart.axis.period", lang), showgrid=False)
+    fig.update_yaxes(title_text=t("chart.axis.percent" if is_percent else "chart.axis.points", lang),
                      showgrid=True)
-    return _finish(fig, lang=lang, title=_tr("dist.title", lang), height=560)
+    return _finish(fig, lang=lang, title=t("chart.dist.title", lang), height=560)
 
 
 def movers_bars(movers: pd.DataFrame, *, lang: str = "vi", n: int = 5) -> go.Figure:
@@ -787,20 +718,20 @@ def movers_bars(movers: pd.DataFrame, *, lang: str = "vi", n: int = 5) -> go.Fig
     down = frame[frame["_change"] < 0].sort_values(["_change", "_to"], ascending=[False, True])
     up, down = up.head(n), down.tail(n)
     if up.empty and down.empty:
-        return empty_figure(_tr("no_data", lang))
+        return empty_figure(t("chart.no_data", lang))
 
     categories = _unique_names(pd.concat([up, down]))
     fig = go.Figure()
     start = 0
-    for part, key, colour in ((up, "movers.up", _DARK_GREEN), (down, "movers.down", _RED)):
+    for part, key, colour in ((up, "chart.movers.up", _DARK_GREEN), (down, "chart.movers.down", _RED)):
         names = categories[start:start + len(part)]
         start += len(part)
         fig.add_trace(go.Bar(
-            x=part["_change"].to_numpy(), y=names, orientation="h", name=_tr(key, lang),
+            x=part["_change"].to_numpy(), y=names, orientation="h", name=t(key, lang),
             marker={"color": colour},
             text=[change_label(c, lang=lang) for c in part["_change"]],
             textposition="outside", cliponaxis=False, textfont={"size": SMALL_FONT_SIZE},
-            hovertext=[f"<b>{u}</b><br>{_tr('hover.rank', lang)}: {int(a)} → {int(b)}"
+            hovertext=[f"<b>{u}</b><br>{t('chart.hover.rank', lang)}: {int(a)} → {int(b)}"
                        for u, a, b in zip(part["unit"], part["_from"], part["_to"], strict=True)],
             hovertemplate="%{hovertext}<extra></extra>",
         ))
@@ -808,13 +739,13 @@ def movers_bars(movers: pd.DataFrame, *, lang: str = "vi", n: int = 5) -> go.Fig
                and bool(movers["methodology_changed"].fillna(False).astype(bool).any()))
     reach = float(np.nanmax(np.abs(frame["_change"]))) * 1.25
     fig.update_xaxes(range=[-reach, reach], zeroline=True, zerolinecolor="#333",
-                     zerolinewidth=2, title_text=_tr("movers.axis", lang), showgrid=True)
+                     zerolinewidth=2, title_text=t("chart.movers.axis", lang), showgrid=True)
     fig.update_yaxes(categoryorder="array", categoryarray=categories, autorange="reversed",
                      showgrid=False)
     fig.update_layout(barmode="relative")
-    return _finish(fig, lang=lang, title=_tr("movers.title", lang),
+    return _finish(fig, lang=lang, title=t("chart.movers.title", lang),
                    height=max(420, 200 + 40 * len(categories)),
-                   note=_tr("movers.method", lang) if changed else "")
+                   note=t("chart.movers.method", lang) if changed else "")
 
 
 # --------------------------------------------------------------------------------------------
@@ -831,7 +762,7 @@ def component_heatmap(matrix: pd.DataFrame, *, lang: str = "vi") -> go.Figure:
     """
     _check_lang(lang)
     if matrix.empty:
-        return empty_figure(_tr("no_data", lang))
+        return empty_figure(t("chart.no_data", lang))
     units = [str(u) for u in matrix.index]
     components = [str(c) for c in matrix.columns]
     small = len(units) <= MAX_CELL_TEXT_ROWS
@@ -849,7 +780,7 @@ def component_heatmap(matrix: pd.DataFrame, *, lang: str = "vi") -> go.Figure:
                      ticktext=[_wrap(c) for c in components], side="top", showgrid=False)
     fig.update_yaxes(autorange="reversed", showgrid=False)
     height = min(2400, 260 + (34 if small else 6) * len(units))
-    fig = _finish(fig, lang=lang, title=_tr("heatmap.title", lang), height=max(420, height),
+    fig = _finish(fig, lang=lang, title=t("chart.heatmap.title", lang), height=max(420, height),
                   showlegend=False)
     # Column labels on top grow upwards (rotated on a narrow screen): a title at a fixed
     # place in the margin would sit on them, so the title pushes the margin clear of them.
@@ -882,7 +813,7 @@ def correlation_heatmap(corr: pd.DataFrame, *, lang: str = "vi") -> go.Figure:
     """
     _check_lang(lang)
     if corr.empty:
-        return empty_figure(_tr("no_data", lang))
+        return empty_figure(t("chart.no_data", lang))
     xs = [index_label(str(c), lang) for c in corr.columns]
     ys = [index_label(str(c), lang) for c in corr.index]
     fig = go.Figure(go.Heatmap(
@@ -895,7 +826,7 @@ def correlation_heatmap(corr: pd.DataFrame, *, lang: str = "vi") -> go.Figure:
     fig.update_xaxes(tickmode="array", tickvals=xs, ticktext=[_wrap(x) for x in xs],
                      showgrid=False)
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    return _finish(fig, lang=lang, title=_tr("corr.title", lang),
+    return _finish(fig, lang=lang, title=t("chart.corr.title", lang),
                    height=max(480, 220 + 90 * len(ys)), showlegend=False)
 
 
@@ -911,15 +842,15 @@ def profile_bars(strengths: pd.DataFrame, *, lang: str = "vi", unit_name: str = 
     _require(strengths, ["component", "name", "percent", "block_average", "block_best"],
              "strengths")
     if strengths.empty:
-        return empty_figure(_tr("no_data", lang))
+        return empty_figure(t("chart.no_data", lang))
     names = [str(n) if str(n) else str(c)
              for n, c in zip(strengths["name"], strengths["component"], strict=True)]
-    unit = unit_name or _tr("profile.unit", lang)
+    unit = unit_name or t("chart.profile.unit", lang)
     fig = go.Figure()
     for column, label, colour in (
         ("percent", unit, "#0072B2"),
-        ("block_average", _tr("profile.average", lang), "#9a9a9a"),
-        ("block_best", _tr("profile.best", lang), _DARK_GREEN),
+        ("block_average", t("chart.profile.average", lang), "#9a9a9a"),
+        ("block_best", t("chart.profile.best", lang), _DARK_GREEN),
     ):
         values = _as_float(strengths[column])
         fig.add_trace(go.Bar(
@@ -931,9 +862,9 @@ def profile_bars(strengths: pd.DataFrame, *, lang: str = "vi", unit_name: str = 
     fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed",
                      tickmode="array", tickvals=names, ticktext=[_wrap(n, 28) for n in names],
                      showgrid=False)
-    fig.update_xaxes(range=[0, 110], title_text=_tr("axis.percent", lang), showgrid=True)
+    fig.update_xaxes(range=[0, 110], title_text=t("chart.axis.percent", lang), showgrid=True)
     fig.update_layout(barmode="group", bargap=0.25, legend={"orientation": "h", "y": -0.12})
-    title = _tr("profile.title", lang) + (f": {unit_name}" if unit_name else "")
+    title = t("chart.profile.title", lang) + (f": {unit_name}" if unit_name else "")
     return _finish(fig, lang=lang, title=title, height=max(460, 200 + 90 * len(names)))
 
 
@@ -962,7 +893,7 @@ def compare_units(table_or_matrix: pd.DataFrame, *, lang: str = "vi") -> go.Figu
     if {"unit", "component", "percent"} <= set(table_or_matrix.columns):
         matrix = _long_to_matrix(table_or_matrix)
     if matrix.empty:
-        return empty_figure(_tr("no_data", lang))
+        return empty_figure(t("chart.no_data", lang))
     if len(matrix) > MAX_COMPARE_UNITS:
         raise UsageError(
             f"Chỉ so sánh được tối đa {MAX_COMPARE_UNITS} đơn vị (đã chọn {len(matrix)}).",
@@ -978,9 +909,9 @@ def compare_units(table_or_matrix: pd.DataFrame, *, lang: str = "vi") -> go.Figu
         ))
     fig.update_xaxes(tickmode="array", tickvals=components,
                      ticktext=[_wrap(c, 16) for c in components], showgrid=False)
-    fig.update_yaxes(range=[0, 105], title_text=_tr("axis.percent", lang), showgrid=True)
+    fig.update_yaxes(range=[0, 105], title_text=t("chart.axis.percent", lang), showgrid=True)
     fig.update_layout(barmode="group", bargap=0.2, legend={"orientation": "h", "y": 1.08})
-    return _finish(fig, lang=lang, title=_tr("compare.title", lang), height=600)
+    return _finish(fig, lang=lang, title=t("chart.compare.title", lang), height=600)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1013,13 +944,13 @@ def scatter_indices(
     data = frame.assign(_x=_as_float(frame[x]), _y=_as_float(frame[y])).dropna(
         subset=["_x", "_y"])
     if data.empty:
-        return empty_figure(_tr("no_data", lang))
+        return empty_figure(t("chart.no_data", lang))
     xs, ys = data["_x"].to_numpy(), data["_y"].to_numpy()
     names = data["unit"].astype(str).tolist()
     x_label, y_label = index_label(x, lang), index_label(y, lang)
     trace_type = go.Scattergl if len(data) > SCATTERGL_FROM else go.Scatter
     fig = go.Figure(trace_type(
-        x=xs, y=ys, mode="markers", name=_tr("scatter.units", lang),
+        x=xs, y=ys, mode="markers", name=t("chart.scatter.units", lang),
         marker={"color": "#0072B2", "size": 11 if len(data) <= 200 else 6,
                 "opacity": 0.85 if len(data) <= 200 else 0.5,
                 "line": {"color": "white", "width": 1}},
@@ -1027,20 +958,20 @@ def scatter_indices(
         hovertemplate=f"<b>%{{hovertext}}</b><br>{x_label}: %{{x:.2f}}<br>"
                       f"{y_label}: %{{y:.2f}}<extra></extra>",
     ))
-    title = _tr("scatter.title_no_r", lang, x=x_label, y=y_label)
+    title = t("chart.scatter.title_no_r", lang, x=x_label, y=y_label)
     if len(title) > SCATTER_TITLE_WIDTH:
-        title = _tr("scatter.title_two_lines", lang, x=x_label, y=y_label)
+        title = t("chart.scatter.title_two_lines", lang, x=x_label, y=y_label)
     subtitle = ""
     if len(data) >= 3 and float(np.ptp(xs)) > 0:
         slope, intercept = np.polyfit(xs, ys, 1)
         ends = np.array([xs.min(), xs.max()])
         fig.add_trace(go.Scatter(
-            x=ends, y=slope * ends + intercept, mode="lines", name=_tr("scatter.trend", lang),
+            x=ends, y=slope * ends + intercept, mode="lines", name=t("chart.scatter.trend", lang),
             line={"color": "#D55E00", "width": 3}, hoverinfo="skip",
         ))
         if float(np.ptp(ys)) > 0:
             r = float(np.corrcoef(xs, ys)[0, 1])
-            subtitle = _tr("scatter.r", lang, r=format_number(r, lang))
+            subtitle = t("chart.scatter.r", lang, r=format_number(r, lang))
         residual = np.abs(ys - (slope * xs + intercept))
         for i in np.argsort(-residual, kind="stable")[:max(label_outliers, 0)]:
             fig.add_annotation(
@@ -1081,7 +1012,7 @@ def monthly_trend(monthly: pd.DataFrame, *, lang: str = "vi") -> go.Figure:
     _check_lang(lang)
     _require(monthly, ["period", "violations", "officials_checked"], "monthly")
     if monthly.empty:
-        return empty_figure(_tr("no_data", lang))
+        return empty_figure(t("chart.no_data", lang))
     totals = (monthly.assign(period=monthly["period"].astype(str),
                              violations=_as_float(monthly["violations"]),
                              officials_checked=_as_float(monthly["officials_checked"]))
@@ -1093,19 +1024,19 @@ def monthly_trend(monthly: pd.DataFrame, *, lang: str = "vi") -> go.Figure:
     fig = go.Figure(go.Scatter(
         x=labels, y=rate, mode="lines+markers+text" if len(labels) <= 24 else "lines+markers",
         text=[format_number(r, lang, 1) for r in rate], textposition="top center",
-        textfont={"size": SMALL_FONT_SIZE}, name=_tr("monthly.axis", lang),
+        textfont={"size": SMALL_FONT_SIZE}, name=t("chart.monthly.axis", lang),
         line={"color": "#D55E00", "width": 4}, marker={"size": 10},
         hovertext=[
-            f"<b>{lab}</b><br>{_tr('monthly.violations', lang)}: {format_number(v, lang, 0)}"
-            f"<br>{_tr('monthly.checked', lang)}: {format_number(c, lang, 0)}"
-            f"<br>{_tr('monthly.axis', lang)}: {format_number(r, lang)}"
+            f"<b>{lab}</b><br>{t('chart.monthly.violations', lang)}: {format_number(v, lang, 0)}"
+            f"<br>{t('chart.monthly.checked', lang)}: {format_number(c, lang, 0)}"
+            f"<br>{t('chart.monthly.axis', lang)}: {format_number(r, lang)}"
             for lab, v, c, r in zip(labels, totals["violations"], checked, rate, strict=True)
         ],
         hovertemplate="%{hovertext}<extra></extra>", cliponaxis=False,
     ))
     fig.update_xaxes(categoryorder="array", categoryarray=labels, showgrid=False)
-    fig.update_yaxes(title_text=_tr("monthly.axis", lang), rangemode="tozero", showgrid=True)
-    return _finish(fig, lang=lang, title=_tr("monthly.title", lang), height=520,
+    fig.update_yaxes(title_text=t("chart.monthly.axis", lang), rangemode="tozero", showgrid=True)
+    return _finish(fig, lang=lang, title=t("chart.monthly.title", lang), height=520,
                    showlegend=False)
 
 
@@ -1119,7 +1050,7 @@ def discipline_calendar(monthly: pd.DataFrame, *, lang: str = "vi") -> go.Figure
     _check_lang(lang)
     _require(monthly, ["period", "unit", "rate_per_100"], "monthly")
     if monthly.empty:
-        return empty_figure(_tr("no_data", lang))
+        return empty_figure(t("chart.no_data", lang))
     frame = monthly.assign(period=monthly["period"].astype(str), unit=monthly["unit"].astype(str),
                            _rate=_as_float(monthly["rate_per_100"]))
     wide = frame.pivot_table(index="unit", columns="period", values="_rate", aggfunc="mean",
@@ -1136,13 +1067,13 @@ def discipline_calendar(monthly: pd.DataFrame, *, lang: str = "vi") -> go.Figure
         z=z, x=labels, y=units, colorscale="OrRd", zmin=0, zmax=max(top, 1.0),
         colorbar={"title": {"text": "/100"}, "thickness": 18},
         texttemplate="%{z:.1f}" if small else None, textfont={"size": SMALL_FONT_SIZE},
-        hovertemplate=f"<b>%{{y}}</b><br>%{{x}}: %{{z:.2f}} {_tr('monthly.axis', lang)}"
+        hovertemplate=f"<b>%{{y}}</b><br>%{{x}}: %{{z:.2f}} {t('chart.monthly.axis', lang)}"
                       "<extra></extra>",
         xgap=1 if small else 0, ygap=1 if small else 0,
     ))
     fig.update_xaxes(categoryorder="array", categoryarray=labels, side="top", showgrid=False)
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig = _finish(fig, lang=lang, title=_tr("calendar.title", lang), showlegend=False,
+    fig = _finish(fig, lang=lang, title=t("chart.calendar.title", lang), showlegend=False,
                   height=max(420, min(2400, 240 + (34 if small else 6) * len(units))))
     fig.update_layout(margin={"t": 160})
     return fig
@@ -1157,7 +1088,7 @@ def category_bars(categories: pd.DataFrame, *, lang: str = "vi") -> go.Figure:
     _check_lang(lang)
     _require(categories, ["category", "name", "violations"], "categories")
     if categories.empty:
-        return empty_figure(_tr("no_data", lang))
+        return empty_figure(t("chart.no_data", lang))
     frame = categories.assign(_n=_as_float(categories["violations"])).sort_values(
         "_n", ascending=False, kind="stable")
     names = [str(n) if str(n) else str(c)
@@ -1171,7 +1102,7 @@ def category_bars(categories: pd.DataFrame, *, lang: str = "vi") -> go.Figure:
     fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed",
                      showgrid=False)
     upper = float(np.nanmax(frame["_n"])) if frame["_n"].notna().any() else 1.0
-    fig.update_xaxes(range=[0, max(upper, 1.0) * 1.15], title_text=_tr("category.axis", lang),
+    fig.update_xaxes(range=[0, max(upper, 1.0) * 1.15], title_text=t("chart.category.axis", lang),
                      showgrid=True)
-    return _finish(fig, lang=lang, title=_tr("category.title", lang),
+    return _finish(fig, lang=lang, title=t("chart.category.title", lang),
                    height=max(400, 180 + 48 * len(names)), showlegend=False)

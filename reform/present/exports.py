@@ -22,8 +22,8 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from reform.core.errors import ReformError, UsageError
-from reform.core.i18n import format_number, lookup, require_lang
+from reform.core.errors import ReformError, UsageError, require_lang
+from reform.core.i18n import format_number, t
 from reform.present.charts import change_label, group_color, period_label, text_color_on
 
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
@@ -45,48 +45,7 @@ TOP_TABLE_ROWS = 10
 SLIDE_WIDTH = Inches(13.333)
 SLIDE_HEIGHT = Inches(7.5)  # 16:9, the shape of meeting-room projectors and of our PNGs
 
-_TEXT: dict[str, dict[str, str]] = {
-    "col.rank": {"vi": "Hạng", "en": "Rank"},
-    "col.unit": {"vi": "Đơn vị", "en": "Unit"},
-    "col.value": {"vi": "Điểm", "en": "Points"},
-    "col.max_value": {"vi": "Điểm tối đa", "en": "Maximum"},
-    "col.percent": {"vi": "Tỷ lệ (%)", "en": "Percent (%)"},
-    "col.change": {"vi": "Thay đổi hạng", "en": "Rank change"},
-    "col.group": {"vi": "Nhóm", "en": "Group"},
-    "col.published_rank": {"vi": "Hạng công bố", "en": "Published rank"},
-    "col.published_group": {"vi": "Nhóm công bố", "en": "Published group"},
-    "sheet": {"vi": "Xếp hạng", "en": "Ranking"},
-    "title": {"vi": "Kết quả xếp hạng", "en": "Ranking"},
-    "scope": {"vi": "Kỳ đánh giá: {period}", "en": "Period: {period}"},
-    "scope.component": {"vi": " · Thành phần: {component}", "en": " · Component: {component}"},
-    "note": {"vi": "Nguồn, ghi chú: {text}", "en": "Source, notes: {text}"},
-    "change_note": {
-        "vi": "▲ tăng hạng, ▼ giảm hạng, = giữ nguyên so với kỳ trước.",
-        "en": "▲ moved up, ▼ moved down, = unchanged since the previous period.",
-    },
-    "top.title": {"vi": "{n} đơn vị dẫn đầu", "en": "Top {n} units"},
-    "points.title": {"vi": "Những điểm chính", "en": "Key points"},
-    "no_browser": {
-        "vi": "Không xuất được ảnh biểu đồ: máy chưa có trình duyệt Chromium để kaleido vẽ ảnh. "
-              "Cài bằng 'apt-get install chromium' hoặc đặt biến môi trường BROWSER_PATH "
-              "trỏ tới Chrome/Chromium.",
-        "en": "Cannot export the chart image: no Chromium browser for kaleido to render with. "
-              "Install it with 'apt-get install chromium' or set the BROWSER_PATH environment "
-              "variable to a Chrome/Chromium executable.",
-    },
-    "browser_failed": {
-        "vi": "Không xuất được ảnh biểu đồ: trình duyệt Chromium không chạy được ({detail}).",
-        "en": "Cannot export the chart image: the Chromium browser failed ({detail}).",
-    },
-    "bad_format": {
-        "vi": "Định dạng ảnh '{fmt}' không được hỗ trợ; chọn png hoặc svg.",
-        "en": "Image format '{fmt}' is not supported; choose png or svg.",
-    },
-}
 
-
-def _tr(key: str, lang: str, **values: object) -> str:
-    return lookup(_TEXT, key, lang, **values)
 
 
 def _check_lang(lang: str) -> None:
@@ -111,11 +70,11 @@ def _scope(table: pd.DataFrame, lang: str) -> str:
     if "period" not in table or table.empty:
         return ""
     periods = [period_label(p, lang) for p in dict.fromkeys(table["period"].astype(str))]
-    text = _tr("scope", lang, period=", ".join(periods))
+    text = t("export.scope", lang, period=", ".join(periods))
     if "component" in table:
         component = str(table["component"].iloc[0])
         if component not in ("TOTAL", "", "nan"):
-            text += _tr("scope.component", lang, component=component)
+            text += t("export.scope.component", lang, component=component)
     return text
 
 
@@ -172,15 +131,15 @@ def ranking_to_excel(
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _tr("sheet", lang)
+    sheet.title = t("export.sheet", lang)
     width = len(columns) + len(extra)
-    sheet.cell(row=1, column=1, value=title or _tr("title", lang)).font = Font(bold=True, size=16)
+    sheet.cell(row=1, column=1, value=title or t("export.title", lang)).font = Font(bold=True, size=16)
     sheet.cell(row=2, column=1, value=_scope(rows, lang)).font = Font(italic=True, size=12)
 
     header_row = 4
     thin = Side(style="thin", color="BFBFBF")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    headers = [_tr(f"col.{c}", lang) for c, _ in columns] + extra
+    headers = [t(f"export.col.{c}", lang) for c, _ in columns] + extra
     for j, text in enumerate(headers, start=1):
         cell = sheet.cell(row=header_row, column=j, value=text)
         cell.font = Font(bold=True, color="FFFFFF", size=12)
@@ -225,11 +184,11 @@ def ranking_to_excel(
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{max(last_row, header_row)}"
     note_row = last_row + 2
     if subtitle:
-        sheet.cell(row=note_row, column=1, value=_tr("note", lang, text=subtitle)).font = Font(
+        sheet.cell(row=note_row, column=1, value=t("export.note", lang, text=subtitle)).font = Font(
             italic=True)
         note_row += 1
     if any(c == "change" for c, _ in columns):
-        sheet.cell(row=note_row, column=1, value=_tr("change_note", lang)).font = Font(
+        sheet.cell(row=note_row, column=1, value=t("export.change_note", lang)).font = Font(
             italic=True, color="595959")
 
     for j in range(1, width + 1):
@@ -284,13 +243,13 @@ def figure_to_image(
     when no browser is available or it fails to start.
     """
     if fmt not in IMAGE_FORMATS:
-        raise UsageError(_tr("bad_format", "vi", fmt=fmt), _tr("bad_format", "en", fmt=fmt))
+        raise UsageError(t("export.bad_format", "vi", fmt=fmt), t("export.bad_format", "en", fmt=fmt))
     import kaleido  # late: importing kaleido costs time and only exports need it
     from kaleido.errors import BrowserFailedError, ChromeNotFoundError
 
     path = browser_path()
     if path is not None and not Path(path).exists():
-        raise ReformError(_tr("no_browser", "vi"), _tr("no_browser", "en"))
+        raise ReformError(t("export.no_browser", "vi"), t("export.no_browser", "en"))
     try:
         data = kaleido.calc_fig_sync(
             fig.to_dict() if isinstance(fig, go.Figure) else fig,
@@ -298,11 +257,11 @@ def figure_to_image(
             kopts={"mathjax": False},
         )
     except ChromeNotFoundError as exc:
-        raise ReformError(_tr("no_browser", "vi"), _tr("no_browser", "en")) from exc
+        raise ReformError(t("export.no_browser", "vi"), t("export.no_browser", "en")) from exc
     except BrowserFailedError as exc:
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ReformError(_tr("browser_failed", "vi", detail=detail),
-                          _tr("browser_failed", "en", detail=detail)) from exc
+        raise ReformError(t("export.browser_failed", "vi", detail=detail),
+                          t("export.browser_failed", "en", detail=detail)) from exc
     return data.encode("utf-8") if isinstance(data, str) else bytes(data)
 
 
@@ -357,7 +316,7 @@ def ranking_to_pptx(
     inner = SLIDE_WIDTH - 2 * margin
 
     slide = deck.slides.add_slide(blank)
-    _textbox(slide, title or _tr("title", lang), left=margin, top=Inches(2.2), width=inner,
+    _textbox(slide, title or t("export.title", lang), left=margin, top=Inches(2.2), width=inner,
              height=Inches(1.6), size=40, bold=True, colour="#1F4E79", align=PP_ALIGN.CENTER)
     _textbox(slide, _scope(table, lang), left=margin, top=Inches(3.9), width=inner,
              height=Inches(0.7), size=24, align=PP_ALIGN.CENTER)
@@ -374,7 +333,7 @@ def ranking_to_pptx(
 
     if sentences:
         slide = deck.slides.add_slide(blank)
-        _textbox(slide, _tr("points.title", lang), left=margin, top=Inches(0.4), width=inner,
+        _textbox(slide, t("export.points.title", lang), left=margin, top=Inches(0.4), width=inner,
                  height=Inches(0.9), size=36, bold=True, colour="#1F4E79")
         box = slide.shapes.add_textbox(margin, Inches(1.5), inner, SLIDE_HEIGHT - Inches(2.0))
         frame = box.text_frame
@@ -396,7 +355,7 @@ def _top_table_slide(deck, top: pd.DataFrame, *, lang: str) -> None:
     """A slide with ``top`` as a native table: rank, unit, score, change, group."""
     slide = deck.slides.add_slide(deck.slide_layouts[6])
     margin = Inches(0.6)
-    _textbox(slide, _tr("top.title", lang, n=len(top)), left=margin, top=Inches(0.3),
+    _textbox(slide, t("export.top.title", lang, n=len(top)), left=margin, top=Inches(0.3),
              width=SLIDE_WIDTH - 2 * margin, height=Inches(0.9), size=36, bold=True,
              colour="#1F4E79")
     has_percent = "percent" in top and top["percent"].notna().any()
@@ -405,7 +364,7 @@ def _top_table_slide(deck, top: pd.DataFrame, *, lang: str) -> None:
     if score_column in top:
         columns.append(score_column)
     columns += [c for c in ("change", "group") if c in top]
-    headers = [_tr(f"col.{c}", lang) for c in columns]
+    headers = [t(f"export.col.{c}", lang) for c in columns]
     row_height = Inches(0.5)
     shape = slide.shapes.add_table(
         len(top) + 1, len(columns), margin, Inches(1.3), SLIDE_WIDTH - 2 * margin,

@@ -16,34 +16,10 @@ import pandas as pd
 from reform.analysis import analytics, discipline, satisfaction
 from reform.core import config
 from reform.core.errors import UsageError
-from reform.core.i18n import CATALOG, format_number, t
+from reform.core.i18n import format_number, has, t
 from reform.core.model import TOTAL
 from reform.present import charts
 from reform.store.snapshot import Snapshot
-
-CATALOG.update({
-    "oversight.short.PAR": {"vi": "PAR", "en": "PAR"},
-    "oversight.short.SIPAS": {"vi": "hài lòng", "en": "satisfaction"},
-    "oversight.short.DISCIPLINE": {"vi": "kỷ cương", "en": "discipline"},
-    "oversight.high": {"vi": "{name} cao", "en": "high {name}"},
-    "oversight.low": {"vi": "{name} thấp", "en": "low {name}"},
-    "oversight.no_inspections": {
-        "vi": "Chưa có biên bản kiểm tra công vụ. Vào trang **Dữ liệu** để tải lên tệp kiểm tra "
-              "(có thể tải tệp mẫu ở cuối trang đó), hoặc chạy `python -m reform import "
-              "data/sample_inspections.xlsx`.",
-        "en": "No inspection records yet. Open the **Data** page to upload an inspection file "
-              "(a template is at the bottom of that page), or run `python -m reform import "
-              "data/sample_inspections.xlsx`.",
-    },
-    "oversight.no_sipas": {
-        "vi": "Chưa có dữ liệu SIPAS. Vào trang **Dữ liệu** để tải lên kết quả khảo sát hài lòng.",
-        "en": "No SIPAS data yet. Open the **Data** page to upload satisfaction survey results.",
-    },
-    "oversight.no_pairs": {
-        "vi": "Chưa có kỳ nào có từ hai chỉ số trở lên (PAR, SIPAS, kỷ cương…) để so sánh.",
-        "en": "No period holds two or more indices (PAR, SIPAS, discipline…) to compare yet.",
-    },
-})
 
 
 def pick_period(available: Sequence[str], wanted: str | None) -> str | None:
@@ -278,8 +254,8 @@ def compare_pair(table: pd.DataFrame, *, x: str, y: str, n: int = 5, lang: str =
 
 
 def _pattern(code: str, high: bool, lang: str) -> str:
-    name = t(f"oversight.short.{code}", lang)
-    name = code if name == f"oversight.short.{code}" else name
+    key = f"oversight.short.{code}"
+    name = t(key, lang) if has(key) else code
     return t("oversight.high" if high else "oversight.low", lang, name=name)
 
 

@@ -11,20 +11,8 @@ import plotly.graph_objects as go
 
 from reform.core import config
 from reform.core.errors import UsageError
-from reform.core.i18n import LANGS, format_number, format_signed, lookup
+from reform.core.i18n import LANGS, format_number, format_signed, t
 from reform.present import charts
-
-_TEXT = {
-    "title": {"vi": "Hài lòng và kỳ vọng theo yếu tố", "en": "Satisfaction and expectation by element"},
-    "title_period": {"vi": "Hài lòng và kỳ vọng theo yếu tố, năm {period}",
-                     "en": "Satisfaction and expectation by element, {period}"},
-    "satisfaction": {"vi": "Hài lòng (%)", "en": "Satisfaction (%)"},
-    "expectation": {"vi": "Kỳ vọng (%)", "en": "Expectation (%)"},
-    "gap": {"vi": "Khoảng cách", "en": "Gap"},
-    "target": {"vi": "Mục tiêu {target} %", "en": "Target {target}%"},
-    "axis": {"vi": "% người dân", "en": "% of citizens"},
-    "no_data": {"vi": "Không có dữ liệu", "en": "No data"},
-}
 
 SATISFACTION_COLOR = "#0072B2"
 """Blue for what citizens got (Okabe–Ito, readable by colour-blind viewers)."""
@@ -32,9 +20,6 @@ SATISFACTION_COLOR = "#0072B2"
 EXPECTATION_COLOR = "#E69F00"
 """Orange for what they expected, the other Okabe–Ito pole."""
 
-
-def _tr(key: str, lang: str, **values: object) -> str:
-    return lookup(_TEXT, key, lang, **values)
 
 
 def element_gap_bars(gaps: pd.DataFrame, *, period: str = "", lang: str = "vi",
@@ -57,33 +42,33 @@ def element_gap_bars(gaps: pd.DataFrame, *, period: str = "", lang: str = "vi",
         raise UsageError(f"Bảng yếu tố thiếu cột: {', '.join(missing)}.",
                          f"The element frame lacks the columns: {', '.join(missing)}.")
     if gaps.empty:
-        return charts.empty_figure(_tr("no_data", lang))
+        return charts.empty_figure(t("chart.sipas.no_data", lang))
     names = [str(n) if str(n) else str(e)
              for n, e in zip(gaps["element_name"], gaps["element"], strict=True)]
     satisfaction = gaps["satisfaction"].astype("float64").to_numpy()
     expectation = gaps["expectation"].astype("float64").to_numpy()
     gap_text = [format_signed(g, lang) for g in gaps["gap"].astype("float64")]
     fig = go.Figure([
-        go.Bar(y=names, x=satisfaction, orientation="h", name=_tr("satisfaction", lang),
+        go.Bar(y=names, x=satisfaction, orientation="h", name=t("chart.sipas.satisfaction", lang),
                marker={"color": SATISFACTION_COLOR},
                text=[format_number(v, lang, 1) for v in satisfaction], textposition="inside",
                insidetextanchor="end", textfont={"color": "white", "size": charts.SMALL_FONT_SIZE},
-               hovertemplate="<b>%{y}</b><br>" + _tr("satisfaction", lang) + ": %{x:.2f}<extra></extra>"),
-        go.Bar(y=names, x=expectation, orientation="h", name=_tr("expectation", lang),
+               hovertemplate="<b>%{y}</b><br>" + t("chart.sipas.satisfaction", lang) + ": %{x:.2f}<extra></extra>"),
+        go.Bar(y=names, x=expectation, orientation="h", name=t("chart.sipas.expectation", lang),
                marker={"color": EXPECTATION_COLOR},
-               text=[f"{format_number(v, lang, 1)} ({_tr('gap', lang).lower()} {g})"
+               text=[f"{format_number(v, lang, 1)} ({t('chart.sipas.gap', lang).lower()} {g})"
                      for v, g in zip(expectation, gap_text, strict=True)],
                textposition="outside", cliponaxis=False,
                textfont={"size": charts.SMALL_FONT_SIZE},
-               hovertemplate="<b>%{y}</b><br>" + _tr("expectation", lang) + ": %{x:.2f}<extra></extra>"),
+               hovertemplate="<b>%{y}</b><br>" + t("chart.sipas.expectation", lang) + ": %{x:.2f}<extra></extra>"),
     ])
     fig.add_vline(x=target, line={"color": "#555", "dash": "dash", "width": 2},
-                  annotation_text=_tr("target", lang, target=format_number(target, lang, 0)),
+                  annotation_text=t("chart.sipas.target", lang, target=format_number(target, lang, 0)),
                   annotation_position="top")
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
     fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed", showgrid=False)
-    fig.update_xaxes(range=[0, 125], title_text=_tr("axis", lang), showgrid=True)
-    title = _tr("title_period", lang, period=period) if period else _tr("title", lang)
+    fig.update_xaxes(range=[0, 125], title_text=t("chart.sipas.axis", lang), showgrid=True)
+    title = t("chart.sipas.title_period", lang, period=period) if period else t("chart.sipas.title", lang)
     fig = charts._finish(fig, lang=lang, title=title, height=max(460, 200 + 90 * len(names)))
     fig.update_layout(legend={"orientation": "h", "y": -0.15, "x": 0})
     return fig

@@ -16,36 +16,11 @@ from typing import Protocol
 import pandas as pd
 
 from reform.core.errors import UsageError
-from reform.core.i18n import CATALOG, t
+from reform.core.i18n import t
 from reform.core.model import Issue, UnitMatch
 from reform.core.text import clean_text, collation_key, column_letter
 from reform.ingest.mapping import SheetLayout
 from reform.ingest.readers import RawSheet
-
-CATALOG.update({
-    "uploads.status.active": {"vi": "đang dùng", "en": "active"},
-    "uploads.status.superseded": {"vi": "đã thay thế", "en": "superseded"},
-    "uploads.status.deleted": {"vi": "đã xóa", "en": "deleted"},
-    "uploads.severity.error": {"vi": "Lỗi", "en": "Error"},
-    "uploads.severity.warning": {"vi": "Cảnh báo", "en": "Warning"},
-    "uploads.how.exact": {"vi": "khớp đúng", "en": "exact"},
-    "uploads.how.alias": {"vi": "tên khác", "en": "alias"},
-    "uploads.how.fuzzy": {"vi": "gần giống", "en": "fuzzy"},
-    "uploads.how.new": {"vi": "mới", "en": "new"},
-    "uploads.how.chosen": {"vi": "đã chọn", "en": "chosen"},
-    "uploads.saved": {
-        "vi": "Đã lưu tệp '{file}' thành phiên bản {version}.",
-        "en": "Stored '{file}' as version {version}.",
-    },
-    "uploads.saved_superseding": {
-        "vi": "Đã lưu tệp '{file}' thành phiên bản {version} (thay thế phiên bản {old}).",
-        "en": "Stored '{file}' as version {version} (superseding version {old}).",
-    },
-    "uploads.duplicate": {
-        "vi": "Tệp '{file}' đã được lưu trước đó: phiên bản {version}. Không lưu thêm.",
-        "en": "'{file}' was already stored as version {version}. Nothing new stored.",
-    },
-})
 
 _HOW_ORDER = {"new": 0, "fuzzy": 1, "chosen": 2, "alias": 3, "exact": 4}
 """Names that need the analyst's eye (new, fuzzy) come first in the match table."""

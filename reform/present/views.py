@@ -18,92 +18,11 @@ import pandas as pd
 from reform.analysis import analytics
 from reform.core import config
 from reform.core.errors import UsageError
-from reform.core.i18n import CATALOG, format_number, format_percent, t
+from reform.core.i18n import format_number, format_percent, has, t
 from reform.core.model import TOTAL
 from reform.core.text import fold
 from reform.present import narrative
 from reform.store.snapshot import Snapshot
-
-CATALOG.update({
-    "views.change_new": {"vi": "mới", "en": "new"},
-    "views.period": {"vi": "Kỳ", "en": "Period"},
-    "views.total": {"vi": "Tổng các lĩnh vực", "en": "Sum of fields"},
-    "views.criteria": {"vi": "Số tiêu chí", "en": "Criteria"},
-    "views.applies": {"vi": "Áp dụng", "en": "Applies to"},
-    "views.default": {"vi": "Mặc định", "en": "Default"},
-    "views.in_period": {"vi": "Năm {period}", "en": "In {period}"},
-    "views.group": {"vi": "Nhóm", "en": "Group"},
-    "views.range": {"vi": "Khoảng (% điểm tối đa)", "en": "Range (% of maximum)"},
-    "views.quartile.1": {"vi": "25 % đơn vị đứng đầu khối", "en": "top quarter of the block"},
-    "views.quartile.2": {"vi": "25 % đơn vị thứ hai", "en": "second quarter"},
-    "views.quartile.3": {"vi": "25 % đơn vị thứ ba", "en": "third quarter"},
-    "views.quartile.4": {"vi": "25 % đơn vị cuối khối", "en": "bottom quarter of the block"},
-    "views.level.1": {"vi": "lĩnh vực", "en": "field"},
-    "views.level.2": {"vi": "tiêu chí", "en": "criterion"},
-    "views.level.3": {"vi": "tiêu chí thành phần", "en": "sub-criterion"},
-    "views.max_changed": {
-        "vi": "Điểm tối đa của {level} {name} thay đổi từ {old} lên {new} ({start} → {end}).",
-        "en": "The maximum of {level} {name} changed from {old} to {new} ({start} → {end}).",
-    },
-    "views.max_lowered": {
-        "vi": "Điểm tối đa của {level} {name} thay đổi từ {old} xuống {new} ({start} → {end}).",
-        "en": "The maximum of {level} {name} changed from {old} to {new} ({start} → {end}).",
-    },
-    "views.added": {
-        "vi": "Thêm {level} {name} từ {end}.",
-        "en": "{level_cap} {name} added in {end}.",
-    },
-    "views.removed": {
-        "vi": "Bỏ {level} {name} từ {end}.",
-        "en": "{level_cap} {name} removed in {end}.",
-    },
-    "views.flag": {"vi": "Đổi phương pháp", "en": "Method changed"},
-    "views.criteria_only": {
-        "vi": "{n} tiêu chí thay đổi điểm tối đa hoặc được thêm, bỏ ({start} → {end}).",
-        "en": "{n} criteria changed their maximum or were added or dropped ({start} → {end}).",
-    },
-    "views.metric.units": {"vi": "Số đơn vị", "en": "Units"},
-    "views.metric.average": {"vi": "Trung bình", "en": "Average"},
-    "views.metric.best": {"vi": "Cao nhất", "en": "Best"},
-    "views.metric.worst": {"vi": "Thấp nhất", "en": "Lowest"},
-    "views.metric.improved": {"vi": "Tiến bộ nhất", "en": "Most improved"},
-    "views.places_up": {"vi": "+{n} bậc", "en": "+{n} places"},
-    "views.places": {"vi": "{n} bậc", "en": "{n} places"},
-    "views.component": {"vi": "Thành phần", "en": "Component"},
-    "views.points": {"vi": "Điểm", "en": "Points"},
-    "views.maximum": {"vi": "Điểm tối đa", "en": "Maximum"},
-    "views.points_lost": {"vi": "Điểm bị trừ", "en": "Points lost"},
-    "views.percent": {"vi": "% tối đa", "en": "% of max"},
-    "views.block_average": {"vi": "TB khối (%)", "en": "Block average (%)"},
-    "views.block_best": {"vi": "Cao nhất khối (%)", "en": "Block best (%)"},
-    "views.rank": {"vi": "Hạng", "en": "Rank"},
-    "views.unit_id": {"vi": "Mã đơn vị", "en": "Unit id"},
-    "views.unit": {"vi": "Đơn vị", "en": "Unit"},
-    "views.change": {"vi": "Thay đổi", "en": "Change"},
-    "views.improved_note": {
-        "vi": "Tiến bộ nhất: **{unit}**, tăng {n} bậc so với kỳ trước.",
-        "en": "Most improved: **{unit}**, up {n} places since the previous period.",
-    },
-    # Column roles of the Data page, as analysts name what a column holds.
-    "views.role.stt": {"vi": "Số thứ tự (STT)", "en": "Row number (STT)"},
-    "views.role.code": {"vi": "Mã đơn vị", "en": "Unit code"},
-    "views.role.name": {"vi": "Tên đơn vị", "en": "Unit name"},
-    "views.role.name_alt": {"vi": "Tên đơn vị (cột phụ)", "en": "Unit name (second column)"},
-    "views.role.component": {"vi": "Điểm thành phần", "en": "Component score"},
-    "views.role.total": {"vi": "Tổng điểm", "en": "Total score"},
-    "views.role.percent": {"vi": "Chỉ số (%)", "en": "Index (%)"},
-    "views.role.rank": {"vi": "Xếp hạng", "en": "Rank"},
-    "views.role.group": {"vi": "Xếp loại / nhóm", "en": "Group"},
-    "views.role.period": {"vi": "Kỳ đánh giá", "en": "Period"},
-    "views.role.note": {"vi": "Ghi chú", "en": "Note"},
-    "views.role.ignore": {"vi": "Bỏ qua", "en": "Ignore"},
-    "views.role.date": {"vi": "Ngày kiểm tra", "en": "Inspection date"},
-    "views.role.team": {"vi": "Đoàn kiểm tra", "en": "Inspection team"},
-    "views.role.kind": {"vi": "Hình thức kiểm tra", "en": "Kind of inspection"},
-    "views.role.category": {"vi": "Loại vi phạm", "en": "Violation category"},
-    "views.role.violations": {"vi": "Số vi phạm", "en": "Violations"},
-    "views.role.officials": {"vi": "Số lượt CBCC được kiểm tra", "en": "Officials checked"},
-})
 
 # The caveats a presenter must state when years are compared (methodology page).
 CAVEATS: dict[str, dict[str, str]] = {
@@ -442,8 +361,8 @@ def top_units(table: pd.DataFrame, *, n: int = 3) -> list[str]:
 def role_label(role: str, lang: str = "vi") -> str:
     """A column role of the importer ("code", "rank") as analysts name it in ``lang``
     ("Mã đơn vị", "Xếp hạng"); the code itself when it has no label."""
-    label = t(f"views.role.{role}", lang)
-    return role if label == f"views.role.{role}" else label
+    key = f"views.role.{role}"
+    return t(key, lang) if has(key) else role
 
 
 _LONG_DECIMAL = re.compile(r"-?\d+\.\d{4,}")
