@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Self
+
+from reform.core.i18n import t
 
 TOTAL = "TOTAL"
 """Component code of a unit's total score."""
@@ -102,6 +105,12 @@ class Issue:
     message_vi: str
     message_en: str
     code: str = ""  # stable machine-readable kind, e.g. "not_number"
+
+    @classmethod
+    def of(cls, severity: str, sheet: str, cell: str, key: str, /, **values: object) -> Self:
+        """The issue whose message is catalog entry ``key``; its ``code`` is the key's last part."""
+        return cls(Severity(severity), sheet, cell, t(key, "vi", **values), t(key, "en", **values),
+                   code=key.rsplit(".", 1)[-1])
 
     def message(self, lang: str = "vi") -> str:
         return self.message_vi if lang == "vi" else self.message_en

@@ -1,0 +1,1 @@
+"""One view-model per page: the frames, figures and sentences a page shows."""
