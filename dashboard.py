@@ -6,24 +6,25 @@ from reform.core.errors import ReformError
 
 st.set_page_config(page_title="Chỉ số CCHC", page_icon=":material/dashboard:", layout="wide")
 
-# (file, title vi, title en, icon, url path). Slugs stay Vietnamese so shared links read well;
-# Material icons ship with Streamlit, so they draw offline and without an emoji font.
+# (file, icon, url path); titles are catalog entries nav.<url path>. Slugs stay Vietnamese so
+# shared links read well; Material icons ship with Streamlit, so they draw offline and without
+# an emoji font.
 PAGES = [
-    ("pages/overview.py", "Tổng quan", "Overview", ":material/dashboard:", "tong-quan"),
-    ("pages/rankings.py", "Xếp hạng", "Rankings", ":material/leaderboard:", "xep-hang"),
-    ("pages/trends.py", "Xu hướng", "Trends", ":material/trending_up:", "xu-huong"),
-    ("pages/unit_profile.py", "Hồ sơ đơn vị", "Unit profile", ":material/apartment:", "ho-so-don-vi"),
-    ("pages/components.py", "Thành phần", "Components", ":material/grid_view:", "thanh-phan"),
-    ("pages/compare.py", "So sánh", "Compare", ":material/compare_arrows:", "so-sanh"),
-    ("pages/discipline.py", "Kỷ cương", "Discipline", ":material/schedule:", "ky-cuong"),
-    ("pages/satisfaction.py", "Hài lòng", "Satisfaction", ":material/sentiment_satisfied:", "hai-long"),
-    ("pages/cross_index.py", "Liên chỉ số", "Across indices", ":material/hub:", "lien-chi-so"),
-    ("pages/data.py", "Dữ liệu", "Data", ":material/upload_file:", "du-lieu"),
-    ("pages/methodology.py", "Phương pháp", "Methodology", ":material/menu_book:", "phuong-phap"),
+    ("pages/overview.py", ":material/dashboard:", "tong-quan"),
+    ("pages/rankings.py", ":material/leaderboard:", "xep-hang"),
+    ("pages/trends.py", ":material/trending_up:", "xu-huong"),
+    ("pages/unit_profile.py", ":material/apartment:", "ho-so-don-vi"),
+    ("pages/components.py", ":material/grid_view:", "thanh-phan"),
+    ("pages/compare.py", ":material/compare_arrows:", "so-sanh"),
+    ("pages/discipline.py", ":material/schedule:", "ky-cuong"),
+    ("pages/satisfaction.py", ":material/sentiment_satisfied:", "hai-long"),
+    ("pages/cross_index.py", ":material/hub:", "lien-chi-so"),
+    ("pages/data.py", ":material/upload_file:", "du-lieu"),
+    ("pages/methodology.py", ":material/menu_book:", "phuong-phap"),
 ]
 navigation = st.navigation([
     st.Page(path, title=ui.tr(f"nav.{slug}"), icon=icon, url_path=slug, default=(i == 0))
-    for i, (path, _, _, icon, slug) in enumerate(PAGES)
+    for i, (path, icon, slug) in enumerate(PAGES)
 ])
 try:
     st.session_state["_scope"] = ui.sidebar()

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from reform.analysis import analytics
+from reform.analysis import ranking
 from reform.core.model import TOTAL
 
 UNITS = 10_000
@@ -97,14 +97,14 @@ def main() -> int:
 
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
-    wall, cpu, ranked = best_of(3, lambda: analytics.rank_all(scores, units))
+    wall, cpu, ranked = best_of(3, lambda: ranking.rank_all(scores, units))
     blocks = ranked.groupby(["index", "period", "component", "level"]).ngroups
     verdict = "OK" if min(wall, cpu) < TARGET_SECONDS else "SLOW"
     print(f"rank_all: {wall:.3f} s wall, {cpu:.3f} s CPU (best of 3) for {len(ranked):,} rows "
           f"in {blocks:,} blocks — target < {TARGET_SECONDS:.1f} s: {verdict}")
 
     for component in ("TOTAL", "3.2"):
-        wall, cpu, table = best_of(3, lambda c=component: analytics.rank_units(
+        wall, cpu, table = best_of(3, lambda c=component: ranking.rank_units(
             scores, units, index="PAR", period=PERIODS[-1], level="ward", component=c))
         print(f"rank_units (PAR {PERIODS[-1]}, {component}, {len(table):,} wards, with previous "
               f"period): {wall:.3f} s wall, {cpu:.3f} s CPU (best of 3)")

@@ -18,6 +18,7 @@ import openpyxl
 
 from reform.ingest.pipeline import parse_file
 from reform.ingest.readers import read_workbook
+from reform.ingest.units import UnitRegistry
 from reform.store.snapshot import load_snapshot
 from reform.store.store import Store
 
@@ -61,14 +62,14 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         store = Store(f"sqlite:///{folder}/bench.sqlite")
-        registry = store.registry()
+        registry = UnitRegistry(store.units())
         started = time.perf_counter()
         parsed = parse_file(data, path.name, registry, index="PAR", level="unit")
         parse_seconds = time.perf_counter() - started
         print(f"read + map + validate (parse_file): {parse_seconds:.2f} s — {parsed.unit_count:,} units, "
               f"{len(parsed.scores):,} scores, {sum(i.severity == 'error' for i in parsed.issues)} errors")
         started = time.perf_counter()
-        store.save(parsed)
+        store.save(parsed.dataset())
         print(f"store (SQLite, one transaction): {time.perf_counter() - started:.2f} s")
         started = time.perf_counter()
         store.scores()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from reform.core.errors import ReformError
 from reform.ingest.pipeline import parse_file
+from reform.ingest.units import UnitRegistry
 from reform.store.store import Store
 
 HERE = Path(__file__).resolve().parent
@@ -23,8 +24,8 @@ def load_sample(store: Store, folder: Path = HERE) -> list[int]:
     stored = []
     for name in SAMPLE_FILES:
         path = folder / name
-        parsed = parse_file(path.read_bytes(), name, store.registry())
-        stored.append(store.save(parsed, user="sample", options={}).version)
+        parsed = parse_file(path.read_bytes(), name, UnitRegistry(store.units()))
+        stored.append(store.save(parsed.dataset(), user="sample").version)
     return stored
 
 

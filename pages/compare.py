@@ -3,7 +3,8 @@ import streamlit as st
 
 from reform.app import ui
 from reform.core.errors import ReformError
-from reform.present import charts, views
+from reform.present import charts
+from reform.present.pages import base, compare, rankings
 
 # Inputs
 data = ui.require_data()
@@ -16,11 +17,11 @@ if "compare" not in st.query_params and "compare" not in st.session_state:
     # A link that names no unit opens on the block's top three rather than an empty page.
     # ui.units_picker leaves the default to pages; the bound widget takes it from the state.
     try:
-        leaders = ui.computed(views.build_rankings, index=scope.index, period=scope.period,
+        leaders = ui.computed(rankings.build_rankings, index=scope.index, period=scope.period,
                               level=scope.level, lang=lang)
     except ReformError as error:
         ui.no_data(error)
-    st.session_state["compare"] = views.top_units(leaders.table, n=3)
+    st.session_state["compare"] = compare.top_units(leaders.table, n=3)
 chosen = ui.units_picker(data, scope, key="compare", max_selections=5)
 if len(chosen) < 2:
     st.info(ui.tr("compare.pick"))
@@ -28,7 +29,7 @@ if len(chosen) < 2:
 
 # Compute
 try:
-    view = ui.computed(views.build_comparison, index=scope.index, period=scope.period,
+    view = ui.computed(compare.build_comparison, index=scope.index, period=scope.period,
                        level=scope.level, unit_ids=list(chosen), lang=lang)
 except ReformError as error:
     ui.no_data(error)
@@ -37,4 +38,4 @@ except ReformError as error:
 st.plotly_chart(charts.compare_units(view.matrix, lang=lang), key="compare_chart",
                 config=ui.plotly_config())
 columns = ui.score_table_columns(view.groups, view.fields)
-st.dataframe(views.group_badges(view.table), column_config=columns, hide_index=True, key="compare_table")
+st.dataframe(base.group_badges(view.table), column_config=columns, hide_index=True, key="compare_table")

@@ -4,7 +4,8 @@ import streamlit as st
 
 from reform.app import ui
 from reform.core.errors import ReformError
-from reform.present import charts, views
+from reform.present import charts
+from reform.present.pages import components
 
 # Inputs
 data = ui.require_data()
@@ -17,7 +18,7 @@ component = ui.component_picker(data, scope, key="component")
 
 # Compute
 try:
-    view = ui.computed(views.build_components, index=scope.index, period=scope.period,
+    view = ui.computed(components.build_components, index=scope.index, period=scope.period,
                        level=scope.level, component=component)
 except ReformError as error:
     ui.no_data(error)

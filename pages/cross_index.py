@@ -4,7 +4,8 @@ import streamlit as st
 
 from reform.app import ui
 from reform.core.errors import ReformError
-from reform.present import charts, exports, oversight
+from reform.present import charts, exports
+from reform.present.pages import cross_index
 
 # ---- inputs ----------------------------------------------------------------------------------
 data = ui.require_data()
@@ -15,7 +16,7 @@ ui.sample_banner()
 
 # ---- compute: one call into reform ----------------------------------------------------------------
 try:
-    view = ui.computed(oversight.build_cross_index, period=scope.period, level=scope.level)
+    view = ui.computed(cross_index.build_cross_index, period=scope.period, level=scope.level)
 except ReformError as error:
     ui.no_data(error)
 
@@ -35,7 +36,7 @@ y = right.selectbox(ui.tr("cross.y"), view.indices, index=1, key="y", format_fun
 if x == y:
     st.info(ui.tr("cross.same"))
     st.stop()
-pair = oversight.compare_pair(view.table, x=x, y=y, lang=lang)
+pair = cross_index.compare_pair(view.table, x=x, y=y, lang=lang)
 
 # ---- show --------------------------------------------------------------------------------------
 number = st.column_config.NumberColumn
@@ -44,7 +45,7 @@ columns = {"unit_id": None, "unit": st.column_config.TextColumn(ui.tr("cross.col
 
 st.plotly_chart(charts.scatter_indices(view.table, x, y, lang=lang), key="scatter_chart",
                 config=ui.plotly_config())
-st.markdown(ui.tr("cross.correlation", text=oversight.correlation_text(pair.correlation, lang)))
+st.markdown(ui.tr("cross.correlation", text=cross_index.correlation_text(pair.correlation, lang)))
 
 st.subheader(ui.tr("cross.standouts"))
 if pair.standouts.empty:

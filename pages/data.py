@@ -12,10 +12,11 @@ from reform.core.errors import ReformError
 from reform.core.kinds import INDEX_CODES
 from reform.core.model import LEVELS
 from reform.ingest import templates
-from reform.ingest.mapping import ROLES
-from reform.ingest.pipeline import ParsedFile, parse_file
+from reform.ingest.pipeline import ParsedFile, import_file
 from reform.ingest.readers import read_workbook
-from reform.present import uploads, views
+from reform.ingest.roles import ROLES
+from reform.present import labels
+from reform.present.pages import data as uploads
 
 _STATUS_COLOR = {"active": "green", "superseded": "orange", "deleted": "red"}
 
@@ -24,12 +25,7 @@ _STATUS_COLOR = {"active": "green", "superseded": "orange", "deleted": "red"}
 def _parse(data: bytes, file_name: str, url: str, token: int, options: dict) -> ParsedFile:
     # Keyed by the store and its state token: units added by a stored file change the matches.
     current = ui.store()
-    parsed = parse_file(data, file_name, current.registry(), **options)
-    # A second read, now that index and periods are known, warns about units that disappeared.
-    previous = current.previous_units(parsed.index, parsed.periods) if parsed.periods else None
-    if previous:
-        parsed = parse_file(data, file_name, current.registry(), previous_units=previous, **options)
-    return parsed
+    return import_file(data, file_name, current.units(), current.previous_units, **options)
 
 
 def _fixes(sha: str) -> dict:
@@ -87,9 +83,9 @@ def _file_section(upload, *, index: str | None, period: str | None, level: str |
         st.warning(ui.tr("data.blocked"))
     if st.button(ui.tr("data.store"), key=f"store_{key}", type="primary", disabled=not parsed.ok):
         try:
-            result = ui.store().save(parsed, user=config.DEFAULT_USER, options=uploads.save_options(
+            result = ui.store().save(parsed.dataset(uploads.save_options(
                 index=index, period=period, level=level, sheet=sheet or None,
-                roles=fixes["roles"], unit_overrides=fixes["units"]))
+                roles=fixes["roles"], unit_overrides=fixes["units"])), user=config.DEFAULT_USER)
         except ReformError as error:
             st.error(error.message(ui.lang()))
             return
@@ -110,7 +106,7 @@ def _file_section(upload, *, index: str | None, period: str | None, level: str |
     for number, (tab, sheet_data) in enumerate(zip(tabs, parsed.sheets, strict=True)):
         layout = sheet_data.layout
         raw = workbook.sheet(layout.sheet)
-        shown = views.readable_examples(uploads.columns_table(layout, raw), lang=ui.lang())
+        shown = labels.readable_examples(uploads.columns_table(layout, raw), lang=ui.lang())
         edited = tab.data_editor(
             shown, key=f"roles_{key}_{number}", hide_index=True, disabled=["letter", "header", "examples"],
             column_config={
@@ -118,8 +114,8 @@ def _file_section(upload, *, index: str | None, period: str | None, level: str |
                 "header": st.column_config.TextColumn(ui.tr("data.col.header")),
                 # Codes stay the cell values (what the importer reads back); labels are shown.
                 "role": st.column_config.SelectboxColumn(
-                    ui.tr("data.col.role"), options=list(ROLES), required=True,
-                    format_func=lambda role: views.role_label(role, ui.lang())),
+                    ui.tr("data.col.role"), options=[str(role) for role in ROLES], required=True,
+                    format_func=lambda role: labels.role_label(role, ui.lang())),
                 "examples": st.column_config.TextColumn(ui.tr("data.col.examples")),
             })
         roles = uploads.changed_roles(shown, edited)

@@ -5,7 +5,8 @@ import streamlit as st
 
 from reform.app import ui
 from reform.core.errors import ReformError
-from reform.present import charts, exports, oversight
+from reform.present import charts, exports
+from reform.present.pages import discipline
 
 
 def _columns() -> dict:
@@ -38,7 +39,7 @@ ui.sample_banner()
 
 # ---- compute: one call into reform ----------------------------------------------------------------
 try:
-    view = ui.computed(oversight.build_discipline, period=scope.period, level=scope.level, lang=lang)
+    view = ui.computed(discipline.build_discipline, period=scope.period, level=scope.level, lang=lang)
 except ReformError as error:
     ui.no_data(error)
 
@@ -80,7 +81,7 @@ st.subheader(ui.tr("discipline.records"))
 unit_id = ui.unit_picker(data, ui.Scope("DISCIPLINE", view.year, view.level), key="unit")
 if unit_id:
     try:
-        records = oversight.unit_inspections(data, unit_id=unit_id, year=view.year, lang=lang)
+        records = discipline.unit_inspections(data, unit_id=unit_id, year=view.year, lang=lang)
     except ReformError as error:
         ui.no_data(error)
     st.dataframe(records, hide_index=True, column_config=_columns(), key="records_table")

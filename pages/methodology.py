@@ -3,7 +3,7 @@ the group thresholds, and what to keep in mind when comparing years."""
 import streamlit as st
 
 from reform.app import ui
-from reform.present import views
+from reform.present.pages import methodology
 
 # Inputs
 data = ui.require_data()
@@ -14,7 +14,7 @@ st.caption(ui.tr("methodology.intro"))
 ui.sample_banner()
 
 # Compute
-indices = ui.computed(views.build_methodology, lang=lang)
+indices = ui.computed(methodology.build_methodology, lang=lang)
 
 # Show
 tabs = st.tabs([ui.index_label(item.index) for item in indices])

@@ -4,7 +4,8 @@ import streamlit as st
 
 from reform.app import ui
 from reform.core.errors import ReformError
-from reform.present import charts, views
+from reform.present import charts
+from reform.present.pages import overview
 
 # Inputs
 data = ui.require_data()
@@ -18,7 +19,7 @@ ui.sample_banner()
 
 # Compute
 try:
-    view = ui.computed(views.build_overview, index=scope.index, period=scope.period,
+    view = ui.computed(overview.build_overview, index=scope.index, period=scope.period,
                        level=scope.level, lang=lang)
 except ReformError as error:
     ui.no_data(error)

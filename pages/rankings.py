@@ -5,7 +5,8 @@ import streamlit as st
 
 from reform.app import ui
 from reform.core.errors import ReformError
-from reform.present import charts, exports, narrative, views
+from reform.present import charts, exports, narrative
+from reform.present.pages import base, rankings
 
 # Inputs
 data = ui.require_data()
@@ -23,7 +24,7 @@ with middle:
 
 # Compute
 try:
-    view = ui.computed(views.build_rankings, index=scope.index, period=scope.period,
+    view = ui.computed(rankings.build_rankings, index=scope.index, period=scope.period,
                        level=scope.level, component=component, lang=lang)
 except ReformError as error:
     ui.no_data(error)
@@ -31,12 +32,12 @@ except ReformError as error:
 with right:
     groups = st.multiselect(ui.tr("rankings.groups"), view.groups, key="groups",
                             bind="query-params", placeholder=ui.tr("rankings.all_groups"))
-shown = views.filter_ranking(view.wide, search=search, groups=groups)
+shown = rankings.filter_ranking(view.wide, search=search, groups=groups)
 
 # Show
 st.caption(ui.tr("rankings.shown", shown=len(shown), total=len(view.wide)))
 columns = ui.score_table_columns(view.groups, view.fields)
-st.dataframe(views.group_badges(shown), column_config=columns, hide_index=True,
+st.dataframe(base.group_badges(shown), column_config=columns, hide_index=True,
              key="ranking_table", height="content" if len(shown) <= 50 else 800)
 
 title = ui.tr("rankings.file_title", index=ui.index_label(scope.index), period=scope.period)
@@ -59,7 +60,7 @@ def _deck() -> bytes:
 
 csv, excel, pptx = st.columns(3)
 csv.download_button(ui.tr("rankings.csv"),
-                    exports.dataframe_to_csv(views.for_download(shown, lang=lang)),
+                    exports.dataframe_to_csv(rankings.for_download(shown, lang=lang)),
                     file_name=ui.download_name(*parts, ext="csv"), mime="text/csv",
                     key="download_csv", on_click="ignore", icon=":material/download:")
 excel.download_button(

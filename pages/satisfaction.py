@@ -5,7 +5,8 @@ import streamlit as st
 from reform.app import ui
 from reform.core.errors import ReformError
 from reform.core.i18n import format_percent
-from reform.present import oversight, satisfaction_charts
+from reform.present import charts
+from reform.present.pages import satisfaction
 
 
 def _columns() -> dict:
@@ -33,7 +34,7 @@ ui.sample_banner()
 
 # ---- compute: one call into reform ----------------------------------------------------------------
 try:
-    view = ui.computed(oversight.build_satisfaction, period=scope.period, level=scope.level,
+    view = ui.computed(satisfaction.build_satisfaction, period=scope.period, level=scope.level,
                        lang=lang)
 except ReformError as error:
     ui.no_data(error)
@@ -53,7 +54,7 @@ ui.ranking_block(view.ranking, title=title, parts=("SIPAS", view.period, view.le
 
 st.subheader(ui.tr("satisfaction.elements"))
 st.caption(ui.tr("satisfaction.elements_note"))
-st.plotly_chart(satisfaction_charts.element_gap_bars(view.gaps, period=view.period, lang=lang,
+st.plotly_chart(charts.element_gap_bars(view.gaps, period=view.period, lang=lang,
                                                      target=view.target),
                 key="elements_chart", config=config)
 st.dataframe(view.gaps, hide_index=True, column_config=_columns(), key="gaps_table")
@@ -68,7 +69,7 @@ st.subheader(ui.tr("satisfaction.unit"))
 unit_id = ui.unit_picker(data, ui.Scope("SIPAS", view.period, view.level), key="unit")
 if unit_id:
     try:
-        elements = oversight.unit_elements(data, period=view.period, unit_id=unit_id)
+        elements = satisfaction.unit_elements(data, period=view.period, unit_id=unit_id)
     except ReformError as error:
         ui.no_data(error)
     st.dataframe(elements, hide_index=True, column_config=_columns(), key="unit_elements")

@@ -3,10 +3,10 @@ time, the spread per period, the biggest movers between two periods, and the met
 changes that make years hard to compare."""
 import streamlit as st
 
-from reform.analysis import analytics
 from reform.app import ui
 from reform.core.errors import ReformError
-from reform.present import charts, views
+from reform.present import charts
+from reform.present.pages import trends
 
 # Inputs
 data = ui.require_data()
@@ -15,9 +15,8 @@ lang = ui.lang()
 
 st.title(ui.tr("trends.title"))
 ui.sample_banner()
-periods = analytics.periods(data.scores, scope.index)
-latest = scope.period if scope.period in periods else (periods[-1] if periods else None)
-earlier = analytics.previous_period(data.scores, scope.index, latest) if latest else None
+choice = trends.period_choice(data, index=scope.index, period=scope.period)
+periods = choice.periods
 chosen = ui.units_picker(data, scope, key="units", max_selections=10)
 st.caption(ui.tr("trends.highlight_hint"))
 # The charts come right under the unit picker, so a laptop shows one without scrolling; the
@@ -28,13 +27,13 @@ method_area = st.container()
 start, end, _ = st.columns([1, 1, 2])
 period_from = start.selectbox(ui.tr("trends.from"), periods, key="period_from",
                               bind="query-params",
-                              index=periods.index(earlier or latest) if latest else None)
+                              index=choice.from_position)
 period_to = end.selectbox(ui.tr("trends.to"), periods, key="period_to", bind="query-params",
-                          index=periods.index(latest) if latest else None)
+                          index=choice.to_position)
 
 # Compute
 try:
-    view = ui.computed(views.build_trends, index=scope.index, level=scope.level,
+    view = ui.computed(trends.build_trends, index=scope.index, level=scope.level,
                        period_from=period_from, period_to=period_to, lang=lang)
 except ReformError as error:
     ui.no_data(error)

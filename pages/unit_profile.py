@@ -5,7 +5,8 @@ import streamlit as st
 from reform.app import ui
 from reform.core.errors import ReformError
 from reform.core.i18n import format_percent
-from reform.present import charts, views
+from reform.present import charts
+from reform.present.pages import profile
 
 # Inputs
 data = ui.require_data()
@@ -21,7 +22,7 @@ if unit_id is None:
 
 # Compute
 try:
-    view = ui.computed(views.build_profile, index=scope.index, period=scope.period,
+    view = ui.computed(profile.build_profile, index=scope.index, period=scope.period,
                        level=scope.level, unit_id=unit_id, lang=lang)
 except ReformError as error:
     ui.no_data(error)

@@ -103,25 +103,17 @@ def _store(args):
 
 
 def cmd_import(args) -> int:
-    from reform.ingest.pipeline import parse_file
+    from reform.ingest.pipeline import import_file
     from reform.ingest.readers import read_path
 
     lang = _lang()
     store = _store(args)
     data, _ = read_path(args.file)
-    parsed = parse_file(
-        data, Path(args.file).name, store.registry(), index=args.index, period=args.period,
-        level=args.level, sheet=args.sheet)
-    if parsed.periods:
-        previous = store.previous_units(parsed.index, parsed.periods)
-        if previous:
-            parsed = parse_file(
-                data, Path(args.file).name, store.registry(), index=args.index, period=args.period,
-                level=args.level, sheet=args.sheet, previous_units=previous)
+    options = {"index": args.index, "period": args.period, "level": args.level, "sheet": args.sheet}
+    parsed = import_file(data, Path(args.file).name, store.units(), store.previous_units, **options)
     result = None
     if parsed.ok and not args.dry_run:
-        options = {"sheet": args.sheet, "period": args.period, "level": args.level, "index": args.index}
-        result = store.save(parsed, user=args.user, options=options)
+        result = store.save(parsed.dataset(options), user=args.user)
     summary = {
         "ok": parsed.ok,
         "version": result.version if result else None,
@@ -161,7 +153,7 @@ def _print_import(summary: dict, lang: str) -> None:
 
 def ranking_table(snapshot, *, index: str, period: str, level: str | None, by: str = "TOTAL"):
     """The ranking the command line prints and exports; resolves --by names and the level."""
-    from reform.analysis import analytics
+    from reform.analysis import ranking, scope
     from reform.core.text import fold
 
     index = index.upper()
@@ -169,9 +161,9 @@ def ranking_table(snapshot, *, index: str, period: str, level: str | None, by: s
     here = scores[(scores["index"] == index) & (scores["period"] == str(period))]
     if here.empty:
         known = sorted(set(scores.loc[scores["index"] == index, "period"]))
-        raise UsageError(
-            f"Không có dữ liệu {index} kỳ {period}. Các kỳ có: {', '.join(known) or 'không có'}.",
-            f"No {index} data for period {period}. Periods stored: {', '.join(known) or 'none'}.")
+        raise UsageError.of("cli.no_period_data", index=index, period=period,
+                            known_vi=", ".join(known) or t("cli.none", "vi"),
+                            known_en=", ".join(known) or t("cli.none", "en"))
     component = by
     codes = set(here["component"])
     if by not in codes:
@@ -179,15 +171,11 @@ def ranking_table(snapshot, *, index: str, period: str, level: str | None, by: s
         named = comps[(comps["index"] == index) & (comps["period"] == str(period))]
         hits = named[named["name"].map(fold) == fold(by)]
         if hits.empty:
-            raise UsageError(
-                f"Không có thành phần '{by}' trong {index} {period}. Dùng mã như TOTAL, 1, 1.2.",
-                f"No component '{by}' in {index} {period}. Use a code such as TOTAL, 1, 1.2.")
+            raise UsageError.of("cli.no_component", by=by, index=index, period=period)
         component = hits["component"].iloc[0]
     if level is None:
-        levels = snapshot.units.set_index("unit_id")["level"]
-        counts = here["unit_id"].drop_duplicates().map(levels).value_counts()
-        level = counts.index[0] if len(counts) else None
-    return analytics.rank_units(
+        level = scope.default_level(scores, index, str(period), units=snapshot.units)
+    return ranking.rank_units(
         scores, snapshot.units, index=index, period=str(period), level=level,
         component=component, published=snapshot.published), level
 
@@ -263,6 +251,6 @@ def cmd_export(args) -> int:
     try:
         out.write_bytes(payload)
     except OSError as exc:
-        raise FileRefused(f"Không ghi được '{out}': {exc.strerror}.", f"Cannot write '{out}': {exc.strerror}.") from exc
+        raise FileRefused.of("cli.cannot_write", path=out, reason=exc.strerror) from exc
     print(f"{out} ({len(payload):,} bytes)")
     return EXIT_OK

@@ -17,6 +17,7 @@ os.environ.setdefault("REFORM_CACHE_DIR", tempfile.mkdtemp(prefix="reform-cache-
 import pytest  # noqa: E402
 
 from reform.ingest.pipeline import parse_file  # noqa: E402
+from reform.ingest.units import UnitRegistry  # noqa: E402
 from reform.store.store import Store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,10 +109,10 @@ def any_store(request) -> Store:
 
 def import_file(store: Store, path: Path, **options) -> int:
     """Parse and store one file; returns its version (the test fails on any error issue)."""
-    parsed = parse_file(path.read_bytes(), path.name, store.registry(), **options)
+    parsed = parse_file(path.read_bytes(), path.name, UnitRegistry(store.units()), **options)
     errors = [i for i in parsed.issues if i.severity == "error"]
     assert not errors, errors[:3]
-    return store.save(parsed, options={k: v for k, v in options.items() if v}).version
+    return store.save(parsed.dataset({k: v for k, v in options.items() if v})).version
 
 
 @pytest.fixture(scope="session")

@@ -89,29 +89,6 @@ def test_group_color(label, expected):
 
 
 @pytest.mark.parametrize(
-    ("change", "is_new", "lang", "expected"),
-    [
-        (3, False, "vi", "▲ 3"), (-2, False, "vi", "▼ 2"), (0, False, "vi", "="),
-        (pd.NA, True, "vi", "mới"), (pd.NA, True, "en", "new"), (pd.NA, False, "vi", ""),
-        (None, pd.NA, "vi", ""), (float("nan"), False, "en", ""), (np.int64(5), False, "en", "▲ 5"),
-    ],
-)
-def test_change_label(change, is_new, lang, expected):
-    assert charts.change_label(change, is_new, lang) == expected
-
-
-@pytest.mark.parametrize(
-    ("period", "lang", "expected"),
-    [
-        ("2024", "vi", "2024"), ("2024-03", "vi", "03/2024"), ("2024-03", "en", "Mar 2024"),
-        ("2019-Q2", "vi", "Q2/2019"), ("2019-Q2", "en", "Q2 2019"), ("2024-13", "en", "13/2024"),
-    ],
-)
-def test_period_label(period, lang, expected):
-    assert charts.period_label(period, lang) == expected
-
-
-@pytest.mark.parametrize(
     ("background", "expected"),
     [("#1b7837", "#ffffff"), ("#c51b29", "#ffffff"), ("#e8a317", "#000000"),
      ("#7fbc41", "#000000"), ("#ffffff", "#000000")],

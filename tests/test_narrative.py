@@ -4,7 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from reform.analysis.analytics import RANKING_COLUMNS, STRENGTH_COLUMNS
+from reform.analysis.components import STRENGTH_COLUMNS
+from reform.analysis.ranking import RANKING_COLUMNS
 from reform.core.errors import UsageError
 from reform.core.model import COMPONENT_COLUMNS, SCORE_COLUMNS
 from reform.present import narrative
@@ -208,6 +209,6 @@ def test_unit_name_in_english(name, expected):
 
 
 def test_field_changes_is_reexported():
-    from reform.analysis import analytics
+    from reform.analysis import trends
 
-    assert narrative.field_changes is analytics.field_changes
+    assert narrative.field_changes is trends.field_changes

@@ -12,10 +12,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reform.analysis import analytics
+from reform.analysis import components, trends
+from reform.analysis.ranking import rank_units
 from reform.core import config
 from reform.core.i18n import t
-from reform.present import charts, views
+from reform.present import charts
+from reform.present.labels import change_labels
+from reform.present.pages import base, profile
 from reform.store.snapshot import Snapshot, load_snapshot
 from reform.store.store import Store
 
@@ -97,7 +100,7 @@ def sample(sample_db_url: str) -> Snapshot:
 
 
 def ranking(sample: Snapshot, **options) -> pd.DataFrame:
-    return analytics.rank_units(sample.scores, sample.units, published=sample.published,
+    return rank_units(sample.scores, sample.units, published=sample.published,
                                 **options)
 
 
@@ -178,7 +181,7 @@ def test_rankings_table_follows_period_and_level(sample, sample_db_url, monkeypa
     assert table["unit"].tolist() == expected["unit"].tolist()
     assert table["percent"].tolist() == pytest.approx(expected["percent"].tolist())
     assert table["rank"].tolist() == expected["rank"].tolist()
-    fields = views.field_labels(sample.components, index="PAR", period="2024")
+    fields = base.field_labels(sample.components, index="PAR", period="2024")
     assert list(table.columns[-len(fields):]) == list(fields.values())
 
     at.selectbox(key="period").select("2023").run()
@@ -195,7 +198,7 @@ def test_rankings_table_follows_period_and_level(sample, sample_db_url, monkeypa
 def test_rankings_score_bars_are_blue_not_red(sample, sample_db_url, monkeypatch):
     at = start(sample_db_url, monkeypatch, "pages/rankings.py")
     columns = column_config(at.dataframe[0])
-    fields = views.field_labels(sample.components, index="PAR", period="2024").values()
+    fields = base.field_labels(sample.components, index="PAR", period="2024").values()
     bars = [columns[name]["type_config"] for name in ["percent", *fields]]
     assert {(c["type"], c["color"]) for c in bars} == {("progress", charts.SCORE_BAR_COLOR)}
     assert columns["percent"]["label"] == "% tối đa"
@@ -205,7 +208,7 @@ def test_rankings_change_labels_and_badges(sample, sample_db_url, monkeypatch):
     at = start(sample_db_url, monkeypatch, "pages/rankings.py")
     expected = ranking(sample, index="PAR", period="2024", level="ward")
     table = at.dataframe[0].value
-    assert table["change_label"].tolist() == views.change_labels(expected).tolist()
+    assert table["change_label"].tolist() == change_labels(expected).tolist()
     assert table["group"].tolist() == [[g] for g in expected["group"]]
 
 
@@ -249,7 +252,7 @@ def test_url_period_reproduces_the_view(sample_db_url, monkeypatch):
 
 
 def test_url_reproduces_a_ranking_by_component_and_level(sample, sample_db_url, monkeypatch):
-    names = views.field_labels(sample.components, index="PAR", period="2021")
+    names = base.field_labels(sample.components, index="PAR", period="2021")
     # A bound selectbox keeps its option's label in the URL: "3. Cải cách thủ tục hành chính".
     at = open_link(sample_db_url, monkeypatch, "pages/rankings.py",
                    {"period": "2021", "level": t("level.office", "vi"), "by": names["3"]})
@@ -264,7 +267,7 @@ def test_url_reproduces_a_ranking_by_component_and_level(sample, sample_db_url, 
 def test_trends_charts_warnings_and_movers(sample, sample_db_url, monkeypatch):
     at = start(sample_db_url, monkeypatch, "pages/trends.py")
     lines, bump, spread, movers = figures(at)
-    series = analytics.unit_series(sample.scores, sample.units, index="PAR", level="ward")
+    series = trends.unit_series(sample.scores, sample.units, index="PAR", level="ward")
     grey = lines["data"][0]
     assert grey["type"] == "scattergl"
     top3 = ranking(sample, index="PAR", period="2024", level="ward")["unit"].head(3).tolist()
@@ -272,7 +275,7 @@ def test_trends_charts_warnings_and_movers(sample, sample_db_url, monkeypatch):
     low, high = bump["layout"]["yaxis"]["range"]
     assert low > high  # rank 1 on top
     assert sum(tr["type"] == "box" for tr in spread["data"]) >= 1
-    expected = analytics.biggest_movers(sample.scores, sample.units, sample.components,
+    expected = trends.biggest_movers(sample.scores, sample.units, sample.components,
                                         index="PAR", period_from="2023", period_to="2024",
                                         level="ward")
     gained = expected.loc[expected["rank_change"] > 0, "unit"].tolist()
@@ -314,7 +317,7 @@ def test_trends_highlight_and_movers_periods(sample, sample_db_url, monkeypatch)
     assert "Phường Phúc Tân" not in names  # the default leaders give way to the choice
     at.selectbox(key="period_from").select("2017").run()
     at.selectbox(key="period_to").select("2018").run()
-    expected = analytics.biggest_movers(sample.scores, sample.units, sample.components,
+    expected = trends.biggest_movers(sample.scores, sample.units, sample.components,
                                         index="PAR", period_from="2017", period_to="2018",
                                         level="ward")
     movers = figures(at)[3]
@@ -341,11 +344,11 @@ def test_unit_profile_follows_the_unit(sample, sample_db_url, monkeypatch):
     lost_columns = column_config(at.dataframe[0])
     assert lost_columns["% tối đa"]["type_config"]["color"] == charts.SCORE_BAR_COLOR
     assert lost_columns["TB khối (%)"]["type_config"]["format"] == "%.1f"
-    strengths = analytics.strengths_weaknesses(sample.scores, sample.units, sample.components,
+    strengths = components.strengths_weaknesses(sample.scores, sample.units, sample.components,
                                                index="PAR", period="2024",
                                                unit_id="ward:hang-bac")
     lost = at.dataframe[0].value
-    pd.testing.assert_frame_equal(lost, views.lost_points(strengths), check_dtype=False)
+    pd.testing.assert_frame_equal(lost, profile.lost_points(strengths), check_dtype=False)
     history = at.dataframe[1].value
     assert history["period"].tolist() == [str(y) for y in range(2017, 2025)]
 
@@ -374,7 +377,7 @@ def test_url_opens_a_unit_profile(sample_db_url, monkeypatch):
 def test_components_heatmap_ranking_and_correlations(sample, sample_db_url, monkeypatch):
     at = start(sample_db_url, monkeypatch, "pages/components.py")
     heatmap, bars, corr = figures(at)
-    matrix = analytics.component_matrix(sample.scores, sample.units, sample.components,
+    matrix = components.component_matrix(sample.scores, sample.units, sample.components,
                                         index="PAR", period="2024", level="ward")
     assert values(heatmap["data"][0]["y"]) == list(matrix.index)
     # Colours from the block's lowest score, not from 0; no subheader repeats the title.

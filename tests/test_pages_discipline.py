@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from reform.ingest.pipeline import parse_file
+from reform.ingest.units import UnitRegistry
 from reform.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,7 +123,7 @@ def test_discipline_without_inspections_says_how_to_import(
         monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
     store = Store(sqlite_url)
     path = ROOT / "data" / "sample_sipas.xlsx"
-    store.save(parse_file(path.read_bytes(), path.name, store.registry()))
+    store.save(parse_file(path.read_bytes(), path.name, UnitRegistry(store.units())).dataset())
     at = _open(monkeypatch, sqlite_url, "pages/discipline.py")
     assert len(at.info) == 1
     assert "Chưa có biên bản kiểm tra công vụ" in at.info[0].value

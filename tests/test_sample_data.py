@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from data import make_sample
 from reform.core.text import fold, unit_key
 from reform.ingest.pipeline import parse_file
+from reform.ingest.units import UnitRegistry
 from reform.store.store import Store
 
 YEARS = list(range(2017, 2025))
@@ -413,7 +414,7 @@ def test_notes_sheet_says_illustrative(sample: dict[str, Path], name: str) -> No
 def test_importer_reads_the_sample_without_errors(
         sample: dict[str, Path], store: Store, name: str, index: str, periods: list[str],
         units: int) -> None:
-    parsed = parse_file(sample[name].read_bytes(), name, store.registry())
+    parsed = parse_file(sample[name].read_bytes(), name, UnitRegistry(store.units()))
     assert parsed.index == index
     assert parsed.ok, [i.message_en for i in parsed.issues if i.severity == "error"]
     assert parsed.periods == periods

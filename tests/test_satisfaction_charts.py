@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from reform.core.errors import UsageError
-from reform.present.satisfaction_charts import (
+from reform.present.charts.satisfaction import (
     EXPECTATION_COLOR,
     SATISFACTION_COLOR,
     element_gap_bars,

@@ -50,13 +50,14 @@ def test_a_damaged_cache_is_rebuilt(sample_store, tmp_path):
 
 def test_a_store_made_again_at_the_same_address_is_not_served_an_old_cache(tmp_path, realdata):
     from reform.ingest.pipeline import parse_file
+    from reform.ingest.units import UnitRegistry
     from reform.store.store import Store
     from tests.helpers import write_xlsx
 
     url, cache = f"sqlite:///{tmp_path / 'r.sqlite'}", tmp_path / "cache"
     first = Store(url)
     data = (realdata / "PCI_2009.xls").read_bytes()
-    first.save(parse_file(data, "PCI_2009.xls", first.registry(), sheet="Tong Hop"))
+    first.save(parse_file(data, "PCI_2009.xls", UnitRegistry(first.units()), sheet="Tong Hop").dataset())
     assert not load_snapshot(first, cache_dir=cache).scores.empty
     first.engine.dispose()
     for path in tmp_path.glob("r.sqlite*"):
@@ -64,7 +65,7 @@ def test_a_store_made_again_at_the_same_address_is_not_served_an_old_cache(tmp_p
     again = Store(url)  # same address, new store, token back to 0 … then 1 after one import
     rows = [["STT", "Tên đơn vị", "Lĩnh vực A", "Tổng điểm"], [1, "Hàng Bạc", 4, 4], [2, "Hàng Đào", 3, 3]]
     path = write_xlsx(tmp_path / "CCHC_2020.xlsx", {"Sheet1": rows})
-    again.save(parse_file(path.read_bytes(), path.name, again.registry()))
+    again.save(parse_file(path.read_bytes(), path.name, UnitRegistry(again.units())).dataset())
     assert again.state_token() == 1  # the very token the deleted store's cache was written at
     snapshot = load_snapshot(again, cache_dir=cache)
     assert snapshot.indices() == ["PAR"]

@@ -7,6 +7,7 @@ import pytest
 from reform.core.errors import FileRefused, StoreError
 from reform.core.gazetteer import seed_units
 from reform.ingest.pipeline import parse_file
+from reform.ingest.units import UnitRegistry
 from reform.store.store import Store
 from tests.helpers import par_annex, write_xlsx
 
@@ -20,8 +21,8 @@ def annex(tmp_path, year=2018, name=None, bad_cell=None, tweak=0.0):
 
 
 def save(store, path, **options):
-    parsed = parse_file(path.read_bytes(), path.name, store.registry(), **options)
-    return store.save(parsed, user="tester", options=options)
+    parsed = parse_file(path.read_bytes(), path.name, UnitRegistry(store.units()), **options)
+    return store.save(parsed.dataset(options), user="tester")
 
 
 def test_first_use_creates_the_store_with_the_known_units(any_store):
@@ -51,7 +52,7 @@ def test_the_same_file_twice_is_stored_once(any_store, tmp_path):
     first, second = save(any_store, path), save(any_store, path)
     assert (second.version, second.duplicate) == (first.version, True)
     assert len(any_store.datasets()) == 1
-    assert len(any_store.scores()) == len(parse_file(path.read_bytes(), path.name, any_store.registry()).scores)
+    assert len(any_store.scores()) == len(parse_file(path.read_bytes(), path.name, UnitRegistry(any_store.units())).scores)
 
 
 def test_a_newer_upload_supersedes_and_the_older_can_be_restored(any_store, tmp_path):
@@ -94,9 +95,9 @@ def test_a_refused_file_changes_nothing(any_store, tmp_path):
     save(any_store, annex(tmp_path))
     before = (any_store.datasets(), any_store.scores(), any_store.state_token())
     bad = annex(tmp_path, 2019, bad_cell=(12, 3, "9l,5"))
-    parsed = parse_file(bad.read_bytes(), bad.name, any_store.registry())
+    parsed = parse_file(bad.read_bytes(), bad.name, UnitRegistry(any_store.units()))
     with pytest.raises(FileRefused, match="Sheet1!D13"):
-        any_store.save(parsed, user="tester")
+        any_store.save(parsed.dataset(), user="tester")
     assert any_store.datasets() == before[0]
     assert any_store.scores().equals(before[1])
     assert any_store.state_token() == before[2]
@@ -109,7 +110,7 @@ def test_new_units_and_spellings_are_remembered(any_store, tmp_path):
     units = any_store.units().set_index("unit_id")
     assert units.loc["ward:moi-lap", "name"] == "Phường Mới Lập"
     assert "P. Hàng Bạc" in units.loc["ward:hang-bac", "aliases"]
-    assert any_store.registry().match("Mới Lập").unit_id == "ward:moi-lap"
+    assert UnitRegistry(any_store.units()).match("Mới Lập").unit_id == "ward:moi-lap"
 
 
 def test_state_token_moves_with_every_change(any_store, tmp_path):

@@ -9,12 +9,13 @@ import pytest
 from reform.core.errors import UsageError
 from reform.core.gazetteer import seed_units
 from reform.core.model import Issue, UnitMatch
-from reform.ingest.mapping import Column, SheetLayout
+from reform.ingest.layout import SheetLayout
 from reform.ingest.pipeline import parse_file
 from reform.ingest.readers import RawSheet
+from reform.ingest.roles import Column
 from reform.ingest.templates import template_workbook
 from reform.ingest.units import UnitRegistry
-from reform.present.uploads import (
+from reform.present.pages.data import (
     attention_count,
     audit_table,
     changed_roles,

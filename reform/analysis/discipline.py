@@ -15,20 +15,22 @@ input. Bad options (unknown period, level, unit or grouping key) raise ``UsageEr
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
+from reform.analysis import scope
 from reform.core import config
 from reform.core.errors import UsageError
+from reform.core.i18n import has, t
+from reform.core.kinds import inspection_kind
 from reform.core.model import INSPECTION_COLUMNS, SCORE_COLUMNS, TOTAL
 from reform.core.text import collation_key, fold
 
-INDEX = "DISCIPLINE"
-"""Index code of the scores made from inspections."""
+INDEX = inspection_kind().code
+"""Index code of the scores made from inspections (the kind whose scores come from them)."""
 
 NO_VIOLATION = "none"
 """Category code of a visit that found nothing."""
@@ -39,12 +41,6 @@ FUZZY_CATEGORY_MIN = 80
 """rapidfuzz token_set_ratio from which a misspelt category is taken as a known one; below
 it, "Trang phụcc" still matches but unrelated notes ("họp giao ban", 62) do not."""
 
-_KIND_NAMES = {
-    "regular": {"vi": "Thường xuyên", "en": "Regular"},
-    "unannounced": {"vi": "Đột xuất", "en": "Unannounced"},
-}
-_NO_VIOLATION_NAMES = {"vi": "Không vi phạm", "en": "No violation"}
-
 # Spellings of "nothing found". Only whole phrases: "không đeo thẻ" (no badge) starts with
 # "không" yet is a dress violation.
 _NO_VIOLATION_KEYS = frozenset({"", "khong", "none", "no violation", "khong vi pham", "0"})
@@ -53,11 +49,7 @@ _NO_VIOLATION_PREFIXES = ("khong vi pham", "khong co vi pham", "khong phat hien 
 _UNANNOUNCED_KEYS = ("dot xuat", "bat ngo", "khong bao truoc", "unannounced", "surprise")
 _REGULAR_KEYS = ("thuong xuyen", "dinh ky", "ke hoach", "regular", "scheduled", "routine")
 
-_PERIOD_PATTERNS = {
-    "year": re.compile(r"\d{4}"),
-    "month": re.compile(r"\d{4}-(0[1-9]|1[0-2])"),
-    "quarter": re.compile(r"\d{4}-Q[1-4]"),
-}
+_GRANULARITIES = tuple(kind for kind, _ in scope.PERIOD_KINDS)
 _PERIOD_KEYS = {"period", "month", "quarter", "year"}
 _BY_KEYS = {"unit", "category", "kind"} | _PERIOD_KEYS
 
@@ -131,7 +123,7 @@ def category_name(code: str, lang: str = "vi") -> str:
     'Working hours'
     """
     if code == NO_VIOLATION:
-        return _NO_VIOLATION_NAMES.get(lang, _NO_VIOLATION_NAMES["vi"])
+        return t("analysis.no_violation", lang)
     for category in config.INSPECTION_CATEGORIES:
         if category["code"] == code:
             return category.get(lang) or category["vi"]
@@ -156,8 +148,8 @@ def match_kind(text: object) -> str | None:
 
 def kind_name(kind: str, lang: str = "vi") -> str:
     """"Thường xuyên"/"Đột xuất" (or English) for a kind code; the code itself when unknown."""
-    names = _KIND_NAMES.get(kind)
-    return names.get(lang, names["vi"]) if names else kind
+    key = f"analysis.kind.{kind}"
+    return t(key, lang) if has(key) else kind
 
 
 # --- preparing records ----------------------------------------------------------------------
@@ -166,14 +158,12 @@ def kind_name(kind: str, lang: str = "vi") -> str:
 def _prepare(records: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``records`` with every inspection column, days without time, no NaN keys.
 
-    Raises UsageError when a column the analytics cannot do without is missing.
+    Raises UsageError when a column the rates cannot do without is missing.
     """
     required = ("date", "unit_id", "category", "violations", "officials_checked")
     missing = [column for column in required if column not in records.columns]
     if missing:
-        names = ", ".join(missing)
-        raise UsageError(f"Bảng kiểm tra công vụ thiếu cột: {names}.",
-                         f"The inspection table lacks the columns: {names}.")
+        raise UsageError.of("analysis.inspection_columns", columns=", ".join(missing))
     frame = records.reindex(columns=INSPECTION_COLUMNS).copy()
     frame["date"] = pd.to_datetime(frame["date"]).dt.normalize()
     for column in ("team", "kind", "note"):
@@ -187,22 +177,15 @@ def _prepare(records: pd.DataFrame) -> pd.DataFrame:
 
 def _granularity(period: str) -> str:
     """"year", "month" or "quarter" for a period label; UsageError for anything else."""
-    for name, pattern in _PERIOD_PATTERNS.items():
-        if pattern.fullmatch(str(period)):
-            return name
-    raise UsageError(
-        f"Kỳ '{period}' không hợp lệ. Chấp nhận: năm (2024), tháng (2024-03), quý (2024-Q2).",
-        f"Period '{period}' is not valid. Accepted: a year (2024), month (2024-03), "
-        "quarter (2024-Q2).",
-    )
+    kind = scope.period_kind(str(period))
+    if kind == scope.OTHER_PERIOD:
+        raise UsageError.of("analysis.bad_period", period=period)
+    return kind
 
 
 def _check_granularity(granularity: str) -> str:
-    if granularity not in _PERIOD_PATTERNS:
-        raise UsageError(
-            f"Kỳ tổng hợp '{granularity}' không hợp lệ. Chấp nhận: month, quarter, year.",
-            f"Period granularity '{granularity}' is not valid. Accepted: month, quarter, year.",
-        )
+    if granularity not in _GRANULARITIES:
+        raise UsageError.of("analysis.bad_granularity", granularity=granularity)
     return granularity
 
 
@@ -225,28 +208,8 @@ def _within(frame: pd.DataFrame, period: str | None) -> pd.DataFrame:
     labels = _period_labels(frame["date"], _granularity(period))
     selected = frame[labels == period].reset_index(drop=True)
     if selected.empty:
-        raise UsageError(f"Không có biên bản kiểm tra nào trong kỳ {period}.",
-                         f"No inspection records in period {period}.")
+        raise UsageError.of("analysis.no_records", period=period)
     return selected
-
-
-def _unit_names(units: pd.DataFrame) -> dict[str, str]:
-    """unit_id -> display name; the last row wins when a unit was renamed."""
-    if units is None or units.empty:
-        return {}
-    last = units.drop_duplicates("unit_id", keep="last")
-    return dict(zip(last["unit_id"].astype("str"), last["name"].astype("str"), strict=True))
-
-
-def _of_level(frame: pd.DataFrame, units: pd.DataFrame, level: str | None) -> pd.DataFrame:
-    """Rows of units of ``level`` (all when None); UsageError when no unit has that level."""
-    if level is None:
-        return frame
-    ids = set(units.loc[units["level"] == level, "unit_id"].astype("str"))
-    if not ids:
-        raise UsageError(f"Không có đơn vị nào thuộc cấp '{level}'.",
-                         f"No unit has the level '{level}'.")
-    return frame[frame["unit_id"].isin(ids)].reset_index(drop=True)
 
 
 def _with_visits(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -264,12 +227,6 @@ def _with_visits(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     rows["kind"] = rows["visit"].map(visits["kind"]).astype("str")
     return rows, visits.reset_index()
-
-
-def _rank_of(values: pd.Series, key) -> pd.Series:
-    """Integer sort rank of each value under ``key`` (pandas cannot sort tuples by column)."""
-    order = {value: rank for rank, value in enumerate(sorted(set(values), key=key))}
-    return values.map(order).astype("int64")
 
 
 def _category_order(code: str) -> tuple[int, str]:
@@ -302,15 +259,9 @@ def _normalise_by(by: Iterable[str] | str) -> list[str]:
     keys = [by] if isinstance(by, str) else list(by)
     unknown = [key for key in keys if key not in _BY_KEYS]
     if unknown:
-        raise UsageError(
-            f"Không nhóm được theo {unknown}. Chấp nhận: unit, month, quarter, year, period, "
-            "category, kind.",
-            f"Cannot group by {unknown}. Accepted: unit, month, quarter, year, period, "
-            "category, kind.",
-        )
+        raise UsageError.of("analysis.bad_group_key", keys=unknown)
     if len(_PERIOD_KEYS.intersection(keys)) > 1:
-        raise UsageError("Chỉ được nhóm theo một loại kỳ (tháng, quý hoặc năm).",
-                         "Group by one period only (month, quarter or year).")
+        raise UsageError.of("analysis.one_period_key")
     columns = []
     if "unit" in keys:
         columns.append("unit_id")
@@ -347,34 +298,46 @@ def violation_rates(records: pd.DataFrame, units: pd.DataFrame, *,
     asked = next((key for key in ([by] if isinstance(by, str) else by) if key in _PERIOD_KEYS),
                  "period")
     granularity = _check_granularity(period) if asked == "period" else asked
-    frame = _of_level(_within(_prepare(records), within), units, level)
-    names = _unit_names(units)
+    frame = scope.units_of_level(_within(_prepare(records), within), units, level)
     rows, visits = _with_visits(frame)
-    rows["period"] = _period_labels(rows["date"], granularity)
-    visits["period"] = _period_labels(visits["date"], granularity)
+    rows = rows.assign(period=_period_labels(rows["date"], granularity))
+    visits = visits.assign(period=_period_labels(visits["date"], granularity))
+    table = _rate_counts(rows, visits, keys)
+    columns = _rate_columns(keys)
+    if table.empty or visits.empty:
+        return _empty(columns)
+    table = _sort_rates(_label_rates(table, keys, scope.unit_names(units), lang), keys)
+    return table[list(columns)].astype(columns).reset_index(drop=True)
 
-    scope = [key for key in keys if key != "category"]
-    if "category" in keys:
-        found = rows[rows["category"] != NO_VIOLATION]
-        violations = found.groupby([*scope, "category"], sort=False, dropna=False).agg(
-            violations=("violations", "sum")).reset_index()
-        if scope:
-            checked = visits.groupby(scope, sort=False, dropna=False).agg(
-                inspections=("visit", "count"),
-                officials_checked=("officials_checked", "sum")).reset_index()
-            table = violations.merge(checked, on=scope, how="left")
-        else:
-            table = violations.assign(inspections=len(visits),
-                                      officials_checked=int(visits["officials_checked"].sum()))
-    elif scope:
-        table = visits.groupby(scope, sort=False, dropna=False).agg(
-            inspections=("visit", "count"), violations=("violations", "sum"),
-            officials_checked=("officials_checked", "sum")).reset_index()
-    else:
-        table = pd.DataFrame({"inspections": [len(visits)],
-                              "violations": [int(visits["violations"].sum())],
-                              "officials_checked": [int(visits["officials_checked"].sum())]})
 
+def _rate_counts(rows: pd.DataFrame, visits: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Inspections, violations and officials checked per group of ``keys``.
+
+    With "category", each category's row counts every visit of its group (the other keys)
+    as inspections and officials; "none" gets no row.
+    """
+    others = [key for key in keys if key != "category"]
+    checks = {"inspections": ("visit", "count"),
+              "officials_checked": ("officials_checked", "sum")}
+    if "category" not in keys:
+        if not others:
+            return pd.DataFrame({"inspections": [len(visits)],
+                                 "violations": [int(visits["violations"].sum())],
+                                 "officials_checked": [int(visits["officials_checked"].sum())]})
+        return visits.groupby(others, sort=False, dropna=False).agg(
+            violations=("violations", "sum"), **checks).reset_index()
+    found = rows[rows["category"] != NO_VIOLATION]
+    violations = found.groupby([*others, "category"], sort=False, dropna=False).agg(
+        violations=("violations", "sum")).reset_index()
+    if not others:
+        return violations.assign(inspections=len(visits),
+                                 officials_checked=int(visits["officials_checked"].sum()))
+    checked = visits.groupby(others, sort=False, dropna=False).agg(**checks).reset_index()
+    return violations.merge(checked, on=others, how="left")
+
+
+def _rate_columns(keys: list[str]) -> dict[str, str]:
+    """The output columns of ``violation_rates`` for ``keys``, with their dtypes, in order."""
     columns: dict[str, str] = {}
     if "unit_id" in keys:
         columns |= {"unit_id": "str", "unit": "str"}
@@ -384,35 +347,39 @@ def violation_rates(records: pd.DataFrame, units: pd.DataFrame, *,
         columns |= {"category": "str", "category_name": "str"}
     if "kind" in keys:
         columns["kind"] = "str"
-    columns |= {"inspections": "int64", "violations": "int64", "officials_checked": "int64",
-                "rate_per_100": "float64"}
-    if table.empty or visits.empty:
-        return _empty(columns)
+    return columns | {"inspections": "int64", "violations": "int64",
+                      "officials_checked": "int64", "rate_per_100": "float64"}
 
+
+def _label_rates(table: pd.DataFrame, keys: list[str], names: Mapping[str, str],
+                 lang: str) -> pd.DataFrame:
+    """``table`` with unit and category names, integer counts and the rate per 100."""
+    counts = {column: table[column].astype("int64")
+              for column in ("inspections", "violations", "officials_checked")}
+    table = table.assign(**counts, rate_per_100=_rate(counts["violations"],
+                                                      counts["officials_checked"]))
     if "unit_id" in keys:
-        table["unit"] = table["unit_id"].map(lambda u: names.get(u, u)).astype("str")
+        table = table.assign(unit=table["unit_id"].map(lambda u: names.get(u, u)).astype("str"))
     if "category" in keys:
-        table["category_name"] = table["category"].map(
-            lambda code: category_name(code, lang)).astype("str")
-    for column in ("inspections", "violations", "officials_checked"):
-        table[column] = table[column].astype("int64")
-    table["rate_per_100"] = _rate(table["violations"], table["officials_checked"])
+        table = table.assign(category_name=table["category"].map(
+            lambda code: category_name(code, lang)).astype("str"))
+    return table
 
-    order = []
+
+def _sort_rates(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Rows by unit name (Vietnamese order), period, category (catalogue order), kind."""
+    orders = {}
     if "unit_id" in keys:
-        table["_unit"] = _rank_of(table["unit"], collation_key)
-        order.append("_unit")
+        orders["_unit"] = scope.order_of(table["unit"], collation_key)
     if "period" in keys:
-        order.append("period")
+        orders["period"] = table["period"]
     if "category" in keys:
-        table["_category"] = _rank_of(table["category"], _category_order)
-        order.append("_category")
+        orders["_category"] = scope.order_of(table["category"], _category_order)
     if "kind" in keys:
-        table["_kind"] = _rank_of(table["kind"], _kind_order)
-        order.append("_kind")
-    if order:
-        table = table.sort_values(order, kind="stable")
-    return table[list(columns)].astype(columns).reset_index(drop=True)
+        orders["_kind"] = scope.order_of(table["kind"], _kind_order)
+    if not orders:
+        return table
+    return table.assign(**orders).sort_values(list(orders), kind="stable")
 
 
 def kind_comparison(records: pd.DataFrame, *, period: str | None = None) -> pd.DataFrame:
@@ -447,8 +414,8 @@ def monthly_overview(records: pd.DataFrame, units: pd.DataFrame, *,
     Raises UsageError when ``year`` is not a year or has no records, or for an unknown level.
     """
     if year is not None and _granularity(str(year)) != "year":
-        raise UsageError(f"'{year}' không phải một năm.", f"'{year}' is not a year.")
-    frame = _of_level(_within(_prepare(records), None if year is None else str(year)),
+        raise UsageError.of("analysis.not_a_year", year=year)
+    frame = scope.units_of_level(_within(_prepare(records), None if year is None else str(year)),
                       units, level)
     table = violation_rates(frame, units, by=("month",))
     if year is not None:
@@ -470,8 +437,8 @@ def unit_month_matrix(records: pd.DataFrame, units: pd.DataFrame, *, year: str |
     Raises UsageError when ``year`` is not a year or has no records, or for an unknown level.
     """
     if _granularity(str(year)) != "year":
-        raise UsageError(f"'{year}' không phải một năm.", f"'{year}' is not a year.")
-    frame = _of_level(_within(_prepare(records), str(year)), units, level)
+        raise UsageError.of("analysis.not_a_year", year=year)
+    frame = scope.units_of_level(_within(_prepare(records), str(year)), units, level)
     months = pd.Index([f"{year}-{month:02d}" for month in range(1, 13)], dtype="str",
                       name="period")
     table = violation_rates(frame, units, by=("unit", "month"))
@@ -503,11 +470,9 @@ def repeat_violators(records: pd.DataFrame, units: pd.DataFrame, *, min_months: 
     ``min_months`` < 1, or ``period`` is not a year or has no records.
     """
     if min_months < 1:
-        raise UsageError(f"Số tháng tối thiểu phải ≥ 1 (đã cho {min_months}).",
-                         f"The minimum number of months must be ≥ 1 (given {min_months}).")
+        raise UsageError.of("analysis.min_months", given=min_months)
     if period is not None and _granularity(str(period)) != "year":
-        raise UsageError(f"Kỳ '{period}' phải là một năm, ví dụ 2024.",
-                         f"Period '{period}' must be a year, e.g. 2024.")
+        raise UsageError.of("analysis.period_not_year", period=period)
     frame = _within(_prepare(records), None if period is None else str(period))
     found = frame[(frame["category"] != NO_VIOLATION) & (frame["violations"] > 0)].copy()
     columns = {"unit_id": "str", "unit": "str", "months_with_violations": "int64",
@@ -523,9 +488,9 @@ def repeat_violators(records: pd.DataFrame, units: pd.DataFrame, *, min_months: 
     table = table[table["months_with_violations"] >= min_months].copy()
     if table.empty:
         return _empty(columns)
-    names = _unit_names(units)
+    names = scope.unit_names(units)
     table["unit"] = table["unit_id"].map(lambda u: names.get(u, u))
-    table["_unit"] = _rank_of(table["unit"], collation_key)
+    table["_unit"] = scope.order_of(table["unit"], collation_key)
     table = table.sort_values(["months_with_violations", "violations", "_unit"],
                               ascending=[False, False, True], kind="stable")
     return table[list(columns)].astype(columns).reset_index(drop=True)
@@ -546,9 +511,9 @@ def unit_records(records: pd.DataFrame, units: pd.DataFrame, *, unit_id: str,
     records nor in ``units``, or a ``period`` that is not valid.
     """
     frame = _prepare(records)
-    names = _unit_names(units)
+    names = scope.unit_names(units)
     if unit_id not in names and not (frame["unit_id"] == unit_id).any():
-        raise UsageError(f"Không tìm thấy đơn vị '{unit_id}'.", f"Unknown unit '{unit_id}'.")
+        raise UsageError.of("analysis.unknown_unit", unit=unit_id)
     if period is not None:
         frame = frame[_period_labels(frame["date"], _granularity(str(period))) == str(period)]
     rows = frame[frame["unit_id"] == unit_id].copy()
@@ -580,8 +545,7 @@ def category_weights(weights: Mapping[str, float] | None = None) -> dict[str, fl
     merged[NO_VIOLATION] = 0.0
     negative = {code: weight for code, weight in merged.items() if weight < 0}
     if negative:
-        raise UsageError(f"Trọng số vi phạm không được âm: {negative}.",
-                         f"Category weights must not be negative: {negative}.")
+        raise UsageError.of("analysis.negative_category_weight", weights=negative)
     return merged
 
 
@@ -603,12 +567,7 @@ def discipline_scores(records: pd.DataFrame, *, period: str = "year",
     """
     _check_granularity(period)
     if base <= 0 or points_per_violation < 0:
-        raise UsageError(
-            f"Điểm chuẩn phải > 0 và điểm trừ mỗi vi phạm ≥ 0 (đã cho {base}, "
-            f"{points_per_violation}).",
-            f"The base score must be > 0 and the points per violation ≥ 0 (given {base}, "
-            f"{points_per_violation}).",
-        )
+        raise UsageError.of("analysis.bad_base_score", base=base, points=points_per_violation)
     table_weights = category_weights(weights)
     frame = _prepare(records)
     if frame.empty:

@@ -16,6 +16,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from reform.analysis import ranking, scope
 from reform.core import config
 from reform.core.errors import UsageError
 from reform.core.model import TOTAL
@@ -51,42 +52,19 @@ def measure_role(name: object) -> str | None:
 
 
 def _percent(scores: pd.DataFrame) -> pd.Series:
-    """value / max_value × 100 where the maximum is known (and positive), else the value."""
+    """Percent of maximum where the maximum is known (and positive), else the value itself."""
     value = pd.to_numeric(scores["value"]).astype("float64")
-    maximum = pd.to_numeric(scores["max_value"]).astype("float64")
-    known = maximum.notna() & (maximum > 0)
-    return value.where(~known, value / maximum.where(known) * 100.0)
-
-
-def _unit_names(units: pd.DataFrame | None) -> dict[str, str]:
-    """unit_id -> display name; the last row wins when a unit was renamed."""
-    if units is None or units.empty:
-        return {}
-    last = units.drop_duplicates("unit_id", keep="last")
-    return dict(zip(last["unit_id"].astype("str"), last["name"].astype("str"), strict=True))
-
-
-def _code_key(code: str) -> tuple:
-    """Natural order of component codes: "2" before "10", "1.2" before "1.10"."""
-    return tuple(int(part) if part.isdigit() else math.inf for part in str(code).split("."))
-
-
-def _rank_of(values: pd.Series, key) -> pd.Series:
-    """Integer sort rank of each value under ``key`` (pandas cannot sort tuples by column)."""
-    order = {value: rank for rank, value in enumerate(sorted(set(values), key=key))}
-    return values.map(order).astype("int64")
+    percent = ranking.percent_of_max(value, pd.to_numeric(scores["max_value"]))
+    return percent.where(percent.notna(), value)
 
 
 def _scores_of(scores: pd.DataFrame, index: str, period: str) -> pd.DataFrame:
     """Rows of ``index`` in ``period``; UsageError naming the periods there are when none."""
     rows = scores[(scores["index"] == index) & (scores["period"].astype("str") == str(period))]
     if rows.empty:
-        known = sorted(set(scores.loc[scores["index"] == index, "period"].astype("str")))
-        listed = ", ".join(known) or "–"
-        raise UsageError(
-            f"Không có điểm {index} cho kỳ {period}. Các kỳ có dữ liệu: {listed}.",
-            f"No {index} scores for period {period}. Periods with data: {listed}.",
-        )
+        listed = ", ".join(scope.periods(scores, index)) or "–"
+        raise UsageError.of("analysis.no_scores_in_period", index=index, period=period,
+                            periods=listed)
     return rows
 
 
@@ -104,16 +82,12 @@ def _measures(components: pd.DataFrame, period: str) -> pd.DataFrame:
     children["role"] = children["name"].map(measure_role)
     children = children[children["role"].notna()]
     if children.empty:
-        raise UsageError(
-            f"Bảng tiêu chí SIPAS kỳ {period} không có thành phần Đánh giá / Hài lòng / Kỳ vọng.",
-            f"The SIPAS components of period {period} name no assessment, satisfaction or "
-            "expectation measure.",
-        )
+        raise UsageError.of("analysis.no_sipas_measure", period=period)
     # Two measures with one role under one element: the first listed is kept.
     children = children.drop_duplicates(["parent", "role"], keep="first")
     orders = pd.to_numeric(elements["order"]).astype("float64")
     keys = {code: (0 if not math.isnan(order) else 1, order if not math.isnan(order) else 0,
-                   _code_key(code))
+                   scope.component_sort_key(code))
             for code, order in zip(elements["component"], orders, strict=True)}
     names = dict(zip(elements["component"], elements["name"].astype("str"), strict=True))
     measures = pd.DataFrame({
@@ -122,7 +96,7 @@ def _measures(components: pd.DataFrame, period: str) -> pd.DataFrame:
         "role": children["role"].astype("str").to_numpy(),
     })
     measures["element_name"] = measures["element"].map(names).astype("str")
-    measures["element_rank"] = _rank_of(measures["element"], keys.__getitem__)
+    measures["element_rank"] = scope.order_of(measures["element"], keys.__getitem__)
     return measures
 
 
@@ -163,13 +137,10 @@ def element_table(scores: pd.DataFrame, components: pd.DataFrame, units: pd.Data
     if unit_id is not None:
         table = table[table["unit_id"] == unit_id]
         if table.empty:
-            raise UsageError(
-                f"Đơn vị '{unit_id}' không có điểm thành phần SIPAS kỳ {period}.",
-                f"Unit '{unit_id}' has no SIPAS element scores for period {period}.",
-            )
-    names = _unit_names(units)
+            raise UsageError.of("analysis.no_sipas_elements", unit=unit_id, period=period)
+    names = scope.unit_names(units)
     table = table.assign(unit=table["unit_id"].map(lambda u: names.get(u, u)).astype("str"))
-    table["_unit"] = _rank_of(table["unit"], collation_key)
+    table["_unit"] = scope.order_of(table["unit"], collation_key)
     table = table.sort_values(["_unit", "element_rank"], kind="stable")
     return table[ELEMENT_COLUMNS].reset_index(drop=True)
 
@@ -205,7 +176,7 @@ def below_target(scores: pd.DataFrame, units: pd.DataFrame, *, period: str,
     low = totals[totals["value"] < target].copy()
     low["target"] = float(target)
     low["shortfall"] = low["target"] - low["value"]
-    low["_unit"] = _rank_of(low["unit"], collation_key)
+    low["_unit"] = scope.order_of(low["unit"], collation_key)
     low = low.sort_values(["value", "_unit"], kind="stable")
     return low[["unit_id", "unit", "value", "target", "shortfall"]].reset_index(drop=True)
 
@@ -215,25 +186,14 @@ def _totals(scores: pd.DataFrame, units: pd.DataFrame, *, index: str, period: st
     """unit_id, unit, value (TOTAL in % of maximum, or points when unknown) of one index."""
     rows = _scores_of(scores, index, period)
     rows = rows[rows["component"] == TOTAL]
-    rows = _of_level(rows, units, level).drop_duplicates("unit_id", keep="last")
-    names = _unit_names(units)
+    rows = scope.units_of_level(rows, units, level).drop_duplicates("unit_id", keep="last")
+    names = scope.unit_names(units)
     unit_ids = rows["unit_id"].astype("str")
     return pd.DataFrame({
         "unit_id": unit_ids.to_numpy(),
         "unit": unit_ids.map(lambda u: names.get(u, u)).astype("str").to_numpy(),
         "value": _percent(rows).to_numpy(),
     }).astype({"unit_id": "str", "unit": "str", "value": "float64"})
-
-
-def _of_level(frame: pd.DataFrame, units: pd.DataFrame, level: str | None) -> pd.DataFrame:
-    """Rows of units of ``level`` (all when None); UsageError when no unit has that level."""
-    if level is None:
-        return frame
-    ids = set(units.loc[units["level"] == level, "unit_id"].astype("str"))
-    if not ids:
-        raise UsageError(f"Không có đơn vị nào thuộc cấp '{level}'.",
-                         f"No unit has the level '{level}'.")
-    return frame[frame["unit_id"].astype("str").isin(ids)]
 
 
 def cross_index(scores: pd.DataFrame, units: pd.DataFrame, *, period: str,
@@ -250,8 +210,7 @@ def cross_index(scores: pd.DataFrame, units: pd.DataFrame, *, period: str,
     """
     indices = tuple(dict.fromkeys(indices))
     if len(indices) < 2:
-        raise UsageError("Cần ít nhất hai chỉ số để so sánh.",
-                         "At least two indices are needed to compare.")
+        raise UsageError.of("analysis.two_indices")
     columns = {"unit_id": "str", "unit": "str"} | {code: "float64" for code in indices}
     found = []
     for code in indices:
@@ -260,13 +219,12 @@ def cross_index(scores: pd.DataFrame, units: pd.DataFrame, *, period: str,
             found.append(totals.set_index(["unit_id", "unit"])["value"].rename(code))
     if not found:
         listed = ", ".join(indices)
-        raise UsageError(f"Không có điểm nào của {listed} cho kỳ {period}.",
-                         f"No scores of {listed} for period {period}.")
+        raise UsageError.of("analysis.no_scores_of", indices=listed, period=period)
     table = pd.concat(found, axis=1).reindex(columns=list(indices)).reset_index()
     table = table[table[list(indices)].notna().sum(axis=1) >= 2].copy()
     if table.empty:
         return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
-    table["_unit"] = _rank_of(table["unit"], collation_key)
+    table["_unit"] = scope.order_of(table["unit"], collation_key)
     table = table.sort_values(["_unit", "unit_id"], kind="stable")
     return table[list(columns)].astype(columns).reset_index(drop=True)
 
@@ -283,24 +241,20 @@ def standouts(frame: pd.DataFrame, x: str, y: str, n: int = 5) -> pd.DataFrame:
     """
     missing = [column for column in ("unit", x, y) if column not in frame.columns]
     if missing:
-        raise UsageError(f"Bảng không có cột {missing}.", f"The table has no column {missing}.")
+        raise UsageError.of("analysis.table_no_column", missing=missing)
     if n < 1:
-        raise UsageError(f"Số đơn vị phải ≥ 1 (đã cho {n}).", f"n must be ≥ 1 (given {n}).")
+        raise UsageError.of("analysis.n_positive", n=n)
     keep = [column for column in ("unit_id", "unit") if column in frame.columns]
     data = frame[[*keep, x, y]].dropna(subset=[x, y]).copy()
     xs = data[x].astype("float64").to_numpy()
     ys = data[y].astype("float64").to_numpy()
     if len(data) < 3 or np.all(xs == xs[0]):
-        raise UsageError(
-            f"Cần ít nhất ba đơn vị có cả {x} và {y}, với {x} khác nhau, để vẽ đường xu hướng.",
-            f"At least three units with both {x} and {y}, and differing {x}, are needed "
-            "to fit a trend line.",
-        )
+        raise UsageError.of("analysis.no_trend_line", x=x, y=y)
     slope = np.sum((xs - xs.mean()) * (ys - ys.mean())) / np.sum((xs - xs.mean()) ** 2)
     intercept = ys.mean() - slope * xs.mean()
     data["residual"] = ys - (intercept + slope * xs)
     data["_size"] = data["residual"].abs()
-    data["_unit"] = _rank_of(data["unit"].astype("str"), collation_key)
+    data["_unit"] = scope.order_of(data["unit"].astype("str"), collation_key)
     data = data.sort_values(["_size", "_unit"], ascending=[False, True], kind="stable")
     return data[[*keep, x, y, "residual"]].head(n).reset_index(drop=True)
 

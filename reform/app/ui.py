@@ -10,12 +10,12 @@ from urllib.parse import quote
 
 import streamlit as st
 
+from reform.analysis import scope as analysis_scope
 from reform.core import config
 from reform.core.errors import ReformError
-from reform.core.i18n import LANGS, has, t
-from reform.core.kinds import kind_of
+from reform.core.i18n import LANGS, t
 from reform.core.text import collation_key
-from reform.present import charts, exports
+from reform.present import charts, exports, labels
 from reform.present.charts import SCORE_BAR_COLOR, group_color
 from reform.store.snapshot import Snapshot, load_snapshot
 from reform.store.store import Store
@@ -30,7 +30,8 @@ class Scope:
     level: str | None
 
 
-_LANG_LABELS = {"Tiếng Việt": "vi", "English": "en"}
+_LANG_LABELS = {t("ui.language.self", code): code for code in LANGS}
+"""Each language named in itself ("Tiếng Việt", "English"), as the radio and the URL show it."""
 
 
 def lang() -> str:
@@ -81,20 +82,21 @@ def show_error(error: ReformError) -> None:
 
 
 def index_label(code: str) -> str:
-    return kind_of(code).name(lang())
+    """The index's display name in the chosen language (the kinds registry's)."""
+    return labels.index_label(code, lang())
 
 
 def level_label(level: str) -> str:
-    key = f"level.{level}"
-    return tr(key) if has(key) else level
+    """The block's name in the chosen language; its code when it has none."""
+    return labels.level_label(level, lang())
 
 
 def _levels_for(data: Snapshot, index: str, period: str | None) -> list[str]:
-    scores = data.scores
-    here = scores[(scores["index"] == index) & ((scores["period"] == period) if period else True)]
-    level_of = data.units.set_index("unit_id")["level"]
-    counts = here["unit_id"].drop_duplicates().map(level_of).fillna("unit").value_counts()
-    return list(counts.index)  # the biggest block first: it is the default
+    levels = analysis_scope.levels(data.scores, index, period, units=data.units)
+    if not levels:
+        return []
+    first = analysis_scope.default_level(data.scores, index, period, units=data.units)
+    return [first] + [level for level in levels if level != first]  # the default block first
 
 
 def sidebar() -> Scope:
@@ -102,7 +104,7 @@ def sidebar() -> Scope:
     with st.sidebar:
         accept_codes("lang", LANGS)
         st.radio(t("ui.language", lang()), LANGS, key="lang", horizontal=True,
-                 format_func=lambda code: "Tiếng Việt" if code == "vi" else "English",
+                 format_func=lambda code: t("ui.language.self", code),
                  bind="query-params")
         data = snapshot()
         if data.empty:
@@ -230,23 +232,26 @@ def component_picker(data: Snapshot, scope_: Scope, *, key: str = "component",
                         bind="query-params")
 
 
+_NUMBER_FORMATS = {"vi": "localized", "en": "%.2f"}
+"""The browser's locale ("96,75" on the Vietnamese machines the app is used on) in
+Vietnamese, "96.75" in English."""
+
+
 def number_format() -> str:
-    """Table number format for the interface language: the browser's locale ("96,75" on the
-    Vietnamese machines the app is used on) in Vietnamese, "96.75" in English."""
-    return "localized" if lang() == "vi" else "%.2f"
+    """Table number format for the interface language (``_NUMBER_FORMATS``)."""
+    return _NUMBER_FORMATS.get(lang(), "%.2f")
 
 
 def ranking_columns() -> dict:
     """Column settings for ranking tables: rank, change arrows, bars for %."""
-    vi = lang() == "vi"
     return {
-        "rank": st.column_config.NumberColumn("Hạng" if vi else "Rank", format="%d", width="small"),
-        "unit": st.column_config.TextColumn("Đơn vị" if vi else "Unit", width="medium"),
-        "change_label": st.column_config.TextColumn("Thay đổi" if vi else "Change", width="small"),
-        "group": st.column_config.TextColumn("Nhóm" if vi else "Group", width="small"),
-        "value": st.column_config.NumberColumn("Điểm" if vi else "Points", format=number_format()),
+        "rank": st.column_config.NumberColumn(tr("views.rank"), format="%d", width="small"),
+        "unit": st.column_config.TextColumn(tr("views.unit"), width="medium"),
+        "change_label": st.column_config.TextColumn(tr("views.change"), width="small"),
+        "group": st.column_config.TextColumn(tr("views.group"), width="small"),
+        "value": st.column_config.NumberColumn(tr("views.points"), format=number_format()),
         "percent": st.column_config.ProgressColumn(
-            "% tối đa" if vi else "% of max", format=number_format(), min_value=0, max_value=100,
+            tr("views.percent"), format=number_format(), min_value=0, max_value=100,
             color=SCORE_BAR_COLOR),  # the theme's red would read as "bad"
     }
 
@@ -267,7 +272,7 @@ def _computed(name: str, url: str, token: int, options: tuple, _func, _data: Sna
 def computed(func, /, **options):
     """``func(snapshot(), **options)``, computed once per store state and options.
 
-    For the pages' one call into ``reform`` (e.g. ``views.build_overview``): reruns that only
+    For the pages' one call into ``reform`` (e.g. ``overview.build_overview``): reruns that only
     redraw (a search box, a chart hover) reuse the result. Raises what ``func`` raises.
     """
     data = snapshot()
@@ -289,7 +294,7 @@ def no_data(error: ReformError) -> None:
 
 def group_badge_column(groups: list[str]):
     """A table column drawing each unit's group as a badge in the group's chart colour; the
-    cells must be one-label lists (``views.group_badges``)."""
+    cells must be one-label lists (``pages.base.group_badges``)."""
 
     return st.column_config.MultiselectColumn(
         tr("ui.group"), options=groups, color=[group_color(g) for g in groups] or None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -97,13 +98,60 @@ DISCIPLINE_BASE_SCORE = 100.0
 DISCIPLINE_POINTS_PER_VIOLATION = 2.0
 """… and lose this many points per violation, times the category weight (floor 0)."""
 
-DEFAULT_FIELD_MAXIMUM: dict[str, float] = {"PAPI": 10.0, "PCI": 10.0}
-"""PAPI dimensions and PCI sub-indices are each scored out of 10 (their methodology notes);
-files do not print it, so without this no % of maximum could be shown for them."""
-
-DEFAULT_TOTAL_MAXIMUM: dict[str, float] = {"PCI": 100.0, "SIPAS": 100.0, "DISCIPLINE": 100.0}
-"""Totals out of 100 whatever the file prints; PAPI's is 10 × its number of dimensions."""
-
 SNAPSHOT_CACHE_DIR = Path(os.environ.get("REFORM_CACHE_DIR") or DEFAULT_DATA_DIR / "cache")
 """Parquet copies of the frames shown, keyed by store and state: a national store reloads
 from them in tens of milliseconds instead of seconds of SQL after every app restart."""
+
+REORGANISATION_DATE = date(2025, 7, 1)
+"""Resolution 202/2025/QH15: the 34 provinces and the merged communes exist from this day;
+used when a crosswalk does not print its own 'từ ngày …' date."""
+
+LINEAGE_MIN_COVERAGE = 0.5
+"""A new unit gets a value re-aggregated from its predecessors only when at least half of them
+have one: below that the mean speaks for too little of its territory."""
+
+PERIOD_VALID_AT = "end"
+"""A period belongs to the units valid at its end (a year at 31 December): results for 2025 are
+published on the units that existed when the year closed."""
+
+# Input limits (reform.ingest.limits): each passes the real files in tests/realdata and a
+# 100,000-row × 45-column national export (144 MB of sheet XML, 23 MB zipped), and refuses
+# what no office sends: bombs, sparse corner cells, runaway CSVs.
+MAX_ZIP_MEMBER_BYTES = 300 * 1024 * 1024
+"""Inflated size of one part of an .xlsx: the national export's sheet is 144 MB of XML, and
+Excel's style attributes and 17-digit floats can make the same data about 230 MB."""
+
+MAX_ZIP_TOTAL_BYTES = 400 * 1024 * 1024
+"""Inflated size of all parts together: one national sheet plus its shared strings and styles;
+more would need more memory than the app has, whatever the cells hold."""
+
+MAX_ZIP_RATIO = 100
+"""Inflated ÷ zipped size of one part: real sheets inflate 5–20× (the crosswalk 17×), zip bombs
+about 1,000× (the most deflate allows)."""
+
+ZIP_RATIO_MIN_BYTES = 1024 * 1024
+"""The ratio is judged only on parts that inflate past 1 MB: a tiny XML of repeated tags may
+compress 200× and still inflates to nothing."""
+
+MAX_ZIP_MEMBERS = 2000
+"""Parts in one .xlsx: the real files have 19–40; a workbook of 500 ward sheets with their
+relations and drawings stays under 2,000."""
+
+MAX_ROWS = 200_000
+"""Rows of one sheet: twice the 100,000-row national export; the most any real file has is the
+10,607-row crosswalk of units."""
+
+MAX_COLUMNS = 1000
+"""Columns of one sheet: the real files have at most 32, the national export 45, a years-wide
+file 20 years × 20 components = 400; Excel's 16,384 are only reached by hostile files."""
+
+MAX_CELLS = 6_000_000
+"""Rows × columns of one sheet: the national export is 4.5 million cells and takes about
+750 MB to read; 6 million keeps one upload under about 1 GB."""
+
+MAX_CELL_CHARS = 32_767
+"""Characters in one cell: Excel itself holds no more; a longer cell was not typed in Excel."""
+
+MAX_MERGES = 300_000
+"""Merged ranges in one sheet: the crosswalk merges 15,915 ranges over 10,607 rows; merged the
+same way, a national sheet of 200,000 rows would hold about 300,000."""

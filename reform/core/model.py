@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from reform.core.i18n import t
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TOTAL = "TOTAL"
 """Component code of a unit's total score."""
@@ -70,6 +73,7 @@ class MatchMethod(StrEnum):
     ALIAS = "alias"
     FUZZY = "fuzzy"
     NEW = "new"
+    CHOSEN = "chosen"  # the analyst picked the unit by hand
 
 
 class Role(StrEnum):
@@ -125,6 +129,34 @@ class Issue:
         }
 
 
+@dataclass(frozen=True)
+class Dataset:
+    """One file read and checked, as the store keeps it: canonical frames plus where they
+    came from. The store needs nothing else (no reader or layout types)."""
+
+    index: str
+    periods: tuple[str, ...]
+    file_name: str
+    sha256: str
+    data: bytes  # the original file, byte for byte
+    scores: pd.DataFrame  # SCORE_COLUMNS without version
+    components: pd.DataFrame  # COMPONENT_COLUMNS without version
+    published: pd.DataFrame  # PUBLISHED_COLUMNS without version
+    inspections: pd.DataFrame  # INSPECTION_COLUMNS without version; empty for scores
+    units: pd.DataFrame  # unit_id, name, level, spellings: the units met, new ones included
+    sheets: tuple[str, ...]  # names of the sheets read
+    unit_count: int
+    errors: tuple[Issue, ...] = ()
+    """Error-severity issues: a dataset with any is refused by the store."""
+    options: dict = field(default_factory=dict)
+    """What was asked for (sheet, period, level, index…), kept with the version."""
+
+    @property
+    def kind(self) -> str:
+        """"inspections" when the dataset holds inspection records, else "scores"."""
+        return "inspections" if not self.inspections.empty else "scores"
+
+
 @dataclass
 class UnitMatch:
     """How one name in a file was matched to the unit registry."""
@@ -135,3 +167,21 @@ class UnitMatch:
     how: str  # "exact", "alias", "fuzzy", "new"
     score: float = 100.0
     suggestions: tuple[str, ...] = field(default_factory=tuple)
+
+
+class LinkKind(StrEnum):
+    """How an old unit went into a new one at a reorganisation."""
+
+    WHOLE = "whole"  # the whole old unit (Nhập toàn bộ)
+    PART = "part"  # part of its territory or people (Nhập một phần …)
+    UNCHANGED = "unchanged"  # kept, perhaps renamed (Giữ nguyên, Đổi tên)
+
+
+LINK_COLUMNS = [
+    "old_unit_id", "old_name", "old_code", "old_level", "old_parent", "old_province",
+    "new_unit_id", "new_name", "new_code", "new_level", "new_province",
+    "kind", "weight", "effective", "note", "source",
+]
+"""Lineage: one row per old unit → new unit link. ``effective`` is the ISO date the new unit
+exists from; ``weight`` an optional share (population or area) for weighted means; ``source``
+the cell the link was read from ('Sheet!D12')."""

@@ -1,4 +1,4 @@
-"""Read inspection records (kỷ cương hành chính) from a sheet already mapped by ``mapping``.
+"""Read inspection records (kỷ cương hành chính) from a sheet already laid out by ``layout``.
 
 A record: date, unit, team, regular or unannounced, category, violations, officials checked,
 note. Each row keeps the cells it came from.
@@ -10,10 +10,19 @@ from datetime import date, datetime
 import pandas as pd
 
 from reform.analysis.discipline import match_category, match_kind
-from reform.core.model import INSPECTION_COLUMNS, Issue, UnitMatch
+from reform.core.model import (
+    INSPECTION_COLUMNS,
+    Issue,
+    Level,
+    MatchMethod,
+    Role,
+    Severity,
+    UnitMatch,
+)
 from reform.core.text import cell_ref, clean_text, parse_number
-from reform.ingest.mapping import SheetData, SheetLayout, is_end, is_footer
+from reform.ingest.layout import SheetLayout, is_end, is_footer
 from reform.ingest.readers import RawSheet
+from reform.ingest.sheet import SheetData
 from reform.ingest.units import UnitRegistry
 
 
@@ -33,87 +42,107 @@ def parse_date(value: object) -> date | None:
     return None
 
 
+_FIELDS = (Role.DATE, Role.TEAM, Role.KIND, Role.CATEGORY, Role.VIOLATIONS, Role.OFFICIALS, Role.NOTE)
+
+
+def _text(sheet: RawSheet, r: int, c: int | None) -> str:
+    return clean_text(sheet.cell(r, c)) if c is not None else ""
+
+
+def _match(name: str, level: str | None, registry: UnitRegistry, overrides: dict[str, str],
+           known: dict[str, UnitMatch]) -> UnitMatch:
+    if name in overrides:
+        chosen = overrides[name]
+        return UnitMatch(name, chosen, registry.name(chosen), MatchMethod.CHOSEN, 100.0)
+    return known.get(name) or registry.match(name, level)
+
+
+def _counts(sheet: RawSheet, r: int, cols: dict[Role, int | None]) -> tuple[dict, list[Issue]]:
+    """Violations and officials checked of row ``r`` (None when blank), and cells that are no number."""
+    numbers, issues = {}, []
+    for role in (Role.VIOLATIONS, Role.OFFICIALS):
+        c = cols[role]
+        value, problem = parse_number(sheet.cell(r, c)) if c is not None else (None, "")
+        if problem:
+            ref = cell_ref(r, c)
+            issues.append(Issue.of(Severity.ERROR, sheet.name, ref, "ingest.inspection.not_number",
+                                   sheet=sheet.name, cell=ref, value=clean_text(sheet.cell(r, c))))
+        numbers[role] = value
+    return numbers, issues
+
+
+def _category(sheet: RawSheet, r: int, c: int | None) -> tuple[str, list[Issue]]:
+    """The catalogue code of row ``r``'s category; "other", with a warning, for unknown text."""
+    text = _text(sheet, r, c)
+    category = match_category(text)
+    if category is not None:
+        return category, []
+    if not text:
+        return "other", []
+    ref = cell_ref(r, c)
+    return "other", [Issue.of(Severity.WARNING, sheet.name, ref, "ingest.unknown_category",
+                              category=text, sheet=sheet.name, cell=ref)]
+
+
+def _record(sheet: RawSheet, r: int, cols: dict[Role, int | None], day: date, unit_id: str,
+            name_col: int) -> tuple[dict, list[Issue]]:
+    """One inspection record of row ``r`` and the issues of its cells."""
+    numbers, issues = _counts(sheet, r, cols)
+    category, more = _category(sheet, r, cols[Role.CATEGORY])
+    violations = numbers[Role.VIOLATIONS]
+    if violations is None:
+        violations = 0.0 if category == "none" else 1.0
+    record = {
+        "date": pd.Timestamp(day), "unit_id": unit_id, "team": _text(sheet, r, cols[Role.TEAM]),
+        "kind": match_kind(_text(sheet, r, cols[Role.KIND])) or "regular", "category": category,
+        "violations": int(violations), "officials_checked": int(numbers[Role.OFFICIALS] or 0),
+        "note": _text(sheet, r, cols[Role.NOTE]), "source": f"{sheet.name}!{cell_ref(r, name_col)}",
+    }
+    return record, issues + more
+
+
+def _record_rows(sheet: RawSheet, layout: SheetLayout) -> list[int]:
+    """Rows of records: below the header, up to the end labels, without blanks and footers."""
+    rows = []
+    for r in range(layout.first_row, len(sheet.rows)):
+        row = sheet.rows[r]
+        name = clean_text(sheet.cell(r, layout.name_col))
+        if not any(clean_text(v) for v in row):
+            continue
+        if is_end(name) or is_end(clean_text(row[0]) if row else ""):
+            break
+        if name and not is_footer(name):
+            rows.append(r)
+    return rows
+
+
 def read_inspections(sheet: RawSheet, layout: SheetLayout, registry: UnitRegistry, *,
                      level: str | None = None,
                      unit_overrides: dict[str, str] | None = None) -> SheetData:
     """Records of an inspection sheet as ``INSPECTION_COLUMNS`` (without version) and issues.
 
     ``unit_overrides`` maps a name as written to the unit id the analyst chose."""
-
-    def col(role: str) -> int | None:
-        found = layout.by_role(role)
-        return found[0].col if found else None
-
-    name_col = layout.name_col
-    cols = {role: col(role) for role in ("date", "team", "kind", "category", "violations", "officials", "note")}
+    cols = {role: (found[0].col if (found := layout.by_role(role)) else None) for role in _FIELDS}
     issues: list[Issue] = []
     records: list[dict] = []
     matches: dict[str, UnitMatch] = {}
     levels: dict[str, str] = {}
-    for r in range(layout.first_row, len(sheet.rows)):
-        row = sheet.rows[r]
-        name = clean_text(sheet.cell(r, name_col))
-        if not any(clean_text(v) for v in row):
-            continue
-        if is_end(name) or is_end(clean_text(row[0]) if row else ""):
-            break
-        if not name or is_footer(name):
-            continue
-        where = f"{sheet.name}!"
-        day = parse_date(sheet.cell(r, cols["date"])) if cols["date"] is not None else None
+    for r in _record_rows(sheet, layout):
+        name = clean_text(sheet.cell(r, layout.name_col))
+        day = parse_date(sheet.cell(r, cols[Role.DATE])) if cols[Role.DATE] is not None else None
         if day is None:
-            ref = cell_ref(r, cols["date"] or 0)
-            issues.append(Issue(
-                "error", sheet.name, ref,
-                f"Ô {where}{ref} có '{clean_text(sheet.cell(r, cols['date'] or 0))}' không phải ngày. "
-                "Chấp nhận: ngày Excel hoặc dạng 15/03/2024.",
-                f"Cell {where}{ref} holds '{clean_text(sheet.cell(r, cols['date'] or 0))}', not a date. "
-                "Accepted: an Excel date or 15/03/2024.", "not_date"))
+            ref = cell_ref(r, cols[Role.DATE] or 0)
+            issues.append(Issue.of(Severity.ERROR, sheet.name, ref, "ingest.not_date", sheet=sheet.name,
+                                   cell=ref, value=clean_text(sheet.cell(r, cols[Role.DATE] or 0))))
             continue
-        if name in (unit_overrides or {}):
-            chosen = unit_overrides[name]
-            match = UnitMatch(name, chosen, registry.name(chosen), "chosen", 100.0)
-        else:
-            match = matches.get(name) or registry.match(name, level)
-        if match.how == "new":
-            registry.remember(match.unit_id, match.name, level or "unit")
+        match = _match(name, level, registry, unit_overrides or {}, matches)
+        if match.how == MatchMethod.NEW:
+            registry.remember(match.unit_id, match.name, level or Level.UNIT)
         matches[name] = match
         levels[match.unit_id] = level or registry.level(match.unit_id)
-        numbers = {}
-        for role in ("violations", "officials"):
-            c = cols[role]
-            value, problem = parse_number(sheet.cell(r, c)) if c is not None else (None, "")
-            if problem:
-                ref = cell_ref(r, c)
-                issues.append(Issue(
-                    "error", sheet.name, ref,
-                    f"Ô {where}{ref} có '{clean_text(sheet.cell(r, c))}' không phải số.",
-                    f"Cell {where}{ref} holds '{clean_text(sheet.cell(r, c))}', not a number.",
-                    "not_number"))
-            numbers[role] = value
-        category_text = clean_text(sheet.cell(r, cols["category"])) if cols["category"] is not None else ""
-        violations = numbers["violations"]
-        category = match_category(category_text)
-        if category is None:
-            category = "other"
-            if category_text:
-                ref = cell_ref(r, cols["category"])
-                issues.append(Issue(
-                    "warning", sheet.name, ref,
-                    f"Nội dung vi phạm '{category_text}' ở {where}{ref} không khớp danh mục: xếp vào 'Khác'.",
-                    f"Category '{category_text}' at {where}{ref} matches no catalogue entry: filed as 'Other'.",
-                    "unknown_category"))
-        if violations is None:
-            violations = 0.0 if category == "none" else 1.0
-        kind_text = clean_text(sheet.cell(r, cols["kind"])) if cols["kind"] is not None else ""
-        records.append({
-            "date": pd.Timestamp(day), "unit_id": match.unit_id,
-            "team": clean_text(sheet.cell(r, cols["team"])) if cols["team"] is not None else "",
-            "kind": match_kind(kind_text) or "regular", "category": category,
-            "violations": int(violations), "officials_checked": int(numbers["officials"] or 0),
-            "note": clean_text(sheet.cell(r, cols["note"])) if cols["note"] is not None else "",
-            "source": f"{sheet.name}!{cell_ref(r, name_col)}",
-        })
+        record, found = _record(sheet, r, cols, day, match.unit_id, layout.name_col)
+        issues += found
+        records.append(record)
     frame = pd.DataFrame(records, columns=[c for c in INSPECTION_COLUMNS if c != "version"])
     if not frame.empty:
         frame["period"] = frame["date"].dt.strftime("%Y")

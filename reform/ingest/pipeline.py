@@ -1,33 +1,35 @@
 """From a file's bytes to validated canonical frames, ready to store: read → map → validate.
 
-``parse_file`` never stores anything; ``store.Store.save`` does, in one transaction.
+``import_file`` is the one import workflow the command line and the Data page call;
+``parse_file`` is one read of it. Nothing here stores: ``ParsedFile.dataset()`` is what
+``store.Store.save`` keeps, in one transaction.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from reform.core.errors import FileRefused
-from reform.core.kinds import INDEX_CODES
-from reform.core.model import Issue, UnitMatch
+from reform.core.kinds import INDEX_CODES, IndexKind, inspection_kind, kind_of
+from reform.core.model import Dataset, Issue, Level, Severity, UnitMatch
 from reform.core.text import clean_text, fold
 from reform.ingest import inspections as discipline_import
-from reform.ingest.mapping import SheetData, detect_layout, infer_period, read_sheet
-from reform.ingest.readers import RawWorkbook, read_workbook
+from reform.ingest.layout import INSPECTIONS, SCORES, SheetLayout, detect_layout, infer_period
+from reform.ingest.readers import RawSheet, RawWorkbook, read_workbook
+from reform.ingest.sheet import SheetData, read_sheet
 from reform.ingest.units import UnitRegistry
 from reform.ingest.validation import validate_sheet
 
-_INDEX_WORDS: list[tuple[str, tuple[str, ...]]] = [
-    ("PAPI", ("papi",)),
-    ("PCI", ("pci",)),
-    ("SIPAS", ("sipas", "hai long", "satisfaction")),
-    ("DISCIPLINE", ("ky cuong", "kiem tra cong vu", "cong vu", "discipline", "inspection")),
-    ("PAR", ("cai cach hanh chinh", "cchc", "par index", "par")),
-]
+# Names that stand inside other indices' titles ("CCHC" in a PAPI report) are tried last.
+_SEARCH_ORDER: tuple[IndexKind, ...] = tuple(kind_of(code) for code in ("PAPI", "PCI", "SIPAS", "DISCIPLINE", "PAR"))
+
+PreviousUnits = dict[tuple[str, str], set[str]]
+"""Per (index, period), the units of the period before it."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class ParsedFile:
     """What was read from one file: canonical frames, unit matches, the layout of each sheet
     and every issue found. ``ok`` is False when any issue is an error."""
@@ -47,8 +49,12 @@ class ParsedFile:
     skipped_sheets: list[str] = field(default_factory=list)
 
     @property
+    def errors(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.severity == Severity.ERROR]
+
+    @property
     def ok(self) -> bool:
-        return not any(issue.severity == "error" for issue in self.issues)
+        return not self.errors
 
     @property
     def periods(self) -> list[str]:
@@ -69,16 +75,161 @@ class ParsedFile:
     def matches(self) -> list[UnitMatch]:
         return [m for sheet in self.sheets for m in sheet.matches]
 
+    def dataset(self, options: dict | None = None) -> Dataset:
+        """What the store keeps of this file; ``options`` are the choices it was read with.
+
+        Options left unset do not count: the same file with the same choices is one upload,
+        whether it came from the page or the command line.
+        """
+        return Dataset(
+            index=self.index, periods=tuple(self.periods), file_name=self.file_name,
+            sha256=self.sha256, data=self.data, scores=self.scores, components=self.components,
+            published=self.published, inspections=self.inspections, units=self.units,
+            sheets=tuple(s.layout.sheet for s in self.sheets), unit_count=self.unit_count,
+            errors=tuple(self.errors),
+            options={k: v for k, v in (options or {}).items() if v not in (None, "", {}, [])})
+
 
 def infer_index(workbook: RawWorkbook, titles: list[str]) -> str | None:
     """The index a file holds, from its name, then its sheet names, then its titles."""
     places = [workbook.file_name, " ".join(s.name for s in workbook.sheets), " ".join(titles)]
     for text in places:
         words = f" {fold(text)} "
-        for code, keys in _INDEX_WORDS:
-            if any(f" {k} " in words or (len(k) > 4 and k in words) for k in keys):
-                return code
+        for kind in _SEARCH_ORDER:
+            if any(f" {k} " in words or (len(k) > 4 and k in words) for k in kind.names_in_files):
+                return kind.code
     return None
+
+
+def import_file(data: bytes, file_name: str, units: pd.DataFrame,
+                previous_units_of: Callable[[str, list[str]], PreviousUnits], **options) -> ParsedFile:
+    """Read, map and validate one file against the known ``units``: the one import workflow.
+
+    A second read, once the index and periods are known, warns about units of the previous
+    period missing here: ``previous_units_of(index, periods)`` gives them (the store's
+    ``previous_units``). ``options`` are those of :func:`parse_file`.
+    Raises :class:`FileRefused` as :func:`parse_file` does.
+    """
+    parsed = parse_file(data, file_name, UnitRegistry(units), **options)
+    previous = previous_units_of(parsed.index, parsed.periods) if parsed.periods else None
+    if previous:
+        parsed = parse_file(data, file_name, UnitRegistry(units), previous_units=previous, **options)
+    return parsed
+
+
+def _checked_index(index: str | None) -> str | None:
+    if index is None:
+        return None
+    index = index.upper()
+    if index not in INDEX_CODES and not index.isidentifier():
+        raise FileRefused.of("ingest.bad_index", index=index, codes=", ".join(INDEX_CODES))
+    return index
+
+
+Layouts = list[tuple[RawSheet, SheetLayout]]
+
+
+def _layouts(workbook: RawWorkbook, registry: UnitRegistry, sheet: str | None,
+             roles: dict[str, dict[str, str]] | None) -> tuple[Layouts, list[str]]:
+    """The layout of each sheet holding a table, and the names of the others.
+
+    Raises :class:`FileRefused` when the chosen ``sheet``, or every sheet, holds none."""
+    candidates = [workbook.sheet(sheet)] if sheet else workbook.sheets
+    layouts: Layouts = []
+    skipped: list[str] = []
+    refusals: list[FileRefused] = []
+    for raw in candidates:
+        try:
+            layouts.append((raw, detect_layout(raw, registry, (roles or {}).get(raw.name))))
+        except FileRefused as exc:
+            if sheet:
+                raise
+            skipped.append(raw.name)
+            refusals.append(exc)
+    if not layouts:
+        first = refusals[0] if refusals else None
+        raise FileRefused.of("ingest.no_sheet_table", file=workbook.file_name,
+                             detail_vi=first.message_vi if first else "",
+                             detail_en=first.message_en if first else "")
+    return layouts, skipped
+
+
+def _index_and_layouts(workbook: RawWorkbook, layouts: Layouts, index: str | None) -> tuple[str, Layouts]:
+    """The index (given, inspections, else inferred) and the layouts to read for it.
+
+    Raises :class:`FileRefused` naming ``--index`` when it cannot be told."""
+    if any(layout.kind == INSPECTIONS for _, layout in layouts):
+        index = index or inspection_kind().code
+        layouts = [(raw, layout) for raw, layout in layouts if layout.kind == INSPECTIONS]
+    index = index or infer_index(workbook, [layout.title for _, layout in layouts])
+    if index is None:
+        raise FileRefused.of("ingest.no_index", file=workbook.file_name)
+    return index, layouts
+
+
+@dataclass
+class _Reading:
+    """What the sheets of one file gave so far (private to ``_read_sheets``)."""
+
+    sheets: list[SheetData] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    seen_periods: dict[str, str] = field(default_factory=dict)
+
+
+def _read_scores(reading: _Reading, raw: RawSheet, layout: SheetLayout, registry: UnitRegistry, *,
+                 file_name: str, index: str, period: str | None, level: str | None, alone: bool,
+                 unit_overrides: dict[str, str] | None) -> None:
+    sheet_period, source = (period, "option") if period else infer_period(raw, layout, file_name)
+    if sheet_period is None:
+        if alone:
+            raise FileRefused.of("ingest.no_period", file=file_name, sheet=raw.name)
+        reading.skipped.append(raw.name)
+        return
+    if sheet_period in reading.seen_periods:
+        reading.issues.append(Issue.of(Severity.WARNING, raw.name, "", "ingest.sheet_skipped", sheet=raw.name,
+                                       period=sheet_period, first=reading.seen_periods[sheet_period]))
+        reading.skipped.append(raw.name)
+        return
+    reading.seen_periods[sheet_period] = raw.name
+    sheet_data = read_sheet(raw, layout, registry, index=index, period=sheet_period, period_source=source,
+                            level=level, unit_overrides=unit_overrides)
+    if sheet_data.scores.empty:
+        reading.skipped.append(raw.name)
+        reading.issues.extend(i for i in sheet_data.issues if i.severity == Severity.ERROR)
+        return
+    reading.sheets.append(sheet_data)
+    reading.issues.extend(sheet_data.issues)
+
+
+def _read_sheets(layouts: Layouts, registry: UnitRegistry, *, file_name: str, index: str,
+                 period: str | None, level: str | None, sheet: str | None,
+                 unit_overrides: dict[str, str] | None) -> _Reading:
+    """Each sheet read; a sheet whose period is unknown or already read is skipped."""
+    reading = _Reading()
+    for raw, layout in layouts:
+        if layout.kind == INSPECTIONS:
+            sheet_data = discipline_import.read_inspections(raw, layout, registry, level=level,
+                                                            unit_overrides=unit_overrides)
+            reading.sheets.append(sheet_data)
+            reading.issues.extend(sheet_data.issues)
+            continue
+        _read_scores(reading, raw, layout, registry, file_name=file_name, index=index, period=period,
+                     level=level, alone=bool(sheet) or len(layouts) == 1, unit_overrides=unit_overrides)
+    return reading
+
+
+def _validate(sheets: list[SheetData], registry: UnitRegistry, index: str,
+              previous_units: PreviousUnits | None) -> list[Issue]:
+    names = dict(zip(registry.units["unit_id"], registry.units["name"], strict=True))
+    names.update({m.unit_id: m.name for s in sheets for m in s.matches})
+    issues: list[Issue] = []
+    for sheet_data in sheets:
+        if sheet_data.layout.kind != SCORES:
+            continue
+        before = (previous_units or {}).get((index, sheet_data.period or ""), set())
+        issues += validate_sheet(sheet_data, previous_units=before, unit_names=names)
+    return issues
 
 
 def parse_file(
@@ -92,7 +243,7 @@ def parse_file(
     sheet: str | None = None,
     roles: dict[str, dict[str, str]] | None = None,
     unit_overrides: dict[str, str] | None = None,
-    previous_units: dict[tuple[str, str], set[str]] | None = None,
+    previous_units: PreviousUnits | None = None,
 ) -> ParsedFile:
     """Read, map and validate one file.
 
@@ -105,129 +256,53 @@ def parse_file(
     or no index/period that can be inferred (the message names the option to give).
     """
     workbook = read_workbook(data, file_name)
-    if index is not None:
-        index = index.upper()
-        if index not in INDEX_CODES and not index.isidentifier():
-            raise FileRefused(
-                f"Mã chỉ số '{index}' không hợp lệ. Dùng: {', '.join(INDEX_CODES)} hoặc một mã riêng.",
-                f"Index code '{index}' is not valid. Use: {', '.join(INDEX_CODES)} or a code of your own.")
-    candidates = [workbook.sheet(sheet)] if sheet else workbook.sheets
-    layouts = []
-    skipped: list[str] = []
-    refusals: list[FileRefused] = []
-    for raw in candidates:
-        try:
-            layouts.append((raw, detect_layout(raw, registry, (roles or {}).get(raw.name))))
-        except FileRefused as exc:
-            if sheet:
-                raise
-            skipped.append(raw.name)
-            refusals.append(exc)
-    if not layouts:
-        first = refusals[0] if refusals else None
-        raise FileRefused(
-            f"Tệp '{file_name}': không trang nào có bảng số liệu. {first.message_vi if first else ''}",
-            f"File '{file_name}': no sheet holds a table. {first.message_en if first else ''}")
+    index = _checked_index(index)
+    layouts, skipped = _layouts(workbook, registry, sheet, roles)
+    index, layouts = _index_and_layouts(workbook, layouts, index)
+    reading = _read_sheets(layouts, registry, file_name=file_name, index=index, period=period,
+                           level=level, sheet=sheet, unit_overrides=unit_overrides)
+    issues = reading.issues + _validate(reading.sheets, registry, index, previous_units)
+    if not reading.sheets:
+        raise FileRefused.of("ingest.no_scores", issues=issues, file=file_name,
+                             detail_vi="; ".join(i.message_vi for i in issues[:3]),
+                             detail_en="; ".join(i.message_en for i in issues[:3]))
+    return _assemble(workbook, data, index, reading.sheets, issues, skipped + reading.skipped)
 
-    kinds = {layout.kind for _, layout in layouts}
-    if "inspections" in kinds:
-        index = index or "DISCIPLINE"
-        layouts = [(raw, layout) for raw, layout in layouts if layout.kind == "inspections"]
-    index = index or infer_index(workbook, [layout.title for _, layout in layouts])
-    if index is None:
-        raise FileRefused(
-            f"Tệp '{file_name}': không xác định được chỉ số (PAR, SIPAS, PAPI, PCI…) từ tên tệp, "
-            "tên trang hay tiêu đề. Hãy chọn chỉ số (dòng lệnh: --index).",
-            f"File '{file_name}': cannot tell which index it holds (PAR, SIPAS, PAPI, PCI…) from "
-            "its name, sheets or title. Choose the index (command line: --index).")
 
-    sheets: list[SheetData] = []
-    seen_periods: dict[str, str] = {}
-    issues: list[Issue] = []
-    for raw, layout in layouts:
-        if layout.kind == "inspections":
-            sheet_data = discipline_import.read_inspections(raw, layout, registry, level=level,
-                                                            unit_overrides=unit_overrides)
-            sheets.append(sheet_data)
-            issues += sheet_data.issues
-            continue
-        sheet_period, source = (period, "option") if period else infer_period(raw, layout, file_name)
-        if sheet_period is None:
-            if sheet or len(layouts) == 1:
-                raise FileRefused(
-                    f"Tệp '{file_name}', trang '{raw.name}': không xác định được kỳ (năm) từ tên trang, "
-                    "tiêu đề hay tên tệp. Hãy nhập kỳ, ví dụ 2024 (dòng lệnh: --period).",
-                    f"File '{file_name}', sheet '{raw.name}': cannot tell the period (year) from the "
-                    "sheet name, title or file name. Give the period, e.g. 2024 (command line: --period).")
-            skipped.append(raw.name)
-            continue
-        if sheet_period in seen_periods:
-            issues.append(Issue(
-                "warning", raw.name, "",
-                f"Trang '{raw.name}' cũng là kỳ {sheet_period} như trang '{seen_periods[sheet_period]}': "
-                "chỉ đọc trang đầu. Chọn trang khác bằng --sheet.",
-                f"Sheet '{raw.name}' is also period {sheet_period}, like sheet "
-                f"'{seen_periods[sheet_period]}': only the first was read. Pick another with --sheet.",
-                "sheet_skipped"))
-            skipped.append(raw.name)
-            continue
-        seen_periods[sheet_period] = raw.name
-        sheet_data = read_sheet(
-            raw, layout, registry, index=index, period=sheet_period, period_source=source,
-            level=level, unit_overrides=unit_overrides)
-        if sheet_data.scores.empty:
-            skipped.append(raw.name)
-            issues += [i for i in sheet_data.issues if i.severity == "error"]
-            continue
-        sheets.append(sheet_data)
-        issues += sheet_data.issues
+def _concat(frames: list[pd.DataFrame], columns: list[str] | None) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    if frames:
+        return pd.concat(frames, ignore_index=True)
+    return pd.DataFrame(columns=columns) if columns else pd.DataFrame()
 
-    names = dict(zip(registry.units["unit_id"], registry.units["name"], strict=True))
-    names.update({m.unit_id: m.name for s in sheets for m in s.matches})
+
+def _components(index: str, sheets: list[SheetData]) -> pd.DataFrame:
+    rows = [{"index": index, "period": s.period, "component": node.code, "name": node.name,
+             "parent": node.parent, "max_value": node.max_value, "order": node.order}
+            for s in sheets for node in s.layout.components]
+    return pd.DataFrame(rows, columns=["index", "period", "component", "name", "parent", "max_value", "order"])
+
+
+def _units(sheets: list[SheetData]) -> pd.DataFrame:
+    """The units met, each with every spelling it was written as."""
+    found: dict[str, dict] = {}
     for sheet_data in sheets:
-        if sheet_data.layout.kind != "scores":
-            continue
-        before = (previous_units or {}).get((index, sheet_data.period or ""), set())
-        issues += validate_sheet(sheet_data, previous_units=before, unit_names=names)
-
-    if not sheets:
-        detail_vi = "; ".join(i.message_vi for i in issues[:3])
-        detail_en = "; ".join(i.message_en for i in issues[:3])
-        raise FileRefused(
-            f"Tệp '{file_name}': không đọc được điểm số nào. {detail_vi}",
-            f"File '{file_name}': no score could be read. {detail_en}", issues=issues)
-    return _assemble(workbook, data, index, sheets, issues, skipped)
+        for match in sheet_data.matches:
+            entry = found.setdefault(match.unit_id, {
+                "unit_id": match.unit_id, "name": match.name, "how": str(match.how),
+                "level": str(sheet_data.unit_levels.get(match.unit_id, Level.UNIT)), "spellings": set()})
+            entry["spellings"].add(clean_text(match.raw_name))
+    return pd.DataFrame([{**u, "spellings": tuple(sorted(u["spellings"]))} for u in found.values()],
+                        columns=["unit_id", "name", "how", "level", "spellings"])
 
 
 def _assemble(workbook: RawWorkbook, data: bytes, index: str, sheets: list[SheetData],
               issues: list[Issue], skipped: list[str]) -> ParsedFile:
-    score_frames = [s.scores for s in sheets if not s.scores.empty]
-    scores = pd.concat(score_frames, ignore_index=True) if score_frames else pd.DataFrame(
-        columns=["index", "period", "unit_id", "component", "value", "max_value", "source"])
-    pub_frames = [s.published for s in sheets if not s.published.empty]
-    published = pd.concat(pub_frames, ignore_index=True) if pub_frames else pd.DataFrame(
-        columns=["index", "period", "unit_id", "rank", "group", "source"])
-    insp_frames = [s.inspections for s in sheets if not s.inspections.empty]
-    inspections = pd.concat(insp_frames, ignore_index=True) if insp_frames else pd.DataFrame()
-    component_rows = []
-    for sheet_data in sheets:
-        for node in sheet_data.layout.components:
-            component_rows.append({
-                "index": index, "period": sheet_data.period, "component": node.code,
-                "name": node.name, "parent": node.parent,
-                "max_value": node.max_value, "order": node.order})
-    components = pd.DataFrame(component_rows, columns=["index", "period", "component", "name", "parent", "max_value", "order"])
-    unit_rows = {}
-    for sheet_data in sheets:
-        for match in sheet_data.matches:
-            entry = unit_rows.setdefault(match.unit_id, {
-                "unit_id": match.unit_id, "name": match.name, "how": match.how,
-                "level": sheet_data.unit_levels.get(match.unit_id, "unit"), "spellings": set()})
-            entry["spellings"].add(clean_text(match.raw_name))
-    units = pd.DataFrame(
-        [{**u, "spellings": tuple(sorted(u["spellings"]))} for u in unit_rows.values()],
-        columns=["unit_id", "name", "how", "level", "spellings"])
     return ParsedFile(
-        file_name=workbook.file_name, sha256=workbook.sha256, data=data, kind=workbook.kind,
-        index=index, sheets=sheets, scores=scores, published=published, components=components,
-        inspections=inspections, units=units, issues=issues, skipped_sheets=skipped)
+        file_name=workbook.file_name, sha256=workbook.sha256, data=data, kind=workbook.kind, index=index,
+        sheets=sheets,
+        scores=_concat([s.scores for s in sheets],
+                       ["index", "period", "unit_id", "component", "value", "max_value", "source"]),
+        published=_concat([s.published for s in sheets], ["index", "period", "unit_id", "rank", "group", "source"]),
+        components=_components(index, sheets), inspections=_concat([s.inspections for s in sheets], None),
+        units=_units(sheets), issues=issues, skipped_sheets=skipped)

@@ -18,9 +18,10 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
+from reform.core import config
 from reform.core.errors import FileRefused
-
-ACCEPTED = ".xlsx, .xlsm, .xls, .csv, .html"
+from reform.ingest import limits
+from reform.ingest.limits import ACCEPTED
 
 Merge = tuple[int, int, int, int]
 """(first_row, first_col, last_row, last_col), 0-based and inclusive."""
@@ -58,10 +59,7 @@ class RawWorkbook:
             if sheet.name == name:
                 return sheet
         names = ", ".join(f"'{s.name}'" for s in self.sheets)
-        raise FileRefused(
-            f"Tệp '{self.file_name}' không có trang tính '{name}'. Các trang có: {names}.",
-            f"File '{self.file_name}' has no sheet '{name}'. Its sheets are: {names}.",
-        )
+        raise FileRefused.of("ingest.no_such_sheet", file=self.file_name, sheet=name, names=names)
 
 
 def sniff_kind(data: bytes, file_name: str) -> str:
@@ -85,11 +83,13 @@ def read_workbook(data: bytes, file_name: str) -> RawWorkbook:
     the bytes are empty, damaged or of no spreadsheet kind.
     """
     if not data:
-        raise FileRefused(
-            f"Tệp '{file_name}' rỗng. Chấp nhận: {ACCEPTED}.",
-            f"File '{file_name}' is empty. Accepted: {ACCEPTED}.",
-        )
+        raise FileRefused.of("ingest.empty_file", file=file_name, accepted=ACCEPTED)
+    limits.check_size(data, file_name)
     kind = sniff_kind(data, file_name)
+    if kind == "xlsx":
+        limits.scan_xlsx(data, file_name)  # before calamine: a forged sheet can abort the process
+    elif kind == "xls":
+        limits.check_ole(data, file_name)
     sha256 = hashlib.sha256(data).hexdigest()
     if kind in ("xlsx", "xls"):
         sheets = _read_calamine(data, file_name)
@@ -98,10 +98,7 @@ def read_workbook(data: bytes, file_name: str) -> RawWorkbook:
     else:
         sheets = [_read_csv(data, file_name)]
     if not any(sheet.rows for sheet in sheets):
-        raise FileRefused(
-            f"Tệp '{file_name}' không có ô nào có dữ liệu.",
-            f"File '{file_name}' has no cell with data.",
-        )
+        raise FileRefused.of("ingest.no_cells", file=file_name)
     return RawWorkbook(file_name=file_name, kind=kind, sha256=sha256, sheets=sheets)
 
 
@@ -109,37 +106,28 @@ def read_path(path: str | Path) -> tuple[bytes, RawWorkbook]:
     """Read the file at ``path``; returns its bytes (to keep) and its cells."""
     path = Path(path)
     try:
+        limits.check_size(path.stat().st_size, path.name)
         data = path.read_bytes()
     except OSError as exc:
-        raise FileRefused(
-            f"Không mở được tệp '{path}': {exc.strerror or exc}.",
-            f"Cannot open file '{path}': {exc.strerror or exc}.",
-        ) from exc
+        raise FileRefused.of("ingest.cannot_open", path=path, reason=exc.strerror or exc) from exc
     return data, read_workbook(data, path.name)
 
 
 def _refuse_unreadable(file_name: str, detail: str) -> FileRefused:
-    return FileRefused(
-        f"Không đọc được tệp '{file_name}' ({detail}). Tệp có thể bị hỏng hoặc không phải bảng "
-        f"tính. Chấp nhận: {ACCEPTED}.",
-        f"Cannot read file '{file_name}' ({detail}). It may be damaged or not a spreadsheet. "
-        f"Accepted: {ACCEPTED}.",
-    )
+    return FileRefused.of("ingest.unreadable", file=file_name, detail=detail, accepted=ACCEPTED)
 
 
 def _read_calamine(data: bytes, file_name: str) -> list[RawSheet]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = []
-        for meta in workbook.sheets_metadata:
-            if "Work" not in str(meta.typ):  # chart sheets hold no cells
-                continue
-            sheet = workbook.get_sheet_by_name(meta.name)
-            # skip_empty_area=False keeps absolute positions, so "F12" means F12.
-            rows = sheet.to_python(skip_empty_area=False)
-            merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
-            sheets.append(RawSheet(name=meta.name, rows=[list(r) for r in rows], merges=merges))
+        sheets = [_read_calamine_sheet(workbook, meta.name, file_name)
+                  for meta in workbook.sheets_metadata
+                  if "Work" in str(meta.typ)]  # chart sheets hold no cells
+    except FileRefused:
+        raise
     except Exception as exc:  # calamine raises its own untyped errors for damaged files
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise FileRefused.of("limits.encrypted", file=file_name) from exc
         raise _refuse_unreadable(file_name, type(exc).__name__) from exc
     # python-calamine reads error cells (#REF!, #DIV/0!) as empty strings, which would hide
     # them; put the error text back so validation can name the cell.
@@ -149,6 +137,22 @@ def _read_calamine(data: bytes, file_name: str) -> list[RawSheet]:
             if r < len(sheet.rows) and c < len(sheet.rows[r]) and sheet.rows[r][c] in ("", None):
                 sheet.rows[r][c] = text
     return sheets
+
+
+def _read_calamine_sheet(workbook: CalamineWorkbook, name: str, file_name: str) -> RawSheet:
+    """One sheet's cells, its size checked before Python holds a value of it."""
+    sheet = workbook.get_sheet_by_name(name)
+    last_row, last_col = sheet.end or (-1, -1)
+    limits.check_shape(last_row + 1, last_col + 1, file_name=file_name, sheet=name)
+    ranges = sheet.merged_cell_ranges or []
+    limits.check_merge_count(len(ranges), file_name=file_name, sheet=name)
+    # skip_empty_area=False keeps absolute positions, so "F12" means F12.
+    rows = [list(row) for row in sheet.to_python(skip_empty_area=False)]
+    limits.check_cells(rows, name, file_name=file_name)
+    width = max((len(row) for row in rows), default=0)
+    merges = limits.clip_merges(((r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges), len(rows), width)
+    limits.check_merges(merges, file_name=file_name, sheet=name)
+    return RawSheet(name=name, rows=rows, merges=merges)
 
 
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
@@ -238,10 +242,7 @@ def _decode(data: bytes, file_name: str, strict: bool = True) -> str:
             continue
     if not strict:
         return data.decode("utf-8", errors="replace")
-    raise FileRefused(
-        f"Tệp '{file_name}' không ở bảng mã đọc được (UTF-8, UTF-16, Windows-1258).",
-        f"File '{file_name}' is not in a readable encoding (UTF-8, UTF-16, Windows-1258).",
-    )
+    raise FileRefused.of("ingest.encoding", file=file_name)
 
 
 def _read_csv(data: bytes, file_name: str) -> RawSheet:
@@ -256,9 +257,8 @@ def _read_csv(data: bytes, file_name: str) -> RawSheet:
         # One column, or a sniffer confused by decimal commas: count the candidates instead.
         counts = {d: sample.count(d) for d in (";", "\t", ",")}
         delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
-    rows = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     name = Path(file_name).stem or "csv"
-    return RawSheet(name=name, rows=rows)
+    return RawSheet(name=name, rows=limits.read_csv_rows(text, delimiter, file_name=file_name, sheet=name))
 
 
 def _read_html(data: bytes, file_name: str) -> list[RawSheet]:
@@ -269,20 +269,36 @@ def _read_html(data: bytes, file_name: str) -> list[RawSheet]:
         document = lxml_html.fromstring(text)
     except Exception as exc:  # lxml raises several parser errors for broken markup
         raise _refuse_unreadable(file_name, "HTML") from exc
+    for element in list(document.iter("script", "style", "noscript", "template")):
+        element.drop_tree()  # code and styling are no cell text; the text after them is kept
     sheets = []
     for number, table in enumerate(document.iter("table"), start=1):
-        rows, merges = _html_grid(table)
+        rows, merges = _html_grid(table, file_name=file_name, sheet=f"Table{number}")
         if rows:
+            limits.check_cells(rows, f"Table{number}", file_name=file_name)
             sheets.append(RawSheet(name=f"Table{number}", rows=rows, merges=merges))
     if not sheets:
         raise _refuse_unreadable(file_name, "no <table>")
     return sheets
 
 
-def _html_grid(table) -> tuple[list[list[object]], list[Merge]]:
-    """Lay an HTML table's cells on a grid, honouring rowspan and colspan like merged cells."""
+_SPAN = re.compile(r"\s*(\d+)")
+
+
+def _span(text: str | None) -> int:
+    """A rowspan/colspan as browsers read it: its leading digits, 1 when there are none."""
+    match = _SPAN.match(text or "")
+    return max(1, int(match.group(1))) if match else 1
+
+
+def _html_grid(table, *, file_name: str, sheet: str) -> tuple[list[list[object]], list[Merge]]:
+    """Lay an HTML table's cells on a grid, honouring rowspan and colspan like merged cells.
+
+    Raises :class:`FileRefused` as soon as the grid would pass a limit (a colspan of
+    99999999 is refused before a cell of it is laid)."""
     grid: dict[tuple[int, int], str] = {}
     merges: list[Merge] = []
+    height = width = covered = 0
     for r, tr in enumerate(table.iter("tr")):
         c = 0
         for cell in tr:
@@ -290,14 +306,18 @@ def _html_grid(table) -> tuple[list[list[object]], list[Merge]]:
                 continue
             while (r, c) in grid:
                 c += 1
-            rowspan = max(1, int(cell.get("rowspan", "1") or 1))
-            colspan = max(1, int(cell.get("colspan", "1") or 1))
+            rowspan, colspan = _span(cell.get("rowspan")), _span(cell.get("colspan"))
+            height, width = max(height, r + rowspan), max(width, c + colspan)
+            limits.check_shape(height, width, file_name=file_name, sheet=sheet)
+            if rowspan > 1 or colspan > 1:
+                merges.append((r, c, r + rowspan - 1, c + colspan - 1))
+                covered += rowspan * colspan
+                if covered > config.MAX_CELLS:  # spans laid over each other again and again
+                    limits.check_merges(merges, file_name=file_name, sheet=sheet)
             value = " ".join(cell.text_content().split())
             for dr in range(rowspan):
                 for dc in range(colspan):
                     grid[(r + dr, c + dc)] = value if (dr, dc) == (0, 0) else ""
-            if rowspan > 1 or colspan > 1:
-                merges.append((r, c, r + rowspan - 1, c + colspan - 1))
             c += colspan
     if not grid:
         return [], []

@@ -15,8 +15,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reform.core import config
 from reform.core.errors import UsageError
+from reform.core.kinds import inspection_kind, kind_of
 
-TEMPLATE_INDICES = ("PAR", "SIPAS", "DISCIPLINE")
+TEMPLATE_INDICES = ("PAR", "SIPAS", inspection_kind().code)
 """Indices with a template; PAPI and PCI come as published files, never typed in."""
 
 # The 8 fields of the provincial PAR framework (DOMAIN.md, 2017 maximums, sum 100), each with
@@ -130,20 +131,19 @@ def template_workbook(index: str, *, period: str) -> bytes:
     """
     _check_index(index)
     if not (len(period) == 4 and period.isdigit()):
-        raise UsageError(
-            f"Kỳ '{period}' không hợp lệ cho tệp mẫu: cần một năm, ví dụ 2024.",
-            f"Period '{period}' is not valid for a template: give a year, e.g. 2024.")
+        raise UsageError.of("ingest.template_period", period=period)
     book = Workbook()
     sheet = book.active
-    sheet.title = period if index != "DISCIPLINE" else "Kiểm tra công vụ"
-    {"PAR": _par_sheet, "SIPAS": _sipas_sheet, "DISCIPLINE": _inspection_sheet}[index](sheet, period)
+    records = kind_of(index).from_inspections
+    sheet.title = "Kiểm tra công vụ" if records else period
+    (_inspection_sheet if records else {"PAR": _par_sheet, "SIPAS": _sipas_sheet}[index])(sheet, period)
     guide = book.create_sheet("Hướng dẫn")
     guide.column_dimensions["A"].width = 120
     guide["A1"] = "HƯỚNG DẪN NHẬP LIỆU / HOW TO FILL THIS TEMPLATE"
     guide["A1"].font = _TITLE
     for row, text in enumerate(_GUIDE[index], start=3):
         guide.cell(row=row, column=1, value=text).alignment = Alignment(wrap_text=True)
-    if index == "DISCIPLINE":
+    if records:
         start = len(_GUIDE[index]) + 4
         guide.cell(row=start, column=1, value="Nội dung vi phạm được nhận / Accepted categories:").font = _BOLD
         for offset, category in enumerate(config.INSPECTION_CATEGORIES, start=1):
@@ -155,9 +155,7 @@ def template_workbook(index: str, *, period: str) -> bytes:
 
 def _check_index(index: str) -> None:
     if index not in TEMPLATE_INDICES:
-        raise UsageError(
-            f"Không có tệp mẫu cho chỉ số '{index}'. Có: {', '.join(TEMPLATE_INDICES)}.",
-            f"There is no template for index '{index}'. Available: {', '.join(TEMPLATE_INDICES)}.")
+        raise UsageError.of("ingest.no_template", index=index, available=", ".join(TEMPLATE_INDICES))
 
 
 def _titles(sheet: Worksheet, index: str, period: str, width: int) -> None:
@@ -240,7 +238,7 @@ def _sipas_sheet(sheet: Worksheet, period: str) -> None:
 
 
 def _inspection_sheet(sheet: Worksheet, period: str) -> None:
-    _titles(sheet, "DISCIPLINE", period, len(INSPECTION_HEADERS))
+    _titles(sheet, inspection_kind().code, period, len(INSPECTION_HEADERS))
     widths = (6, 14, 30, 28, 14, 32, 12, 14, 30)
     for col, (label, size) in enumerate(zip(INSPECTION_HEADERS, widths, strict=True), start=1):
         _header_cell(sheet, 4, col, label)

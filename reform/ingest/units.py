@@ -12,7 +12,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from reform.core import config
-from reform.core.model import UNIT_COLUMNS, UnitMatch
+from reform.core.model import UNIT_COLUMNS, Level, MatchMethod, UnitMatch
 from reform.core.text import clean_text, slugify, unit_key
 
 
@@ -44,7 +44,7 @@ class UnitRegistry:
         return self._names.get(unit_id, unit_id)
 
     def level(self, unit_id: str) -> str:
-        return self._levels.get(unit_id, "unit")
+        return self._levels.get(unit_id, Level.UNIT.value)
 
     def match(self, raw_name: object, level: str | None = None) -> UnitMatch:
         """Find the unit ``raw_name`` refers to, preferring units of ``level`` when given.
@@ -60,7 +60,7 @@ class UnitRegistry:
             candidates = same_level or candidates
         if candidates:
             unit_id = candidates[0]
-            return UnitMatch(name, unit_id, self._names[unit_id], "exact", 100.0)
+            return UnitMatch(name, unit_id, self._names[unit_id], MatchMethod.EXACT, 100.0)
         choices = self._fuzzy_choices(level)
         found = process.extract(key, list(choices), scorer=fuzz.ratio, limit=3)
         suggestions = tuple(
@@ -69,10 +69,10 @@ class UnitRegistry:
         # "Đơn vị số 1" is not a misspelling of "Đơn vị số 12": numbers must agree.
         if found and found[0][1] >= config.FUZZY_MATCH_MIN and _digits(found[0][0]) == _digits(key):
             unit_id = choices[found[0][0]][0]
-            return UnitMatch(name, unit_id, self._names[unit_id], "fuzzy", float(found[0][1]),
+            return UnitMatch(name, unit_id, self._names[unit_id], MatchMethod.FUZZY, float(found[0][1]),
                              suggestions)
-        new_level = level or "unit"
-        return UnitMatch(name, f"{new_level}:{slugify(key) or 'x'}", name, "new", 0.0, suggestions)
+        new_level = level or Level.UNIT.value
+        return UnitMatch(name, f"{new_level}:{slugify(key) or 'x'}", name, MatchMethod.NEW, 0.0, suggestions)
 
     def _fuzzy_choices(self, level: str | None) -> dict[str, list[str]]:
         # Only units of the registry are fuzzy targets; units proposed while reading this

@@ -7,9 +7,8 @@ temporary profile while a chart is rendered.
 from __future__ import annotations
 
 import io
-import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -24,7 +23,9 @@ from pptx.util import Emu, Inches, Pt
 
 from reform.core.errors import ReformError, UsageError, require_lang
 from reform.core.i18n import format_number, t
-from reform.present.charts import change_label, group_color, period_label, text_color_on
+from reform.present.charts.base import group_color, text_color_on
+from reform.present.frames import best_first, is_missing, require_columns
+from reform.present.labels import change_label, period_label
 
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 """Debian's Chromium: kaleido 1.x renders through a Chromium browser and finds it through
@@ -47,24 +48,6 @@ SLIDE_HEIGHT = Inches(7.5)  # 16:9, the shape of meeting-room projectors and of 
 
 
 
-
-def _check_lang(lang: str) -> None:
-    require_lang(lang)
-
-
-def _require(frame: pd.DataFrame, columns: Iterable[str]) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        names = ", ".join(missing)
-        raise UsageError(
-            f"Bảng xếp hạng thiếu cột: {names}.", f"The ranking table lacks the columns: {names}."
-        )
-
-
-def _is_missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
 def _scope(table: pd.DataFrame, lang: str) -> str:
     """ "Kỳ đánh giá: 2024 · Thành phần: 1.2" from the table's own period and component."""
     if "period" not in table or table.empty:
@@ -76,13 +59,6 @@ def _scope(table: pd.DataFrame, lang: str) -> str:
         if component not in ("TOTAL", "", "nan"):
             text += t("export.scope.component", lang, component=component)
     return text
-
-
-def _sorted(table: pd.DataFrame) -> pd.DataFrame:
-    """Best first: by rank, unranked units last, in the order they came."""
-    rank = pd.to_numeric(table["rank"], errors="coerce").astype("float64")
-    return table.assign(_r=rank).sort_values("_r", na_position="last", kind="stable").drop(
-        columns="_r")
 
 
 # --------------------------------------------------------------------------------------------
@@ -120,47 +96,67 @@ def ranking_to_excel(
     Returns the workbook bytes. Raises ``UsageError`` when ``table`` lacks ``unit`` or
     ``rank`` or ``lang`` is unknown.
     """
-    _check_lang(lang)
-    _require(table, ["unit", "rank"])
-    rows = _sorted(table)
+    require_lang(lang)
+    require_columns(table, ["unit", "rank"], "export.missing_columns")
+    rows = best_first(table)
     columns = [(c, fmt) for c, fmt in EXCEL_COLUMNS
                if c in rows.columns and (c in ("rank", "unit") or rows[c].notna().any())]
     extra = [] if components is None else [str(c) for c in components.columns]
-    by_unit = (None if components is None
-               else components.set_axis([str(u) for u in components.index], axis=0))
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = t("export.sheet", lang)
-    width = len(columns) + len(extra)
     sheet.cell(row=1, column=1, value=title or t("export.title", lang)).font = Font(bold=True, size=16)
     sheet.cell(row=2, column=1, value=_scope(rows, lang)).font = Font(italic=True, size=12)
+    _excel_header(sheet, [t(f"export.col.{c}", lang) for c, _ in columns] + extra)
+    _excel_rows(sheet, rows, columns, lang=lang)
+    if components is not None:
+        _excel_components(sheet, rows, components, first_column=len(columns) + 1)
+    last_row = EXCEL_HEADER_ROW + len(rows)
+    _excel_notes(sheet, last_row + 2, subtitle=subtitle,
+                 with_change=any(c == "change" for c, _ in columns), lang=lang)
+    _excel_layout(sheet, width=len(columns) + len(extra), last_row=last_row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
-    header_row = 4
-    thin = Side(style="thin", color="BFBFBF")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    headers = [t(f"export.col.{c}", lang) for c, _ in columns] + extra
+
+EXCEL_HEADER_ROW = 4
+"""Title, scope and a blank row above the header."""
+
+_THIN = Side(style="thin", color="BFBFBF")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def _excel_header(sheet, headers: list[str]) -> None:
+    """The bold white header on the dark fill."""
     for j, text in enumerate(headers, start=1):
-        cell = sheet.cell(row=header_row, column=j, value=text)
+        cell = sheet.cell(row=EXCEL_HEADER_ROW, column=j, value=text)
         cell.font = Font(bold=True, color="FFFFFF", size=12)
         cell.fill = PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
+        cell.border = _BORDER
 
+
+def _excel_value(column: str, fmt: str | None, raw: object, is_new: object, lang: str) -> object:
+    """What a ranking cell holds: the change label, a number in its format, text, or None."""
+    if column == "change":
+        return change_label(raw, is_new, lang) or None
+    if is_missing(raw):
+        return None
+    if fmt is not None:
+        return float(raw) if fmt == "0.00" else int(raw)
+    return str(raw)
+
+
+def _excel_rows(sheet, rows: pd.DataFrame, columns: list[tuple[str, str | None]], *,
+                lang: str) -> None:
+    """One row per unit under the header; group cells in the group's colour."""
     is_new = rows["is_new"] if "is_new" in rows else pd.Series(False, index=rows.index)
-    for i, (index, record) in enumerate(rows.iterrows(), start=header_row + 1):
+    for i, (index, record) in enumerate(rows.iterrows(), start=EXCEL_HEADER_ROW + 1):
         for j, (column, fmt) in enumerate(columns, start=1):
-            raw = record[column]
-            if column == "change":
-                value: object = change_label(raw, is_new.loc[index], lang) or None
-            elif _is_missing(raw):
-                value = None
-            elif fmt is not None:
-                value = float(raw) if fmt == "0.00" else int(raw)
-            else:
-                value = str(raw)
+            value = _excel_value(column, fmt, record[column], is_new.loc[index], lang)
             cell = sheet.cell(row=i, column=j, value=value)
-            cell.border = border
+            cell.border = _BORDER
             if fmt is not None:
                 cell.number_format = fmt
             if column == "change":
@@ -170,41 +166,49 @@ def ranking_to_excel(
                 cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
                 cell.font = Font(bold=True, color=text_color_on("#" + colour)[1:].upper())
                 cell.alignment = Alignment(horizontal="center")
-        for j, component in enumerate(extra, start=len(columns) + 1):
+
+
+def _excel_components(sheet, rows: pd.DataFrame, components: pd.DataFrame, *,
+                      first_column: int) -> None:
+    """The component matrix's columns after the ranking columns, matched by unit name."""
+    by_unit = components.set_axis([str(u) for u in components.index], axis=0)
+    for i, (_, record) in enumerate(rows.iterrows(), start=EXCEL_HEADER_ROW + 1):
+        for j, component in enumerate(components.columns, start=first_column):
             value = None
-            if by_unit is not None and str(record["unit"]) in by_unit.index:
+            if str(record["unit"]) in by_unit.index:
                 raw = pd.to_numeric(by_unit.loc[str(record["unit"]), component], errors="coerce")
-                value = None if _is_missing(raw) else float(raw)
+                value = None if is_missing(raw) else float(raw)
             cell = sheet.cell(row=i, column=j, value=value)
             cell.number_format = "0.00"
-            cell.border = border
+            cell.border = _BORDER
 
-    last_row = header_row + len(rows)
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{max(last_row, header_row)}"
-    note_row = last_row + 2
+
+def _excel_notes(sheet, row: int, *, subtitle: str, with_change: bool, lang: str) -> None:
+    """Under the table: where the data came from, and what the arrows mean."""
     if subtitle:
-        sheet.cell(row=note_row, column=1, value=t("export.note", lang, text=subtitle)).font = Font(
+        sheet.cell(row=row, column=1, value=t("export.note", lang, text=subtitle)).font = Font(
             italic=True)
-        note_row += 1
-    if any(c == "change" for c, _ in columns):
-        sheet.cell(row=note_row, column=1, value=t("export.change_note", lang)).font = Font(
+        row += 1
+    if with_change:
+        sheet.cell(row=row, column=1, value=t("export.change_note", lang)).font = Font(
             italic=True, color="595959")
 
+
+def _excel_layout(sheet, *, width: int, last_row: int) -> None:
+    """Frozen header, autofilter, column widths to the text, landscape print on one width."""
+    header = EXCEL_HEADER_ROW
+    sheet.freeze_panes = sheet.cell(row=header + 1, column=1)
+    sheet.auto_filter.ref = f"A{header}:{get_column_letter(width)}{max(last_row, header)}"
     for j in range(1, width + 1):
-        texts = [sheet.cell(row=r, column=j).value for r in range(header_row, last_row + 1)]
+        texts = [sheet.cell(row=r, column=j).value for r in range(header, last_row + 1)]
         longest = max((len(_excel_text(v)) for v in texts), default=8)
         sheet.column_dimensions[get_column_letter(j)].width = min(MAX_COLUMN_WIDTH, longest + 3)
-    sheet.row_dimensions[header_row].height = 32
+    sheet.row_dimensions[header].height = 32
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    sheet.print_title_rows = f"{header}:{header}"
 
 
 def _excel_text(value: object) -> str:
@@ -243,13 +247,13 @@ def figure_to_image(
     when no browser is available or it fails to start.
     """
     if fmt not in IMAGE_FORMATS:
-        raise UsageError(t("export.bad_format", "vi", fmt=fmt), t("export.bad_format", "en", fmt=fmt))
+        raise UsageError.of("export.bad_format", fmt=fmt)
     import kaleido  # late: importing kaleido costs time and only exports need it
     from kaleido.errors import BrowserFailedError, ChromeNotFoundError
 
     path = browser_path()
     if path is not None and not Path(path).exists():
-        raise ReformError(t("export.no_browser", "vi"), t("export.no_browser", "en"))
+        raise ReformError.of("export.no_browser")
     try:
         data = kaleido.calc_fig_sync(
             fig.to_dict() if isinstance(fig, go.Figure) else fig,
@@ -257,11 +261,10 @@ def figure_to_image(
             kopts={"mathjax": False},
         )
     except ChromeNotFoundError as exc:
-        raise ReformError(t("export.no_browser", "vi"), t("export.no_browser", "en")) from exc
+        raise ReformError.of("export.no_browser") from exc
     except BrowserFailedError as exc:
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ReformError(t("export.browser_failed", "vi", detail=detail),
-                          t("export.browser_failed", "en", detail=detail)) from exc
+        raise ReformError.of("export.browser_failed", detail=detail) from exc
     return data.encode("utf-8") if isinstance(data, str) else bytes(data)
 
 
@@ -307,48 +310,58 @@ def ranking_to_pptx(
     Raises ``UsageError`` when ``table`` lacks ``unit`` or ``rank`` or ``lang`` is unknown,
     and ``ReformError`` from ``figure_to_image`` when a figure cannot be rendered.
     """
-    _check_lang(lang)
-    _require(table, ["unit", "rank"])
+    require_lang(lang)
+    require_columns(table, ["unit", "rank"], "export.missing_columns")
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
-    blank = deck.slide_layouts[6]
-    margin = Inches(0.6)
-    inner = SLIDE_WIDTH - 2 * margin
-
-    slide = deck.slides.add_slide(blank)
-    _textbox(slide, title or t("export.title", lang), left=margin, top=Inches(2.2), width=inner,
-             height=Inches(1.6), size=40, bold=True, colour="#1F4E79", align=PP_ALIGN.CENTER)
-    _textbox(slide, _scope(table, lang), left=margin, top=Inches(3.9), width=inner,
-             height=Inches(0.7), size=24, align=PP_ALIGN.CENTER)
-    if subtitle:
-        _textbox(slide, subtitle, left=margin, top=Inches(4.7), width=inner, height=Inches(0.7),
-                 size=20, colour="#C51B29", align=PP_ALIGN.CENTER)
-
+    _title_slide(deck, title or t("export.title", lang), _scope(table, lang), subtitle)
     for figure in figures:
         png = figure if isinstance(figure, bytes) else figure_to_image(figure, "png")
-        slide = deck.slides.add_slide(blank)
+        slide = deck.slides.add_slide(deck.slide_layouts[BLANK_LAYOUT])
         slide.shapes.add_picture(io.BytesIO(png), 0, 0, width=SLIDE_WIDTH)
-
-    _top_table_slide(deck, _sorted(table).head(TOP_TABLE_ROWS), lang=lang)
-
+    _top_table_slide(deck, best_first(table).head(TOP_TABLE_ROWS), lang=lang)
     if sentences:
-        slide = deck.slides.add_slide(blank)
-        _textbox(slide, t("export.points.title", lang), left=margin, top=Inches(0.4), width=inner,
-                 height=Inches(0.9), size=36, bold=True, colour="#1F4E79")
-        box = slide.shapes.add_textbox(margin, Inches(1.5), inner, SLIDE_HEIGHT - Inches(2.0))
-        frame = box.text_frame
-        frame.word_wrap = True
-        size = 28 if len(sentences) <= 5 else 22  # more points must still fit the slide
-        for i, sentence in enumerate(sentences):
-            paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-            run = paragraph.add_run()
-            run.text = f"• {sentence}"
-            run.font.size = Pt(size)
-            paragraph.space_after = Pt(12)
-
+        _points_slide(deck, sentences, lang=lang)
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
+
+
+BLANK_LAYOUT = 6
+"""The default template's blank slide: every slide here places its own boxes."""
+
+SLIDE_MARGIN = Inches(0.6)
+
+
+def _title_slide(deck, title: str, scope: str, subtitle: str) -> None:
+    """The deck's first slide: title, period and (in red) a note such as "Dữ liệu minh họa"."""
+    slide = deck.slides.add_slide(deck.slide_layouts[BLANK_LAYOUT])
+    inner = SLIDE_WIDTH - 2 * SLIDE_MARGIN
+    _textbox(slide, title, left=SLIDE_MARGIN, top=Inches(2.2), width=inner,
+             height=Inches(1.6), size=40, bold=True, colour="#1F4E79", align=PP_ALIGN.CENTER)
+    _textbox(slide, scope, left=SLIDE_MARGIN, top=Inches(3.9), width=inner,
+             height=Inches(0.7), size=24, align=PP_ALIGN.CENTER)
+    if subtitle:
+        _textbox(slide, subtitle, left=SLIDE_MARGIN, top=Inches(4.7), width=inner,
+                 height=Inches(0.7), size=20, colour="#C51B29", align=PP_ALIGN.CENTER)
+
+
+def _points_slide(deck, sentences: Sequence[str], *, lang: str) -> None:
+    """The key points as bullets, smaller type when there are more than five."""
+    slide = deck.slides.add_slide(deck.slide_layouts[BLANK_LAYOUT])
+    inner = SLIDE_WIDTH - 2 * SLIDE_MARGIN
+    _textbox(slide, t("export.points.title", lang), left=SLIDE_MARGIN, top=Inches(0.4),
+             width=inner, height=Inches(0.9), size=36, bold=True, colour="#1F4E79")
+    box = slide.shapes.add_textbox(SLIDE_MARGIN, Inches(1.5), inner, SLIDE_HEIGHT - Inches(2.0))
+    frame = box.text_frame
+    frame.word_wrap = True
+    size = 28 if len(sentences) <= 5 else 22  # more points must still fit the slide
+    for i, sentence in enumerate(sentences):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        run = paragraph.add_run()
+        run.text = f"• {sentence}"
+        run.font.size = Pt(size)
+        paragraph.space_after = Pt(12)
 
 
 def _top_table_slide(deck, top: pd.DataFrame, *, lang: str) -> None:
@@ -385,7 +398,7 @@ def _top_table_slide(deck, top: pd.DataFrame, *, lang: str) -> None:
             colour = "#1A1A1A"
             if column == "change":
                 text = change_label(raw, is_new.loc[index], lang)
-            elif _is_missing(raw):
+            elif is_missing(raw):
                 text = ""
             elif column == "rank":
                 text = str(int(raw))

@@ -1,106 +1,50 @@
-"""Sentences a presenter reads aloud, built from the frames of ``reform.analytics``.
+"""Sentences a presenter reads aloud, built from the frames of ``reform.analysis``.
 
 "Phường Hàng Bạc đứng đầu với 92,15 %", "Phường Đồng Xuân tăng 5 bậc, lên thứ 3": the press
 phrasing of results conferences, in Vietnamese first and English second. Functions return
-lists of plain strings; pages and exports show them. Templates live here as {"vi", "en"}
-dicts; numbers go through ``reform.core.i18n`` (85,32 in Vietnamese, 85.32 in English).
+lists of plain strings; pages and exports show them. The words are catalog entries
+``narrative.*`` (``reform/core/strings/narrative.toml``); this module only picks the
+sentence and the grammatical form (one/other, English ordinals). Numbers go through
+``reform.core.i18n`` (85,32 in Vietnamese, 85.32 in English).
 
 ``field_changes`` (a unit's points per field in two periods) is computed in
-``reform.analytics`` and re-exported here for convenience.
+``reform.analysis`` and re-exported here for convenience.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from reform.analysis import analytics
-from reform.analysis.analytics import field_changes
+from reform.analysis import ranking, scope, trends
+from reform.analysis.trends import field_changes
 from reform.core.errors import UsageError
-from reform.core.i18n import format_number, format_percent, format_signed
-
-TEMPLATES: dict[str, dict[str, str]] = {
-    "leader": {"vi": "{unit} đứng đầu với {value}.", "en": "{unit} leads with {value}."},
-    "leaders": {"vi": "{units} cùng đứng đầu với {value}.",
-                "en": "{units} share first place with {value}."},
-    "last": {"vi": "{unit} xếp cuối với {value}.", "en": "{unit} is last with {value}."},
-    "lasts": {"vi": "{units} cùng xếp cuối với {value}.",
-              "en": "{units} share last place with {value}."},
-    "rose": {"vi": "{unit} tăng {places}, lên thứ {rank}.",
-             "en": "{unit} rose {places} to {ordinal}."},
-    "fell": {"vi": "{unit} giảm {places}, xuống thứ {rank}.",
-             "en": "{unit} fell {places} to {ordinal}."},
-    "groups": {"vi": "Có {parts}.", "en": "{parts}."},
-    "group_first": {"vi": "{units} nhóm {group}", "en": "{units} {verb} in group {group}"},
-    "group_next": {"vi": "{units} nhóm {group}", "en": "{units} in group {group}"},
-    "average": {"vi": "Điểm trung bình của khối là {value}.",
-                "en": "The block average is {value}."},
-    "mismatch": {"vi": "{units} có nhóm tính lại khác nhóm đã công bố.",
-                 "en": "{units} {verb} a computed group that differs from the published one."},
-    "methodology": {
-        "vi": "Lưu ý: phương pháp đánh giá {period} khác {previous} ({changes} về tiêu chí), "
-              "so sánh thứ hạng giữa hai kỳ chỉ mang tính tham khảo.",
-        "en": "Note: the methodology of {period} differs from {previous} ({changes} in the "
-              "components); compare ranks between the two periods with care.",
-    },
-    "unit_rank": {"vi": "{unit} xếp thứ {rank}/{total} với {value}{group}.",
-                  "en": "{unit} ranks {ordinal} of {total} with {value}{group}."},
-    "unit_group": {"vi": ", nhóm {group}", "en": ", group {group}"},
-    "unit_unranked": {"vi": "{unit} chưa có điểm kỳ này.",
-                      "en": "{unit} has no score this period."},
-    "unit_rose": {"vi": "{unit} tăng {places} so với kỳ trước.",
-                  "en": "{unit} rose {places} since the previous period."},
-    "unit_fell": {"vi": "{unit} giảm {places} so với kỳ trước.",
-                  "en": "{unit} fell {places} since the previous period."},
-    "unit_same": {"vi": "{unit} giữ nguyên thứ hạng so với kỳ trước.",
-                  "en": "{unit} kept its rank from the previous period."},
-    "unit_new": {"vi": "{unit} lần đầu được xếp hạng.",
-                 "en": "{unit} is ranked for the first time."},
-    "strongest": {
-        "vi": "Lĩnh vực mạnh nhất: {name}, đạt {percent} ({gap} điểm phần trăm so với trung "
-              "bình khối).",
-        "en": "Strongest field: {name}, at {percent} ({gap} percentage points against the "
-              "block average).",
-    },
-    "weakest": {
-        "vi": "Lĩnh vực yếu nhất: {name}, đạt {percent} ({gap} điểm phần trăm so với trung "
-              "bình khối), mất {lost}.",
-        "en": "Weakest field: {name}, at {percent} ({gap} percentage points against the "
-              "block average), {lost} lost.",
-    },
-    "field_up": {"vi": "Lĩnh vực {name} tăng {points} so với kỳ trước.",
-                 "en": "The field {name} gained {points} since the previous period."},
-    "field_down": {"vi": "Lĩnh vực {name} giảm {points} so với kỳ trước.",
-                   "en": "The field {name} lost {points} since the previous period."},
-}
-"""Sentence templates, Vietnamese first."""
-
-NOUNS: dict[str, dict[str, tuple[str, str]]] = {
-    "place": {"vi": ("bậc", "bậc"), "en": ("place", "places")},
-    "point": {"vi": ("điểm", "điểm"), "en": ("point", "points")},
-    "unit": {"vi": ("đơn vị", "đơn vị"), "en": ("unit", "units")},
-    "change": {"vi": ("thay đổi", "thay đổi"), "en": ("change", "changes")},
-}
-"""Counted nouns, (singular, plural); Vietnamese nouns do not inflect."""
-
-UNIT_KINDS: list[tuple[str, str]] = [
-    ("Thành phố", "city"), ("Thị xã", "town"), ("Thị trấn", "township"), ("Phường", "ward"),
-    ("Xã", "commune"), ("Quận", "district"), ("Huyện", "district"), ("Tỉnh", "province"),
-]
-"""Vietnamese name prefixes read as an English suffix: "Phường Hàng Bạc" → "Hàng Bạc ward"."""
+from reform.core.i18n import format_number, format_percent, format_signed, t
+from reform.present.labels import unit_name
 
 MOST_MOVERS = 3
 """At most this many units share a "rose most" or "fell most" sentence: more is a list, not
 a sentence."""
 
 
+# ---- grammar ---------------------------------------------------------------------------------
+
+
 def _say(key: str, lang: str, **values: object) -> str:
-    templates = TEMPLATES[key]
-    return (templates.get(lang) or templates["vi"]).format(**values)
+    return t(f"narrative.{key}", lang, **values)
+
+
+def _form(key: str, number: float) -> str:
+    """``key.one`` for a count of one, ``key.other`` for any other count."""
+    return f"{key}.one" if number == 1 else f"{key}.other"
 
 
 def _count(number: int, noun: str, lang: str) -> str:
     """"5 bậc", "1 place", "3 units"."""
-    forms = NOUNS[noun].get(lang) or NOUNS[noun]["vi"]
-    return f"{number} {forms[0] if number == 1 else forms[1]}"
+    return _say(_form(f"noun.{noun}", number), lang, n=number)
+
+
+def _points(value: float, lang: str) -> str:
+    """"2,50 điểm", "1.00 point"."""
+    return _say(_form("noun.point", value), lang, n=format_number(value, lang))
 
 
 def ordinal(number: int, lang: str = "vi") -> str:
@@ -114,22 +58,19 @@ def ordinal(number: int, lang: str = "vi") -> str:
     return f"{number}{suffix}"
 
 
-def unit_name(name: str, lang: str = "vi") -> str:
-    """The unit's name as read in ``lang``: in English "Phường Hàng Bạc" is "Hàng Bạc ward"."""
-    if lang != "en":
-        return name
-    for prefix, kind in UNIT_KINDS:
-        if name.startswith(prefix + " ") and len(name) > len(prefix) + 1:
-            return f"{name[len(prefix) + 1:]} {kind}"
-    return name
-
-
 def _join(names: list[str], lang: str) -> str:
     """"A, B và C" / "A, B and C"."""
     if len(names) <= 1:
         return "".join(names)
-    last = " và " if lang == "vi" else " and "
-    return ", ".join(names[:-1]) + last + names[-1]
+    return _say("join", lang, head=", ".join(names[:-1]), last=names[-1])
+
+
+def _period_phrase(period: str, lang: str) -> str:
+    """"năm 2024", "kỳ 2024-03" (vi); the period itself in English."""
+    return _say("period.year" if period.isdigit() else "period.other", lang, period=period)
+
+
+# ---- scores ----------------------------------------------------------------------------------
 
 
 def _basis(table: pd.DataFrame) -> str:
@@ -143,15 +84,11 @@ def _score(row: pd.Series, basis: str, lang: str) -> str:
     return _points(float(row["value"]), lang)
 
 
-def _points(value: float, lang: str) -> str:
-    forms = NOUNS["point"].get(lang) or NOUNS["point"]["vi"]
-    return f"{format_number(value, lang)} {forms[0] if value == 1 else forms[1]}"
+def _names(rows: pd.DataFrame, lang: str) -> list[str]:
+    return [unit_name(str(name), lang) for name in rows["unit"]]
 
 
-def _period_label(period: str, lang: str) -> str:
-    if lang == "vi":
-        return f"năm {period}" if period.isdigit() else f"kỳ {period}"
-    return period
+# ---- a block ---------------------------------------------------------------------------------
 
 
 def ranking_sentences(table: pd.DataFrame, *, index: str, lang: str = "vi",
@@ -171,59 +108,8 @@ def ranking_sentences(table: pd.DataFrame, *, index: str, lang: str = "vi",
     if ranked.empty:
         return []
     basis = _basis(table)
-    sentences: list[str] = []
-
-    def names(rows: pd.DataFrame) -> list[str]:
-        return [unit_name(str(name), lang) for name in rows["unit"]]
-
-    first = ranked[ranked["rank"] == ranked["rank"].min()]
-    value = _score(first.iloc[0], basis, lang)
-    if len(first) == 1:
-        sentences.append(_say("leader", lang, unit=names(first)[0], value=value))
-    else:
-        sentences.append(_say("leaders", lang, units=_join(names(first), lang), value=value))
-    worst_rank = ranked["rank"].max()
-    if worst_rank > 1:
-        last = ranked[ranked["rank"] == worst_rank]
-        value = _score(last.iloc[0], basis, lang)
-        if len(last) == 1:
-            sentences.append(_say("last", lang, unit=names(last)[0], value=value))
-        else:
-            sentences.append(_say("lasts", lang, units=_join(names(last), lang), value=value))
-
-    change = ranked["change"]
-    for key, moved in (("rose", change.max()), ("fell", change.min())):
-        if pd.isna(moved) or (key == "rose" and moved <= 0) or (key == "fell" and moved >= 0):
-            continue
-        movers = ranked[ranked["change"] == moved].head(MOST_MOVERS)
-        for name, rank in zip(names(movers), movers["rank"], strict=True):
-            sentences.append(_say(key, lang, unit=name, places=_count(abs(int(moved)), "place",
-                                                                      lang),
-                                  rank=int(rank), ordinal=ordinal(int(rank), lang)))
-
-    grouped = table[table["group"] != ""]
-    if not grouped.empty:
-        counts = grouped["group"].value_counts(sort=False)
-        order = list(dict.fromkeys(grouped.sort_values("rank", kind="stable")["group"]))
-        parts = []
-        for position, group in enumerate(order):
-            count = int(counts[group])
-            parts.append(_say(
-                "group_first" if position == 0 else "group_next", lang,
-                units=_count(count, "unit", lang), group=group,
-                verb="is" if count == 1 else "are"))
-        sentences.append(_say("groups", lang, parts=_join(parts, lang)))
-
-    summary = analytics.block_summary(table)
-    average = (format_percent(summary["average"], lang) if basis == "percent"
-               else _points(summary["average"], lang))
-    sentences.append(_say("average", lang, value=average))
-
-    mismatches = int(table["group_mismatch"].sum())
-    if mismatches:
-        sentences.append(_say("mismatch", lang, units=_count(mismatches, "unit", lang),
-                              verb="has" if mismatches == 1 else "have"))
-
+    sentences = [*_ends(ranked, basis, lang), *_movers(ranked, lang), *_groups(table, lang),
+                 _average(table, basis, lang), *_mismatches(table, lang)]
     if components is not None and scores is not None:
         sentence = _methodology_sentence(table, index=index, lang=lang, components=components,
                                          scores=scores)
@@ -232,22 +118,88 @@ def ranking_sentences(table: pd.DataFrame, *, index: str, lang: str = "vi",
     return sentences
 
 
+def _ends(ranked: pd.DataFrame, basis: str, lang: str) -> list[str]:
+    """Who leads and who is last (ties share the place); no "last" when all are first."""
+    first = ranked[ranked["rank"] == ranked["rank"].min()]
+    out = [_tied("leader", first, basis, lang)]
+    worst_rank = ranked["rank"].max()
+    if worst_rank > 1:
+        out.append(_tied("last", ranked[ranked["rank"] == worst_rank], basis, lang))
+    return out
+
+
+def _tied(key: str, rows: pd.DataFrame, basis: str, lang: str) -> str:
+    """"A đứng đầu với …" for one unit, "A và B cùng đứng đầu với …" for several."""
+    value = _score(rows.iloc[0], basis, lang)
+    names = _names(rows, lang)
+    if len(rows) == 1:
+        return _say(key, lang, unit=names[0], value=value)
+    return _say(f"{key}s", lang, units=_join(names, lang), value=value)
+
+
+def _movers(ranked: pd.DataFrame, lang: str) -> list[str]:
+    """Who rose most and who fell most (up to ``MOST_MOVERS`` each)."""
+    out = []
+    change = ranked["change"]
+    for key, moved in (("rose", change.max()), ("fell", change.min())):
+        if pd.isna(moved) or (key == "rose" and moved <= 0) or (key == "fell" and moved >= 0):
+            continue
+        movers = ranked[ranked["change"] == moved].head(MOST_MOVERS)
+        places = _count(abs(int(moved)), "place", lang)
+        out += [_say(key, lang, unit=name, places=places, rank=int(rank),
+                     ordinal=ordinal(int(rank), lang))
+                for name, rank in zip(_names(movers, lang), movers["rank"], strict=True)]
+    return out
+
+
+def _groups(table: pd.DataFrame, lang: str) -> list[str]:
+    """How many units are in each group, best group first; none without groups."""
+    grouped = table[table["group"] != ""]
+    if grouped.empty:
+        return []
+    counts = grouped["group"].value_counts(sort=False)
+    order = list(dict.fromkeys(grouped.sort_values("rank", kind="stable")["group"]))
+    parts = []
+    for position, group in enumerate(order):
+        count = int(counts[group])
+        key = _form("group_first", count) if position == 0 else "group_next"
+        parts.append(_say(key, lang, units=_count(count, "unit", lang), group=group))
+    return [_say("groups", lang, parts=_join(parts, lang))]
+
+
+def _average(table: pd.DataFrame, basis: str, lang: str) -> str:
+    summary = ranking.block_summary(table)
+    average = (format_percent(summary["average"], lang) if basis == "percent"
+               else _points(summary["average"], lang))
+    return _say("average", lang, value=average)
+
+
+def _mismatches(table: pd.DataFrame, lang: str) -> list[str]:
+    mismatches = int(table["group_mismatch"].sum())
+    if not mismatches:
+        return []
+    return [_say(_form("mismatch", mismatches), lang, units=_count(mismatches, "unit", lang))]
+
+
 def _methodology_sentence(table: pd.DataFrame, *, index: str, lang: str,
                           components: pd.DataFrame, scores: pd.DataFrame) -> str | None:
     period = str(table["period"].iloc[0])
-    previous = analytics.previous_period(scores, index, period)
+    previous = scope.previous_period(scope.periods(scores, index), period)
     if previous is None:
         return None
     listed = set(components.loc[components["index"] == index, "period"])
     if not {period, previous} <= listed:
         return None
-    changes = analytics.methodology_changes(components, index=index, period_from=previous,
+    changes = trends.methodology_changes(components, index=index, period_from=previous,
                                             period_to=period)
     if changes.empty:
         return None
-    return _say("methodology", lang, period=_period_label(period, lang),
-                previous=_period_label(previous, lang),
+    return _say("methodology", lang, period=_period_phrase(period, lang),
+                previous=_period_phrase(previous, lang),
                 changes=_count(len(changes), "change", lang))
+
+
+# ---- one unit --------------------------------------------------------------------------------
 
 
 def unit_sentences(table: pd.DataFrame, strengths: pd.DataFrame, *, unit_id: str,
@@ -264,60 +216,68 @@ def unit_sentences(table: pd.DataFrame, strengths: pd.DataFrame, *, unit_id: str
     """
     rows = table[table["unit_id"] == unit_id]
     if rows.empty:
-        raise UsageError(
-            f"Đơn vị {unit_id} không có trong bảng xếp hạng.",
-            f"Unit {unit_id} is not in the ranking table.",
-        )
+        raise UsageError.of("narrative.unknown_unit", unit_id=unit_id)
     row = rows.iloc[0]
     name = unit_name(str(row["unit"]), lang)
-    sentences: list[str] = []
-    if pd.isna(row["rank"]):
-        sentences.append(_say("unit_unranked", lang, unit=name))
-    else:
-        rank = int(row["rank"])
-        group = (_say("unit_group", lang, group=row["group"]) if row["group"] else "")
-        sentences.append(_say(
-            "unit_rank", lang, unit=name, rank=rank, ordinal=ordinal(rank, lang),
-            total=int(table["rank"].notna().sum()), value=_score(row, _basis(table), lang),
-            group=group))
-        change = row["change"]
-        if bool(row["is_new"]):
-            sentences.append(_say("unit_new", lang, unit=name))
-        elif not pd.isna(change):
-            key = "unit_rose" if change > 0 else "unit_fell" if change < 0 else "unit_same"
-            sentences.append(_say(key, lang, unit=name,
-                                  places=_count(abs(int(change)), "place", lang)))
-
-    fields = strengths.dropna(subset=["gap_to_average"]).sort_values("gap_to_average",
-                                                                     kind="stable")
-    if not fields.empty:
-        best = fields.iloc[-1]
-        sentences.append(_say("strongest", lang, name=best["name"],
-                              percent=format_percent(float(best["percent"]), lang),
-                              gap=format_signed(float(best["gap_to_average"]), lang)))
-    if len(fields) >= 2:
-        worst = fields.iloc[0]
-        sentences.append(_say("weakest", lang, name=worst["name"],
-                              percent=format_percent(float(worst["percent"]), lang),
-                              gap=format_signed(float(worst["gap_to_average"]), lang),
-                              lost=_points(float(worst["points_lost"]), lang)))
-
+    sentences = _standing(table, row, name, lang) + _fields(strengths, lang)
     if field_changes is not None:
-        deltas = field_changes.dropna(subset=["delta"])
-        gained = deltas[deltas["delta"] > 0].sort_values("delta", ascending=False, kind="stable")
-        lost = deltas[deltas["delta"] < 0].sort_values("delta", kind="stable")
-        if not gained.empty:
-            top = gained.iloc[0]
-            sentences.append(_say("field_up", lang, name=top["name"],
-                                  points=_points(float(top["delta"]), lang)))
-        if not lost.empty:
-            top = lost.iloc[0]
-            sentences.append(_say("field_down", lang, name=top["name"],
-                                  points=_points(abs(float(top["delta"])), lang)))
+        sentences += _field_moves(field_changes, lang)
     return sentences
 
 
-__all__ = [
-    "MOST_MOVERS", "NOUNS", "TEMPLATES", "UNIT_KINDS", "field_changes", "ordinal",
-    "ranking_sentences", "unit_name", "unit_sentences",
-]
+def _standing(table: pd.DataFrame, row: pd.Series, name: str, lang: str) -> list[str]:
+    """The unit's rank, value and group, then its move since the previous period."""
+    if pd.isna(row["rank"]):
+        return [_say("unit_unranked", lang, unit=name)]
+    rank = int(row["rank"])
+    group = _say("unit_group", lang, group=row["group"]) if row["group"] else ""
+    out = [_say("unit_rank", lang, unit=name, rank=rank, ordinal=ordinal(rank, lang),
+                total=int(table["rank"].notna().sum()), value=_score(row, _basis(table), lang),
+                group=group)]
+    change = row["change"]
+    if bool(row["is_new"]):
+        out.append(_say("unit_new", lang, unit=name))
+    elif not pd.isna(change):
+        key = "unit_rose" if change > 0 else "unit_fell" if change < 0 else "unit_same"
+        out.append(_say(key, lang, unit=name, places=_count(abs(int(change)), "place", lang)))
+    return out
+
+
+def _fields(strengths: pd.DataFrame, lang: str) -> list[str]:
+    """The strongest field, and the weakest when there are two or more."""
+    fields = strengths.dropna(subset=["gap_to_average"]).sort_values("gap_to_average",
+                                                                     kind="stable")
+    out = []
+    if not fields.empty:
+        best = fields.iloc[-1]
+        out.append(_say("strongest", lang, name=best["name"],
+                        percent=format_percent(float(best["percent"]), lang),
+                        gap=format_signed(float(best["gap_to_average"]), lang)))
+    if len(fields) >= 2:
+        worst = fields.iloc[0]
+        out.append(_say("weakest", lang, name=worst["name"],
+                        percent=format_percent(float(worst["percent"]), lang),
+                        gap=format_signed(float(worst["gap_to_average"]), lang),
+                        lost=_points(float(worst["points_lost"]), lang)))
+    return out
+
+
+def _field_moves(changes: pd.DataFrame, lang: str) -> list[str]:
+    """The field that gained most points and the one that lost most."""
+    deltas = changes.dropna(subset=["delta"])
+    gained = deltas[deltas["delta"] > 0].sort_values("delta", ascending=False, kind="stable")
+    lost = deltas[deltas["delta"] < 0].sort_values("delta", kind="stable")
+    out = []
+    if not gained.empty:
+        top = gained.iloc[0]
+        out.append(_say("field_up", lang, name=top["name"],
+                        points=_points(float(top["delta"]), lang)))
+    if not lost.empty:
+        top = lost.iloc[0]
+        out.append(_say("field_down", lang, name=top["name"],
+                        points=_points(abs(float(top["delta"])), lang)))
+    return out
+
+
+__all__ = ["MOST_MOVERS", "field_changes", "ordinal", "ranking_sentences", "unit_name",
+           "unit_sentences"]

@@ -16,6 +16,7 @@ import pandas as pd
 
 from reform.analysis.discipline import discipline_scores
 from reform.core import config
+from reform.core.kinds import INDEX_CODES
 from reform.core.model import SCORE_COLUMNS
 from reform.store.store import Store
 
@@ -42,9 +43,8 @@ class Snapshot:
         return self.scores.empty
 
     def indices(self) -> list[str]:
-        order = ["PAR", "SIPAS", "DISCIPLINE", "PAPI", "PCI"]
         found = set(self.scores["index"])
-        return [i for i in order if i in found] + sorted(found - set(order))
+        return [i for i in INDEX_CODES if i in found] + sorted(found - set(INDEX_CODES))
 
 
 _FRAMES = ("scores", "units", "components", "published", "inspections")

@@ -19,120 +19,34 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from reform.analysis import scope
 from reform.core import config
 from reform.core.errors import FileRefused, StoreError
 from reform.core.gazetteer import seed_units
+from reform.core.kinds import inspection_kind
 from reform.core.model import (
     COMPONENT_COLUMNS,
     INSPECTION_COLUMNS,
     PUBLISHED_COLUMNS,
     SCORE_COLUMNS,
+    TOTAL,
     UNIT_COLUMNS,
+    Dataset,
+    Level,
 )
 from reform.core.text import unit_key
-from reform.ingest.pipeline import ParsedFile
-from reform.ingest.units import UnitRegistry
-
-metadata = sa.MetaData()
-
-files = sa.Table(
-    "files", metadata,
-    sa.Column("sha256", sa.String(64), primary_key=True),
-    sa.Column("file_name", sa.Text, nullable=False),
-    sa.Column("size", sa.Integer, nullable=False),
-    sa.Column("content", sa.LargeBinary, nullable=False),
-    sa.Column("uploaded_at", sa.DateTime, nullable=False),
-    sa.Column("uploaded_by", sa.Text, nullable=False),
-)
-versions = sa.Table(
-    "versions", metadata,
-    sa.Column("version", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("index", sa.String(40), nullable=False),
-    sa.Column("kind", sa.String(20), nullable=False),
-    sa.Column("periods", sa.Text, nullable=False),  # JSON list
-    sa.Column("file_sha256", sa.String(64), sa.ForeignKey("files.sha256"), nullable=False),
-    sa.Column("file_name", sa.Text, nullable=False),
-    sa.Column("sheets", sa.Text, nullable=False),  # JSON list
-    sa.Column("options", sa.Text, nullable=False),  # JSON: sheet, period, level asked for
-    sa.Column("units", sa.Integer, nullable=False),
-    sa.Column("precedence", sa.Integer, nullable=False),
-    sa.Column("deleted", sa.Boolean, nullable=False, default=False),
-    sa.Column("uploaded_at", sa.DateTime, nullable=False),
-    sa.Column("uploaded_by", sa.Text, nullable=False),
-)
-units_table = sa.Table(
-    "units", metadata,
-    sa.Column("unit_id", sa.String(200), primary_key=True),
-    sa.Column("name", sa.Text, nullable=False),
-    sa.Column("level", sa.String(40), nullable=False),
-    sa.Column("parent_id", sa.String(200), nullable=False, default=""),
-    sa.Column("valid_from", sa.String(20), nullable=False, default=""),
-    sa.Column("valid_to", sa.String(20), nullable=False, default=""),
-)
-aliases_table = sa.Table(
-    "unit_aliases", metadata,
-    sa.Column("unit_id", sa.String(200), sa.ForeignKey("units.unit_id"), primary_key=True),
-    sa.Column("alias", sa.String(300), primary_key=True),  # every spelling met, as written
-    sa.Column("alias_key", sa.String(300), nullable=False),
-)
-components_table = sa.Table(
-    "components", metadata,
-    sa.Column("version", sa.Integer, sa.ForeignKey("versions.version"), nullable=False, index=True),
-    sa.Column("index", sa.String(40), nullable=False),
-    sa.Column("period", sa.String(20), nullable=False),
-    sa.Column("component", sa.String(40), nullable=False),
-    sa.Column("name", sa.Text, nullable=False),
-    sa.Column("parent", sa.String(40), nullable=False),
-    sa.Column("max_value", sa.Float, nullable=True),
-    sa.Column("order", sa.Integer, nullable=False),
-)
-scores_table = sa.Table(
-    "scores", metadata,
-    sa.Column("version", sa.Integer, sa.ForeignKey("versions.version"), nullable=False, index=True),
-    sa.Column("index", sa.String(40), nullable=False),
-    sa.Column("period", sa.String(20), nullable=False),
-    sa.Column("unit_id", sa.String(200), nullable=False),
-    sa.Column("component", sa.String(40), nullable=False),
-    sa.Column("value", sa.Float, nullable=False),
-    sa.Column("max_value", sa.Float, nullable=True),
-    sa.Column("source", sa.Text, nullable=False),
-)
-published_table = sa.Table(
-    "published", metadata,
-    sa.Column("version", sa.Integer, sa.ForeignKey("versions.version"), nullable=False, index=True),
-    sa.Column("index", sa.String(40), nullable=False),
-    sa.Column("period", sa.String(20), nullable=False),
-    sa.Column("unit_id", sa.String(200), nullable=False),
-    sa.Column("rank", sa.Float, nullable=True),
-    sa.Column("group_label", sa.Text, nullable=False),
-    sa.Column("source", sa.Text, nullable=False),
-)
-inspections_table = sa.Table(
-    "inspections", metadata,
-    sa.Column("version", sa.Integer, sa.ForeignKey("versions.version"), nullable=False, index=True),
-    sa.Column("date", sa.Date, nullable=False),
-    sa.Column("unit_id", sa.String(200), nullable=False),
-    sa.Column("team", sa.Text, nullable=False),
-    sa.Column("kind", sa.String(20), nullable=False),
-    sa.Column("category", sa.String(40), nullable=False),
-    sa.Column("violations", sa.Integer, nullable=False),
-    sa.Column("officials_checked", sa.Integer, nullable=False),
-    sa.Column("note", sa.Text, nullable=False),
-    sa.Column("source", sa.Text, nullable=False),
-)
-meta_table = sa.Table(
-    "store_meta", metadata,
-    sa.Column("key", sa.String(40), primary_key=True),
-    sa.Column("value", sa.Text, nullable=False),
-)
-audit_table = sa.Table(
-    "audit", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("at", sa.DateTime, nullable=False),
-    sa.Column("who", sa.Text, nullable=False),
-    sa.Column("action", sa.String(40), nullable=False),
-    sa.Column("version", sa.Integer, nullable=True),
-    sa.Column("detail", sa.Text, nullable=False),
+from reform.store.schema import (
+    aliases_table,
+    audit_table,
+    components_table,
+    files,
+    inspections_table,
+    meta_table,
+    metadata,
+    published_table,
+    scores_table,
+    units_table,
+    versions,
 )
 
 
@@ -180,10 +94,7 @@ class Store:
                     self.instance_id = uuid.uuid4().hex
                     conn.execute(meta_table.insert().values(key="instance", value=self.instance_id))
         except sa.exc.OperationalError as exc:
-            raise StoreError(
-                f"Không kết nối được kho dữ liệu ({self.safe_url}): {exc.orig}",
-                f"Cannot reach the store ({self.safe_url}): {exc.orig}",
-            ) from exc
+            raise StoreError.of("store.unreachable", url=self.safe_url, reason=exc.orig) from exc
 
     @property
     def safe_url(self) -> str:
@@ -196,9 +107,6 @@ class Store:
         """Changes whenever anything stored changes; the app's cache is keyed by it."""
         with self.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(audit_table.c.id), 0))).scalar())
-
-    def registry(self) -> UnitRegistry:
-        return UnitRegistry(self.units())
 
     def units(self) -> pd.DataFrame:
         """Every known unit (``UNIT_COLUMNS``), aliases as tuples."""
@@ -261,12 +169,13 @@ class Store:
         with self.engine.connect() as conn:
             frame = self._versions_frame(conn)
             winners = self._winners(frame)
-            wanted = sorted({v for (index, _), v in winners.items() if index == "DISCIPLINE"})
+            code = inspection_kind().code
+            wanted = sorted({v for (index, _), v in winners.items() if index == code})
             data = pd.read_sql(sa.select(inspections_table).where(inspections_table.c.version.in_(wanted)), conn)
         data["date"] = pd.to_datetime(data["date"])
         if not data.empty:
             year = data["date"].dt.strftime("%Y")
-            keys = pd.Series([("DISCIPLINE", y) for y in year], index=data.index)
+            keys = pd.Series([(code, y) for y in year], index=data.index)
             data = data[keys.map(winners) == data["version"]]
         return data.reindex(columns=INSPECTION_COLUMNS).reset_index(drop=True)
 
@@ -308,70 +217,69 @@ class Store:
     def previous_units(self, index: str, periods: list[str]) -> dict[tuple[str, str], set[str]]:
         """Units of the period before each of ``periods``, for the "missing unit" warning."""
         scores = self.scores()
-        scores = scores[(scores["index"] == index) & (scores["component"] == "TOTAL")]
+        scores = scores[(scores["index"] == index) & (scores["component"] == TOTAL)]
         known = sorted(set(scores["period"]))
         out = {}
         for period in periods:
-            before = [p for p in known if p < period and len(p) == len(period)]
+            before = scope.previous_period(known, period)
             if before:
-                out[(index, period)] = set(scores.loc[scores["period"] == before[-1], "unit_id"])
+                out[(index, period)] = set(scores.loc[scores["period"] == before, "unit_id"])
         return out
 
     # ---- writing -------------------------------------------------------------------------
 
-    def save(self, parsed: ParsedFile, *, user: str = config.DEFAULT_USER,
-             options: dict | None = None) -> SaveResult:
-        """Store ``parsed`` as a new version in one transaction.
+    def save(self, dataset: Dataset, *, user: str = config.DEFAULT_USER) -> SaveResult:
+        """Store ``dataset`` as a new version in one transaction.
 
-        Raises :class:`FileRefused` (nothing stored) when the file has error-severity issues.
+        Raises :class:`FileRefused` (nothing stored) when the dataset carries errors.
         The same bytes read with the same options as a stored, non-deleted version return that
         version with ``duplicate=True`` and store nothing.
         """
-        if not parsed.ok:
-            errors = [i for i in parsed.issues if i.severity == "error"]
-            first = errors[0]
-            raise FileRefused(
-                f"Tệp '{parsed.file_name}' bị từ chối: {len(errors)} lỗi, ví dụ {first.sheet}!{first.cell}: "
-                f"{first.message_vi} Không có gì được lưu.",
-                f"File '{parsed.file_name}' refused: {len(errors)} error(s), e.g. {first.sheet}!{first.cell}: "
-                f"{first.message_en} Nothing was stored.", issues=errors)
+        if dataset.errors:
+            first = dataset.errors[0]
+            raise FileRefused.of("store.refused", issues=list(dataset.errors), file=dataset.file_name,
+                                 count=len(dataset.errors), sheet=first.sheet, cell=first.cell,
+                                 message_vi=first.message_vi, message_en=first.message_en)
         # Options left unset do not count: the same file with the same choices is one upload,
         # whether it came from the page or the command line.
-        options = {k: v for k, v in (options or {}).items() if v not in (None, "", {}, [])}
+        options = {k: v for k, v in dataset.options.items() if v not in (None, "", {}, [])}
         options_json = json.dumps(options, sort_keys=True, ensure_ascii=False)
-        periods = parsed.periods
         now = _now()
         with self.engine.begin() as conn:
             existing = conn.execute(
                 sa.select(versions.c.version).where(
-                    versions.c.file_sha256 == parsed.sha256, versions.c.index == parsed.index,
+                    versions.c.file_sha256 == dataset.sha256, versions.c.index == dataset.index,
                     versions.c.options == options_json, versions.c.deleted.is_(False))).first()
             if existing is not None:
                 return SaveResult(int(existing.version), duplicate=True)
             before = self._winners(self._versions_frame(conn))
-            if conn.execute(sa.select(files.c.sha256).where(files.c.sha256 == parsed.sha256)).first() is None:
-                conn.execute(files.insert().values(
-                    sha256=parsed.sha256, file_name=parsed.file_name, size=len(parsed.data),
-                    content=parsed.data, uploaded_at=now, uploaded_by=user))
-            precedence = (conn.execute(sa.select(sa.func.max(versions.c.precedence))).scalar() or 0) + 1
-            kind = "inspections" if not parsed.inspections.empty else "scores"
-            version = conn.execute(versions.insert().values(
-                index=parsed.index, kind=kind, periods=json.dumps(periods),
-                file_sha256=parsed.sha256, file_name=parsed.file_name,
-                sheets=json.dumps([s.layout.sheet for s in parsed.sheets], ensure_ascii=False),
-                options=options_json, units=parsed.unit_count, precedence=precedence,
-                deleted=False, uploaded_at=now, uploaded_by=user,
-            )).inserted_primary_key[0]
-            self._insert_new_units(conn, parsed)
-            self._insert_rows(conn, version, parsed)
+            version = self._insert_version(conn, dataset, options_json, user, now)
+            self._insert_new_units(conn, dataset.units)
+            self._insert_rows(conn, version, dataset)
             superseded = tuple(sorted({v for key, v in before.items()
-                                       if key[0] == parsed.index and key[1] in periods}))
+                                       if key[0] == dataset.index and key[1] in dataset.periods}))
             conn.execute(audit_table.insert().values(
                 at=now, who=user, action="import", version=version,
-                detail=json.dumps({"file": parsed.file_name, "sha256": parsed.sha256,
-                                   "index": parsed.index, "periods": periods,
+                detail=json.dumps({"file": dataset.file_name, "sha256": dataset.sha256,
+                                   "index": dataset.index, "periods": list(dataset.periods),
                                    "superseded": list(superseded)}, ensure_ascii=False)))
         return SaveResult(int(version), duplicate=False, superseded=superseded)
+
+    @staticmethod
+    def _insert_version(conn, dataset: Dataset, options_json: str, user: str, now: datetime) -> int:
+        """The file's bytes (once per SHA-256) and a new version row, the newest; its number."""
+        if conn.execute(sa.select(files.c.sha256).where(files.c.sha256 == dataset.sha256)).first() is None:
+            conn.execute(files.insert().values(
+                sha256=dataset.sha256, file_name=dataset.file_name, size=len(dataset.data),
+                content=dataset.data, uploaded_at=now, uploaded_by=user))
+        precedence = (conn.execute(sa.select(sa.func.max(versions.c.precedence))).scalar() or 0) + 1
+        return conn.execute(versions.insert().values(
+            index=dataset.index, kind=dataset.kind, periods=json.dumps(list(dataset.periods)),
+            file_sha256=dataset.sha256, file_name=dataset.file_name,
+            sheets=json.dumps(list(dataset.sheets), ensure_ascii=False),
+            options=options_json, units=dataset.unit_count, precedence=precedence,
+            deleted=False, uploaded_at=now, uploaded_by=user,
+        )).inserted_primary_key[0]
 
     def delete(self, version: int, *, user: str = config.DEFAULT_USER) -> None:
         """Soft-delete ``version``: its data is no longer shown; ``restore`` brings it back."""
@@ -393,7 +301,7 @@ class Store:
 
     @staticmethod
     def _unknown(version: int) -> StoreError:
-        return StoreError(f"Không có phiên bản dữ liệu số {version}.", f"There is no dataset version {version}.")
+        return StoreError.of("store.unknown_version", version=version)
 
     def _insert_units(self, conn, units: pd.DataFrame) -> None:
         records = units[["unit_id", "name", "level", "parent_id", "valid_from", "valid_to"]].fillna("")
@@ -405,16 +313,16 @@ class Store:
         conn.execute(aliases_table.insert(), [
             {"unit_id": u, "alias": a, "alias_key": k} for (u, a), k in alias_rows.items() if k])
 
-    def _insert_new_units(self, conn, parsed: ParsedFile) -> None:
+    def _insert_new_units(self, conn, units: pd.DataFrame) -> None:
         known = {r.unit_id for r in conn.execute(sa.select(units_table.c.unit_id))}
         known_aliases = {(r.unit_id, r.alias) for r in conn.execute(sa.select(aliases_table.c.unit_id, aliases_table.c.alias))}
-        new_units = parsed.units[~parsed.units["unit_id"].isin(known)]
+        new_units = units[~units["unit_id"].isin(known)]
         if not new_units.empty:
             conn.execute(units_table.insert(), [
-                {"unit_id": r.unit_id, "name": r.name, "level": r.level or "unit", "parent_id": "",
+                {"unit_id": r.unit_id, "name": r.name, "level": r.level or Level.UNIT.value, "parent_id": "",
                  "valid_from": "", "valid_to": ""} for r in new_units.itertuples(index=False)])
         aliases = []
-        for row in parsed.units.itertuples(index=False):
+        for row in units.itertuples(index=False):
             for spelling in (row.name, *row.spellings):
                 key = unit_key(spelling)
                 if key and (row.unit_id, spelling) not in known_aliases:
@@ -423,15 +331,15 @@ class Store:
         if aliases:
             conn.execute(aliases_table.insert(), aliases)
 
-    def _insert_rows(self, conn, version: int, parsed: ParsedFile) -> None:
-        _bulk_insert(conn, scores_table, parsed.scores, version)
-        _bulk_insert(conn, components_table, parsed.components, version)
-        published = parsed.published.rename(columns={"group": "group_label"})
+    def _insert_rows(self, conn, version: int, dataset: Dataset) -> None:
+        _bulk_insert(conn, scores_table, dataset.scores, version)
+        _bulk_insert(conn, components_table, dataset.components, version)
+        published = dataset.published.rename(columns={"group": "group_label"})
         if not published.empty:
             published["group_label"] = published["group_label"].fillna("")
         _bulk_insert(conn, published_table, published, version)
-        if not parsed.inspections.empty:
-            frame = parsed.inspections.copy()
+        if not dataset.inspections.empty:
+            frame = dataset.inspections.copy()
             frame["date"] = pd.to_datetime(frame["date"]).dt.date
             _bulk_insert(conn, inspections_table, frame, version)
 

@@ -1,6 +1,6 @@
 """Tables for the Data page's upload preview, and the corrections an analyst makes in them.
 
-The page shows what ``importer.parse_file`` understood (each column's role, each unit name's
+The page shows what ``pipeline.import_file`` understood (each column's role, each unit name's
 match, every issue) as editable tables; the functions here build those tables and turn the
 analyst's edits back into the ``roles=`` and ``unit_overrides=`` options of ``parse_file``.
 Pure functions: frames and values in, new frames or dicts out.
@@ -19,7 +19,7 @@ from reform.core.errors import UsageError
 from reform.core.i18n import t
 from reform.core.model import Issue, UnitMatch
 from reform.core.text import clean_text, collation_key, column_letter
-from reform.ingest.mapping import SheetLayout
+from reform.ingest.layout import SheetLayout
 from reform.ingest.readers import RawSheet
 
 _HOW_ORDER = {"new": 0, "fuzzy": 1, "chosen": 2, "alias": 3, "exact": 4}
@@ -85,7 +85,7 @@ def columns_table(layout: SheetLayout, raw: RawSheet, *, samples: int = 3) -> pd
                 values.append(text)
             if len(values) == samples:
                 break
-        rows.append({"letter": column.letter, "header": column.header, "role": column.role,
+        rows.append({"letter": column.letter, "header": column.header, "role": str(column.role),
                      "examples": " | ".join(values)})
     return pd.DataFrame(rows, columns=["letter", "header", "role", "examples"])
 

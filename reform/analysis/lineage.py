@@ -1,0 +1,89 @@
+"""Units across a reorganisation: predecessors, successors, and results re-aggregated onto the
+units valid at a date.
+
+A new unit's value is the mean of its predecessors' values (whole and partial alike), or the
+weighted mean when every link of it carries a weight; every component alike. It needs values
+for at least ``min_coverage`` of its predecessors; ``coverage`` says how many had one
+("13/14"). Units that no link touches keep their own values.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from reform.core import config
+
+COMPOSITE_COLUMNS = ["index", "period", "unit_id", "component", "value", "max_value",
+                     "covered", "predecessors", "coverage"]
+
+
+def links_in_force(links: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The links that took effect on or before ``as_of``: a period shown 'as of' a date earlier
+    than the reorganisation keeps its own units."""
+    if links.empty:
+        return links
+    return links[pd.to_datetime(links["effective"]).dt.date <= as_of]
+
+
+def predecessors(links: pd.DataFrame, unit_id: str) -> pd.DataFrame:
+    """The links into ``unit_id``: its predecessors, with kinds, dates and weights."""
+    return links[links["new_unit_id"] == unit_id].reset_index(drop=True)
+
+
+def successors(links: pd.DataFrame, unit_id: str) -> pd.DataFrame:
+    """The links out of ``unit_id``: the units it went into, with kinds and dates."""
+    return links[links["old_unit_id"] == unit_id].reset_index(drop=True)
+
+
+def reaggregate(scores: pd.DataFrame, links: pd.DataFrame, *,
+                min_coverage: float = config.LINEAGE_MIN_COVERAGE) -> pd.DataFrame:
+    """``scores`` (index, period, unit_id, component, value, max_value) on the new units of
+    ``links``, with ``COMPOSITE_COLUMNS``; a new frame.
+
+    A unit of ``scores`` that no link names is carried as it is, with coverage '1/1'. A new unit
+    whose covered share is below ``min_coverage`` has NaN value and max_value.
+
+    >>> scores = pd.DataFrame({"index": "PAR", "period": "2024", "unit_id": ["a", "b"],
+    ...                        "component": "TOTAL", "value": [80.0, 90.0], "max_value": 100.0})
+    >>> links = pd.DataFrame({"old_unit_id": ["a", "b", "c"], "new_unit_id": "n",
+    ...                       "weight": float("nan")})
+    >>> reaggregate(scores, links)[["unit_id", "value", "coverage"]].to_dict("records")
+    [{'unit_id': 'n', 'value': 85.0, 'coverage': '2/3'}]
+    """
+    linked = scores["unit_id"].isin(links["old_unit_id"])
+    merged = composites(scores[linked], links, min_coverage)
+    kept = scores.loc[~linked, ["index", "period", "unit_id", "component", "value", "max_value"]]
+    kept = kept.assign(covered=1, predecessors=1, coverage="1/1")
+    out = pd.concat([merged, kept], ignore_index=True)
+    return out.reindex(columns=COMPOSITE_COLUMNS)
+
+
+def composites(scores: pd.DataFrame, links: pd.DataFrame, min_coverage: float) -> pd.DataFrame:
+    """The re-aggregated rows of the new units the linked ``scores`` reach."""
+    pairs = links[["old_unit_id", "new_unit_id", "weight"]].drop_duplicates(["old_unit_id", "new_unit_id"])
+    sizes = pairs.groupby("new_unit_id").size().rename("predecessors")
+    weighted = pairs.groupby("new_unit_id")["weight"].apply(lambda w: bool(w.notna().all()))
+    rows = scores.merge(pairs, left_on="unit_id", right_on="old_unit_id")
+    rows = rows[rows["value"].notna()]
+    rows["weight"] = np.where(rows["new_unit_id"].map(weighted), rows["weight"], 1.0)
+    rows["weighted_value"] = rows["value"] * rows["weight"]
+    rows["weighted_max"] = rows["max_value"] * rows["weight"]
+    keys = ["index", "period", "new_unit_id", "component"]
+    sums = rows.groupby(keys, sort=False).agg(
+        weighted_value=("weighted_value", "sum"), weighted_max=("weighted_max", "sum"),
+        weight=("weight", "sum"), covered=("old_unit_id", "nunique"),
+        max_known=("max_value", "count")).reset_index()
+    sums["predecessors"] = sums["new_unit_id"].map(sizes).astype(int)
+    enough = sums["covered"] >= np.ceil(sums["predecessors"] * min_coverage - 1e-9)
+    sums["value"] = np.where(enough, sums["weighted_value"] / sums["weight"], np.nan)
+    max_value = sums["weighted_max"] / sums["weight"]
+    sums["max_value"] = np.where(enough & (sums["max_known"] == sums["covered"]), max_value, np.nan)
+    sums["coverage"] = sums["covered"].astype(str) + "/" + sums["predecessors"].astype(str)
+    return sums.rename(columns={"new_unit_id": "unit_id"})[COMPOSITE_COLUMNS]
+
+
+def needed(predecessor_count: int, min_coverage: float = config.LINEAGE_MIN_COVERAGE) -> int:
+    """How many predecessors need a value: at least half of 14 is 7."""
+    return int(np.ceil(predecessor_count * min_coverage - 1e-9))

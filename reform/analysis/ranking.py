@@ -1,0 +1,468 @@
+"""Ranking: the one competition rank, percent of maximum, and the ranking of a block.
+
+- A *block* is the set of units ranked together: one index, period and component, optionally
+  one level (``units.level``) and one parent (``units.parent_id``).
+- Ranks are competition ranks (1, 2, 2, 4) in pandas' ``Int64`` dtype; a unit without a value
+  gets ``<NA>`` and is listed last. Values are rounded to ``RANK_DECIMALS`` decimals before
+  ranking, so 40/50 and 80/100 tie instead of differing in the last bit.
+- ``basis="percent"`` ranks on % of maximum (``value / max_value * 100``). When some unit of a
+  block has a value but no known maximum, the whole block falls back to points, because
+  comparing one unit's percent with another's points would be meaningless.
+
+Every function takes frames plus keyword options and returns a new frame (or a small dict);
+none changes its input.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from reform.analysis import groups, scope
+from reform.core.errors import UsageError
+from reform.core.i18n import LANGS, t
+from reform.core.model import TOTAL
+
+BASES = ("percent", "points")
+"""What a ranking can be computed on."""
+
+RANK_DECIMALS = 9
+"""Decimals kept before ranking: far below any printed precision, above float noise (so
+40/50 and 80/100 tie). The rounding the ranking has always used."""
+
+RANKING_COLUMNS = [
+    "unit_id", "unit", "level", "parent_id", "period", "component", "value", "max_value",
+    "percent", "rank", "previous_rank", "change", "is_new", "percentile", "gap_to_leader",
+    "gap_to_average", "group", "published_rank", "published_group", "group_mismatch",
+]
+RANK_ALL_COLUMNS = ["index", "period", "component", "level", "unit_id", "value", "percent", "rank"]
+
+Number = float | np.ndarray | pd.Series
+
+
+# ---------------------------------------------------------------------------------------------
+# The rule: percent of maximum and competition rank
+# ---------------------------------------------------------------------------------------------
+
+def percent_of_max(value: Number, max_value: Number) -> Number:
+    """``value / max_value × 100`` where the maximum is positive, NaN elsewhere.
+
+    Takes scalars, arrays or Series (aligned by position) and returns the same kind (a Series
+    keeps ``value``'s index). Raises nothing.
+
+    >>> percent_of_max(40.0, 50.0), percent_of_max(3.0, 0.0)
+    (80.0, nan)
+    """
+    v = np.asarray(value, dtype="float64")
+    m = np.asarray(max_value, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = np.where(m > 0, v / m * 100.0, np.nan)
+    if isinstance(value, pd.Series):
+        return pd.Series(result, index=value.index, dtype="float64")
+    if result.ndim == 0:
+        return float(result)
+    return result
+
+
+def floats(series: pd.Series) -> np.ndarray:
+    """``series`` as float64 numbers, NaN where it holds no number."""
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _rank_steps(score: np.ndarray, missing: np.ndarray, n_groups: int,
+                decimals: int) -> tuple[np.ndarray, int, int]:
+    """Each score as an int64 step (rounded to ``decimals``) and the lowest and highest step."""
+    # At national scale (4 M rows) fresh arrays cost as much as the arithmetic, so the steps
+    # below work in place wherever they can.
+    filled = np.where(missing, 0.0, score)
+    top = max(float(filled.max()), -float(filled.min()))
+    if top * 10.0**decimals < 1e15:
+        # Then score × 10^decimals rounds to an exact integer (as np.round does), so one int64
+        # key (group, then score descending) replaces two slower float sorts.
+        np.multiply(filled, 10.0**decimals, out=filled)
+        np.rint(filled, out=filled)
+        steps = filled.astype(np.int64)
+        low, high = int(steps.min()), int(steps.max())
+        if n_groups * (high - low + 2) < 2**62:
+            return steps, low, high
+    # Huge scores: rank the distinct rounded values instead (slower, exact).
+    filled = np.where(missing, 0.0, score)
+    steps = np.unique(np.round(filled, decimals), return_inverse=True)[1].astype(np.int64)
+    return steps, 0, int(steps.max())
+
+
+def rank_in_groups(gid: np.ndarray, score: np.ndarray, n_groups: int, *,
+                   decimals: int = RANK_DECIMALS) -> pd.arrays.IntegerArray:
+    """Competition rank (1, 2, 2, 4) of ``score`` descending within each group ``gid``.
+
+    ``gid`` holds group numbers 0..n_groups-1. Scores equal once rounded to ``decimals``
+    tie. Returns an ``Int64`` array aligned with the input, ``<NA>`` where the score is NaN.
+    Raises nothing.
+    """
+    n = len(score)
+    if n == 0:
+        return pd.array([], dtype="Int64")
+    missing = np.isnan(score)
+    steps, low, high = _rank_steps(score, missing, n_groups, decimals)
+    span = high - low + 2  # one more slot below the lowest value for missing scores
+    np.subtract(high, steps, out=steps)
+    steps[missing] = span - 1
+    key = gid.astype(np.int64)
+    key *= span
+    key += steps
+    del steps
+    order = np.argsort(key)
+    key = key[order]
+    # Position of the first row of each run of equal keys (a run never spans two groups).
+    is_start = np.ones(n, dtype=bool)
+    np.not_equal(key[1:], key[:-1], out=is_start[1:])
+    run_start = np.arange(n, dtype=np.int64)
+    np.multiply(run_start, is_start, out=run_start)
+    np.maximum.accumulate(run_start, out=run_start)
+    # A group's rows are contiguous once sorted: its first position is the number of rows in
+    # the groups before it.
+    first_of_group = np.zeros(n_groups, dtype=np.int64)
+    np.cumsum(np.bincount(gid, minlength=n_groups)[:-1], out=first_of_group[1:])
+    np.floor_divide(key, span, out=key)
+    run_start -= first_of_group[key]
+    run_start += 1
+    ranks = np.empty(n, dtype=np.int64)
+    ranks[order] = run_start
+    ranks[missing] = 0
+    return pd.arrays.IntegerArray(ranks, missing)
+
+
+def competition_rank(values: pd.Series, *, decimals: int = RANK_DECIMALS,
+                     ascending: bool = False) -> pd.Series:
+    """THE rank of the app: competition ranking (1, 2, 2, 4), best (highest) first.
+
+    Values are rounded to ``decimals`` before ranking, so values equal once rounded share a
+    rank; ``ascending=True`` ranks the lowest first. Returns a new ``Int64`` Series aligned
+    with ``values``, ``<NA>`` where the value is missing. Raises nothing.
+
+    >>> competition_rank(pd.Series([90.0, 80.004, 80.001, 70.0]), decimals=2).tolist()
+    [1, 2, 2, 4]
+    """
+    score = floats(values)
+    if ascending:
+        score = -score
+    ranks = rank_in_groups(np.zeros(len(score), dtype=np.int64), score, 1, decimals=decimals)
+    return pd.Series(ranks, index=values.index, dtype="Int64")
+
+
+def check_basis(basis: str) -> None:
+    """Raise UsageError unless ``basis`` is one of ``BASES``."""
+    if basis not in BASES:
+        raise UsageError.of("analysis.unknown_basis", basis=basis, choices=", ".join(BASES))
+
+
+def ranking_score(gid: np.ndarray, n_groups: int, value: np.ndarray, percent: np.ndarray,
+                  basis: str) -> np.ndarray:
+    """The number each row is ranked on: percent, or points for blocks lacking a maximum."""
+    if basis == "points":
+        return value
+    lacking = ~np.isnan(value) & np.isnan(percent)
+    if not lacking.any():
+        return percent
+    block_lacks = np.bincount(gid, weights=lacking, minlength=n_groups) > 0
+    return np.where(block_lacks[gid], value, percent)
+
+
+def rank_scores(value: np.ndarray, max_value: np.ndarray, *, basis: str = "percent"
+                ) -> tuple[np.ndarray, np.ndarray, pd.arrays.IntegerArray]:
+    """Percent, ranked score (rounded) and rank of one block's values and maxima."""
+    percent = percent_of_max(value, max_value)
+    gid = np.zeros(len(value), dtype=np.int64)
+    score = np.round(ranking_score(gid, 1, value, percent, basis), RANK_DECIMALS)
+    return percent, score, rank_in_groups(gid, score, 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Every block at once
+# ---------------------------------------------------------------------------------------------
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of a key column (NaN a value of its own), faster on long runs.
+
+    Imports append rows block by block, so index and period (and often unit) come in long
+    runs: hashing one value per run instead of per row saves most of the time.
+    """
+    values = column.array
+    n = len(values)
+    head = values[:1024]
+    # A sample tells whether runs are long enough to pay for comparing every row first.
+    if n > 1 and np.asarray(head[1:] != head[:-1], dtype=bool).mean() < 0.25:
+        changed = np.asarray(values[1:] != values[:-1], dtype=bool)
+        starts = np.concatenate(([0], np.flatnonzero(changed) + 1))
+        if len(starts) * 4 < n:
+            head_codes, uniques = pd.factorize(values[starts], use_na_sentinel=False)
+            return np.repeat(head_codes, np.diff(np.append(starts, n))), np.asarray(uniques)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, np.asarray(uniques)
+
+
+def _level_codes(units: pd.DataFrame, unit_codes: np.ndarray,
+                 unit_values: np.ndarray, period_codes: np.ndarray,
+                 period_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The level of each score row (given by its unit and period codes) as (codes, levels)."""
+    registry = units.reindex(columns=["unit_id", "level"])
+    registry = registry.assign(unit_id=registry["unit_id"].fillna("").astype(str),
+                               level=registry["level"].fillna("").astype(str))
+    if registry["unit_id"].is_unique:
+        # One registry row per unit (the usual case): resolve levels once per unit.
+        level_of = registry.set_index("unit_id")["level"].reindex(unit_values).fillna("")
+        level_of = level_of.where(level_of != "", "unit")
+        codes, values = pd.factorize(level_of, use_na_sentinel=False)
+        return codes[unit_codes], values
+    pair = unit_codes.astype(np.int64) * len(period_values) + period_codes
+    pair_codes, pair_values = pd.factorize(pair)
+    keys = pd.DataFrame({
+        "unit_id": unit_values[pair_values // len(period_values)],
+        "period": period_values[pair_values % len(period_values)],
+    })
+    codes, values = pd.factorize(scope.attach_units(keys, units)["level"],
+                                 use_na_sentinel=False)
+    return codes[pair_codes], values
+
+
+def rank_all(scores: pd.DataFrame, units: pd.DataFrame, *, basis: str = "percent") -> pd.DataFrame:
+    """Rank every unit in every (index, period, component, level) block at once.
+
+    Returns a new frame with one row per score row, in the input's row order, and columns
+    ``index, period, component, level, unit_id, value, percent, rank`` (rank ``Int64``,
+    competition ranking within the block, ``<NA>`` when the value is missing). Rows are
+    expected to be unique per (index, period, unit_id, component), as the store keeps them.
+
+    Raises UsageError for an unknown ``basis``.
+    """
+    check_basis(basis)
+    frame = scores.reset_index(drop=True)
+    index_codes, _ = _codes(frame["index"])
+    period_codes, period_values = _codes(frame["period"])
+    component_codes, _ = _codes(frame["component"])
+    unit_codes, unit_values = _codes(frame["unit_id"])
+    level_codes, level_values = _level_codes(units, unit_codes, unit_values,
+                                             period_codes, period_values)
+    combined = ((index_codes.astype(np.int64) * (period_codes.max(initial=0) + 1) + period_codes)
+                * (component_codes.max(initial=0) + 1) + component_codes)
+    combined = combined * (level_codes.max(initial=0) + 1) + level_codes
+    gid, group_values = pd.factorize(combined)
+
+    value = floats(frame["value"])
+    percent = percent_of_max(value, floats(frame["max_value"]))
+    score = ranking_score(gid, len(group_values), value, percent, basis)
+    rank = rank_in_groups(gid, score, len(group_values))
+    # Arrow's take builds the 4 M-row string column in a fraction of numpy's object take.
+    level = pa.array(np.asarray(level_values, dtype=object), type=pa.large_string())
+    level = pd.Series(pd.array(level.take(pa.array(level_codes)), dtype="str"))
+    return pd.DataFrame({
+        "index": frame["index"], "period": frame["period"], "component": frame["component"],
+        "level": level, "unit_id": frame["unit_id"],
+        "value": value, "percent": percent, "rank": rank,
+    }, copy=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# One block
+# ---------------------------------------------------------------------------------------------
+
+def no_data(index: str, period: str, component: str, available: list[str]) -> UsageError:
+    """The error for an index with no data in ``period``, naming the periods there are."""
+    listed = ", ".join(available) if available else "—"
+    return UsageError.of("analysis.no_data", index=index, period=period, component=component,
+                         periods=listed)
+
+
+def select_rows(scores: pd.DataFrame, *, index: str, component: str
+                ) -> tuple[list[str], pd.DataFrame]:
+    """Periods of ``index`` with any data, and its rows for ``component`` (one pass each)."""
+    in_index = scores["index"] == index
+    available = sorted(scores.loc[in_index, "period"].dropna().astype(str).unique())
+    rows = scores.loc[in_index & (scores["component"] == component),
+                      ["unit_id", "period", "component", "value", "max_value"]]
+    return available, rows
+
+
+def check_period(available: list[str], rows: pd.DataFrame, *, index: str, period: str,
+                 component: str) -> None:
+    """Raise UsageError (``no_data``) unless ``rows`` hold ``period``."""
+    if period not in available or not (rows["period"] == period).any():
+        raise no_data(index, period, component, available)
+
+
+def rank_block(rows: pd.DataFrame, units: pd.DataFrame, *, period: str, level: str | None,
+               parent_id: str | None, basis: str) -> pd.DataFrame:
+    """Units of one block with value, max_value, percent, score (ranked on) and rank.
+
+    ``rows`` are the scores of one index and component (see ``select_rows``). Returns a new
+    frame, possibly empty. Raises nothing.
+    """
+    rows = rows[rows["period"] == period]
+    # A unit scored twice for one component keeps its later row (a corrected re-upload).
+    rows = rows.drop_duplicates("unit_id", keep="last").reset_index(drop=True)
+    rows = rows.assign(
+        value=floats(rows["value"]), max_value=floats(rows["max_value"]),
+        period=rows["period"].astype("str"), component=rows["component"].astype("str"),
+        unit_id=rows["unit_id"].astype("str"),
+    )
+    rows = scope.attach_units(rows, units)
+    if level is not None:
+        rows = rows[rows["level"] == level]
+    if parent_id is not None:
+        rows = rows[rows["parent_id"] == parent_id]
+    rows = rows.reset_index(drop=True)
+    percent, score, rank = rank_scores(rows["value"].to_numpy(), rows["max_value"].to_numpy(),
+                                       basis=basis)
+    return rows.assign(percent=percent, score=score, rank=rank)
+
+
+def _no_unit(index: str, period: str, level: str | None, parent_id: str | None) -> UsageError:
+    """The error for level or parent filters that leave no unit, in both languages."""
+    def where(lang: str) -> str:
+        parts = [level and t("analysis.where_level", lang, level=level),
+                 parent_id and t("analysis.where_parent", lang, parent=parent_id)]
+        return ", ".join(filter(None, parts))
+
+    texts = [t("analysis.no_unit_in_block", lang, where=where(lang), index=index, period=period)
+             for lang in LANGS]
+    return UsageError(*texts)
+
+
+def _previous_ranks(current: pd.DataFrame, rows: pd.DataFrame, units: pd.DataFrame, *,
+                    before: str | None, level: str | None, parent_id: str | None,
+                    basis: str) -> tuple[pd.Series, pd.Series]:
+    """Each unit's rank in the block of period ``before`` (``<NA>`` if absent) and is_new."""
+    if before is None:
+        return (pd.Series(pd.NA, index=current.index, dtype="Int64"),
+                pd.Series(False, index=current.index))
+    old = rank_block(rows, units, period=before, level=level, parent_id=parent_id, basis=basis)
+    matched = current[["unit_id"]].merge(old[["unit_id", "rank"]], on="unit_id", how="left")
+    return matched["rank"].astype("Int64"), ~current["unit_id"].isin(old["unit_id"])
+
+
+def _published(current: pd.DataFrame, published: pd.DataFrame | None, *, index: str,
+               period: str) -> tuple[pd.Series, pd.Series]:
+    """The printed rank (``Int64``) and group ("" when none) of each unit of ``current``."""
+    if published is None or published.empty:
+        return (pd.Series(pd.NA, index=current.index, dtype="Int64"),
+                pd.Series("", index=current.index, dtype="str"))
+    printed = published.loc[(published["index"] == index) & (published["period"] == period),
+                            ["unit_id", "rank", "group"]]
+    printed = printed.drop_duplicates("unit_id", keep="last")
+    matched = current[["unit_id"]].merge(printed, on="unit_id", how="left")
+    rank = pd.to_numeric(matched["rank"], errors="coerce").round().astype("Int64")
+    return rank, matched["group"].fillna("").astype("str").str.strip()
+
+
+def _with_figures(current: pd.DataFrame, previous: pd.Series, is_new: pd.Series,
+                  group: pd.Series, printed: tuple[pd.Series, pd.Series]) -> pd.DataFrame:
+    """``current`` plus change, percentile, gaps, groups and the published comparison."""
+    score, rank = current["score"], current["rank"]
+    ranked = int(rank.notna().sum())
+    percentile = (ranked - rank.astype("float64") + 1) / ranked * 100 if ranked else np.nan
+    published_rank, published_group = printed
+    mismatch = ((published_group != "")
+                & (groups.group_keys(published_group) != groups.group_keys(group)))
+    return current.assign(
+        previous_rank=previous,
+        change=previous - rank,
+        is_new=is_new.astype(bool),
+        percentile=percentile,
+        gap_to_leader=score - score.max(),
+        gap_to_average=score - score.mean(),
+        group=group,
+        published_rank=published_rank,
+        published_group=published_group,
+        group_mismatch=mismatch.astype(bool),
+    )
+
+
+def rank_units(
+    scores: pd.DataFrame,
+    units: pd.DataFrame,
+    *,
+    index: str,
+    period: str,
+    level: str | None = None,
+    parent_id: str | None = None,
+    component: str = TOTAL,
+    basis: str = "percent",
+    published: pd.DataFrame | None = None,
+    schemes: groups.Schemes | None = None,
+) -> pd.DataFrame:
+    """The ranking of one block, best first, with rank changes, gaps and groups.
+
+    Returns a new frame with one row per unit scored on ``component`` (restricted to
+    ``level`` and ``parent_id`` when given) and the columns of ``RANKING_COLUMNS``:
+
+    - ``rank``: competition rank (1, 2, 2, 4), ``Int64``; ``<NA>`` for a missing value, last.
+      Ties are listed in Vietnamese order of the name.
+    - ``previous_rank`` / ``change``: rank in ``scope.previous_period`` (same block,
+      component and basis); ``change = previous_rank - rank`` (positive = moved up);
+      ``<NA>`` without a previous period or for a new unit. ``is_new`` is True when a
+      previous period exists but the unit was not in its block.
+    - ``percentile``: share of the ranked units ranked at or below the unit (best = 100).
+    - ``gap_to_leader`` (≤ 0) and ``gap_to_average``: in percent points, or points when the
+      block is ranked on points.
+    - ``group``: ``groups.assign_groups`` on percent ("" without one); ``published_rank`` /
+      ``published_group`` from ``published`` (``<NA>`` / "" otherwise); ``group_mismatch``
+      where a published group exists and differs ("Nhóm A" equals "A").
+
+    Raises UsageError (both languages) when the index has no data in ``period`` for
+    ``component``, when the level or parent filters leave no unit, or for an unknown basis.
+    """
+    check_basis(basis)
+    available, rows = select_rows(scores, index=index, component=component)
+    check_period(available, rows, index=index, period=period, component=component)
+    current = rank_block(rows, units, period=period, level=level, parent_id=parent_id,
+                         basis=basis)
+    if current.empty:
+        raise _no_unit(index, period, level, parent_id)
+    previous, is_new = _previous_ranks(
+        current, rows, units, before=scope.previous_period(available, period), level=level,
+        parent_id=parent_id, basis=basis)
+    group = groups.block_groups(current["percent"], current["score"], index=index,
+                                period=period, schemes=schemes)
+    printed = _published(current, published, index=index, period=period)
+    table = _with_figures(current, previous, is_new, group, printed)
+    return scope.sort_rows(table, "rank")[RANKING_COLUMNS]
+
+
+def block_summary(table: pd.DataFrame) -> dict:
+    """Key figures of a ``rank_units`` table for the Overview page.
+
+    Returns a dict with ``units`` (rows), ``average`` (mean of the ranked units), ``best_unit``
+    / ``best_value`` (rank 1; the first listed when tied), ``worst_unit`` / ``worst_value``
+    (last ranked), ``most_improved_unit`` / ``most_improved_change`` (largest positive change;
+    None when no unit moved up) and ``basis`` ("percent" when every ranked unit has a percent,
+    else "points"; values are in that unit). Figures are None for an empty table. Raises
+    nothing.
+    """
+    summary: dict = {
+        "units": len(table), "average": None, "best_unit": None, "best_value": None,
+        "worst_unit": None, "worst_value": None, "most_improved_unit": None,
+        "most_improved_change": None, "basis": "percent",
+    }
+    ranked = table[table["rank"].notna()]
+    ranked = ranked.sort_values("rank", kind="stable")
+    if ranked.empty:
+        return summary
+    column = "percent" if ranked["percent"].notna().all() else "value"
+    summary["basis"] = "percent" if column == "percent" else "points"
+    summary["average"] = float(ranked[column].mean())
+    best, worst = ranked.iloc[0], ranked.iloc[-1]
+    summary.update(best_unit=str(best["unit"]), best_value=float(best[column]),
+                   worst_unit=str(worst["unit"]), worst_value=float(worst[column]))
+    change = table["change"]
+    if (change > 0).any():
+        top = table.loc[change.fillna(0).astype("int64").idxmax()]
+        summary.update(most_improved_unit=str(top["unit"]),
+                       most_improved_change=int(top["change"]))
+    return summary
+
+
+__all__ = [
+    "BASES", "RANKING_COLUMNS", "RANK_ALL_COLUMNS", "RANK_DECIMALS", "block_summary",
+    "check_basis", "check_period", "competition_rank", "no_data", "percent_of_max", "rank_all",
+    "rank_block", "rank_in_groups", "rank_scores", "rank_units", "ranking_score", "select_rows",
+]

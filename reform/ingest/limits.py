@@ -1,0 +1,486 @@
+"""Input limits: refuse hostile or runaway files before they cost memory, time or the process.
+
+Checks run from the cheapest to the dearest, so a hostile file is refused as early as it
+shows itself:
+
+1. the size of the bytes (``check_size``);
+2. for .xlsx/.xlsm, the zip's central directory, before anything is inflated (``check_zip``):
+   parts, inflated sizes, compression ratios, encryption, nested archives;
+3. every part inflated again in chunks from its raw deflate stream (``bounded_inflate``), as
+   the directory can lie; the sheets' cell references are scanned on the way
+   (``scan_xlsx``), so that a 1 KB file naming cell XFD1048576 never reaches calamine, which
+   would allocate 17 billion cells and abort the whole process;
+4. the shape and cells of what was read (``check_shape``, ``check_cell``, ``check_merges``),
+   and CSV lines as they are read (``read_csv_rows``).
+
+Each refusal is a :class:`FileRefused` whose message names the file, what is over, its value,
+the limit and what is accepted. Limits live in :mod:`reform.core.config`.
+"""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import math
+import posixpath
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from reform.core import config
+from reform.core.errors import FileRefused
+
+ACCEPTED = ".xlsx, .xlsm, .xls, .csv, .html"
+MIB = 1024 * 1024
+CHUNK = 1024 * 1024
+"""Bytes inflated (or fed to the inflater) at a time: the most any check holds in memory."""
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_NESTED_SUFFIXES = (".zip", ".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".docx", ".docm",
+                    ".pptx", ".ods", ".odt", ".jar")
+_ENCRYPTED_OLE = "EncryptedPackage".encode("utf-16-le")
+"""The stream Office writes into an OLE2 file for a password-protected .xlsx."""
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+               struct.error, NotImplementedError, KeyError, IndexError, OverflowError)
+"""What ``zipfile`` raises for a damaged or forged directory (a bad UTF-8 name is a
+ValueError): all mean the same to a user."""
+
+
+def megabytes(size: int) -> int:
+    """``size`` bytes in whole megabytes, rounded up (51 MB is over a 50 MB limit)."""
+    return math.ceil(size / MIB)
+
+
+def check_size(data: bytes | int, file_name: str) -> None:
+    """Refuse a file of more than ``MAX_UPLOAD_BYTES``; ``data`` is its bytes or its size.
+
+    >>> check_size(10, "a.xlsx")
+    """
+    size = data if isinstance(data, int) else len(data)
+    if size > config.MAX_UPLOAD_BYTES:
+        raise FileRefused.of("limits.file_too_big", file=file_name, size=megabytes(size),
+                             limit=config.MAX_UPLOAD_BYTES // MIB)
+
+
+def check_ole(data: bytes, file_name: str) -> None:
+    """Refuse an OLE2 file that holds a password-protected workbook (``EncryptedPackage``)."""
+    if _ENCRYPTED_OLE in data:
+        raise FileRefused.of("limits.encrypted", file=file_name)
+
+
+def zip_damaged(file_name: str, detail: object) -> FileRefused:
+    """The refusal for a zip that cannot be read, with the reason ``detail``."""
+    return FileRefused.of("limits.zip_damaged", file=file_name, detail=detail, accepted=ACCEPTED)
+
+
+def check_zip(data: bytes, file_name: str) -> list[zipfile.ZipInfo]:
+    """The parts of the zip ``data``, once its central directory passes every limit.
+
+    Nothing is inflated. Raises :class:`FileRefused` for a damaged zip, too many parts, a part
+    encrypted, nested, stored with an unknown method, too big or inflating too many times its
+    zipped size, and for too many bytes in all.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except _ZIP_ERRORS as exc:
+        raise zip_damaged(file_name, exc) from exc
+    if len(infos) > config.MAX_ZIP_MEMBERS:
+        raise FileRefused.of("limits.zip_members", file=file_name, count=len(infos),
+                             limit=config.MAX_ZIP_MEMBERS)
+    for info in infos:
+        _check_member(info, file_name)
+    total = sum(info.file_size for info in infos)
+    if total > config.MAX_ZIP_TOTAL_BYTES:
+        raise FileRefused.of("limits.zip_total_too_big", file=file_name, size=megabytes(total),
+                             limit=config.MAX_ZIP_TOTAL_BYTES // MIB)
+    return infos
+
+
+def _check_member(info: zipfile.ZipInfo, file_name: str) -> None:
+    if info.flag_bits & 0x41:  # bit 0: encrypted; bit 6: strong encryption
+        raise FileRefused.of("limits.encrypted", file=file_name)
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise FileRefused.of("limits.zip_method", file=file_name, part=info.filename,
+                             method=info.compress_type)
+    if info.filename.lower().endswith(_NESTED_SUFFIXES):
+        raise FileRefused.of("limits.zip_nested", file=file_name, part=info.filename)
+    if info.file_size > config.MAX_ZIP_MEMBER_BYTES:
+        raise _member_too_big(info, file_name, info.file_size)
+    _check_ratio(info, file_name, info.file_size, info.compress_size)
+
+
+def _member_too_big(info: zipfile.ZipInfo, file_name: str, size: int) -> FileRefused:
+    return FileRefused.of("limits.zip_member_too_big", file=file_name, part=info.filename,
+                          size=megabytes(size), limit=config.MAX_ZIP_MEMBER_BYTES // MIB)
+
+
+def _check_ratio(info: zipfile.ZipInfo, file_name: str, inflated: int, zipped: int) -> None:
+    if inflated >= config.ZIP_RATIO_MIN_BYTES and inflated > config.MAX_ZIP_RATIO * max(zipped, 1):
+        raise FileRefused.of("limits.zip_ratio", file=file_name, part=info.filename,
+                             ratio=inflated // max(zipped, 1), limit=config.MAX_ZIP_RATIO)
+
+
+@dataclass
+class Budget:
+    """Bytes inflated so far from all parts of one file, held against ``MAX_ZIP_TOTAL_BYTES``."""
+
+    used: int = 0
+
+
+def bounded_inflate(data: bytes, info: zipfile.ZipInfo, file_name: str,
+                    budget: Budget | None = None, chunk: int = CHUNK) -> Iterator[bytes]:
+    """The inflated bytes of part ``info`` of the zip ``data``, ``chunk`` bytes at a time.
+
+    Inflates the raw deflate stream itself rather than trusting ``zipfile``, which stops at
+    the size the directory declares: a forged directory (with a matching CRC) would pass it,
+    and calamine would then inflate the real gigabyte. Raises :class:`FileRefused` as soon as
+    the part inflates past its declared size, ``MAX_ZIP_MEMBER_BYTES`` or ``MAX_ZIP_RATIO``
+    times what was consumed, or the whole file past ``MAX_ZIP_TOTAL_BYTES`` (shared through
+    ``budget``); and when the stream is cut short or ends before its declared size.
+    """
+    budget = budget if budget is not None else Budget()
+    produced = 0
+    for piece, consumed in _inflate(_compressed(data, info, file_name), info, file_name, chunk):
+        produced += len(piece)
+        budget.used += len(piece)
+        if produced > info.file_size:
+            raise FileRefused.of("limits.zip_size_lie", file=file_name, part=info.filename,
+                                 declared=info.file_size, actual=produced)
+        if produced > config.MAX_ZIP_MEMBER_BYTES:
+            raise _member_too_big(info, file_name, produced)
+        if budget.used > config.MAX_ZIP_TOTAL_BYTES:
+            raise FileRefused.of("limits.zip_total_too_big", file=file_name,
+                                 size=megabytes(budget.used), limit=config.MAX_ZIP_TOTAL_BYTES // MIB)
+        _check_ratio(info, file_name, produced, consumed)
+        yield piece
+    if produced != info.file_size:
+        raise FileRefused.of("limits.zip_size_lie", file=file_name, part=info.filename,
+                             declared=info.file_size, actual=produced)
+
+
+def _compressed(data: bytes, info: zipfile.ZipInfo, file_name: str) -> memoryview:
+    """The raw bytes of one part, found through its local header (no copy)."""
+    offset = info.header_offset
+    header = data[offset:offset + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise zip_damaged(file_name, f"{info.filename}: no local header")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    start = offset + 30 + name_length + extra_length
+    if start + info.compress_size > len(data):
+        raise zip_damaged(file_name, f"{info.filename}: cut short")
+    return memoryview(data)[start:start + info.compress_size]
+
+
+def _inflate(raw: memoryview, info: zipfile.ZipInfo, file_name: str,
+             chunk: int) -> Iterator[tuple[bytes, int]]:
+    """(inflated piece, compressed bytes consumed so far) until the stream ends."""
+    if info.compress_type == zipfile.ZIP_STORED:
+        for start in range(0, len(raw), chunk):
+            piece = bytes(raw[start:start + chunk])
+            yield piece, start + len(piece)
+        return
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    position = 0
+    pending: bytes | memoryview = b""
+    while not inflater.eof:
+        if not pending:
+            if position >= len(raw):
+                raise zip_damaged(file_name, f"{info.filename}: cut short")
+            pending = raw[position:position + chunk]
+            position += len(pending)
+        try:
+            piece = inflater.decompress(pending, chunk)
+        except zlib.error as exc:
+            raise zip_damaged(file_name, f"{info.filename}: {exc}") from exc
+        pending = inflater.unconsumed_tail
+        if piece:
+            yield piece, position - len(pending)
+
+
+@dataclass(frozen=True)
+class Extent:
+    """How far the cells of one XML part reach (1-based), and how many ranges it merges.
+
+    An upper bound of what calamine allocates for the sheet: rows × columns cells."""
+
+    rows: int = 0
+    columns: int = 0
+    merges: int = 0
+
+
+_ROW_REF = re.compile(rb'r="[A-Za-z]*(\d+)"')
+_COLUMN_REF = re.compile(rb'r="([A-Za-z]+)\d')
+_ROW_WITHOUT_REF = (re.compile(rb'<row(?:[>/]|\s(?!r="))'), re.compile(rb':row(?:[>/]|\s(?!r="))'))
+_CELL_WITHOUT_REF = (re.compile(rb'<c(?:[>/]|\s(?!r="))'), re.compile(rb':c(?:[>/]|\s(?!r="))'))
+_ROW_START = re.compile(rb"<(?:\w+:)?row[\s/>]")
+_CELL_STARTS = (b"<c ", b"<c>", b"<c/", b":c ", b":c>", b":c/")
+_MERGE_STARTS = (b"<mergeCell ", b":mergeCell ")
+_MAX_TAIL = 1024 * 1024
+
+
+def column_number(letters: str | bytes) -> int:
+    """1-based number of column ``letters`` (either case, as calamine reads them): "A" is 1,
+    "AA" 27, "XFD" 16384."""
+    text = letters.decode("ascii") if isinstance(letters, bytes) else letters
+    number = 0
+    for ch in text.upper():
+        number = number * 26 + (ord(ch) - 64)
+    return number
+
+
+def column_letters(number: int) -> str:
+    """The letters of 1-based column ``number``: 1 is "A", 27 "AA"; "" for 0."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_name(row: int, column: int) -> str:
+    """The A1 name of 0-based (``row``, ``column``): ``cell_name(11, 5)`` is "F12"."""
+    return f"{column_letters(column + 1)}{row + 1}"
+
+
+class ExtentScanner:
+    """Reads an XML part chunk by chunk and finds its :class:`Extent` without parsing it.
+
+    Rows and columns come from every ``r="…"`` reference, as calamine reads them (either
+    case, leading zeros). A row or cell written without one takes the next place (calamine
+    counts along), so when there are any the extent adds the count of rows and the widest
+    row's cells to the greatest reference: an upper bound, exact for files that number every
+    row and cell, as every writer does. A chunk is cut at its last "<", so no tag is split.
+    """
+
+    def __init__(self) -> None:
+        self._tail = b""
+        self._rows = 0
+        self._columns = 0
+        self._merges = 0
+        self._row_tags = 0
+        self._in_row = 0
+        self._widest = 0
+        self._rows_unnumbered = False
+        self._cells_unnumbered = False
+
+    def feed(self, chunk: bytes) -> None:
+        buffer = self._tail + chunk
+        cut = buffer.rfind(b"<")
+        if cut <= 0:
+            if len(buffer) <= _MAX_TAIL:
+                self._tail = buffer
+                return
+            cut = len(buffer) - 64  # a giant text or tag: keep an overlap for a split reference
+        self._scan(buffer, cut)
+        self._tail = buffer[cut:]
+
+    def close(self) -> Extent:
+        self._scan(self._tail, len(self._tail))
+        self._tail = b""
+        rows = self._rows + (self._row_tags if self._rows_unnumbered else 0)
+        widest = max(self._widest, self._in_row)
+        columns = self._columns + (widest if self._cells_unnumbered else 0)
+        return Extent(rows, columns, self._merges)
+
+    def _scan(self, buffer: bytes, end: int) -> None:
+        rows = set(_ROW_REF.findall(buffer, 0, end))
+        if rows:
+            self._rows = max(self._rows, max(map(int, rows)))
+        columns = set(_COLUMN_REF.findall(buffer, 0, end))
+        if columns:
+            self._columns = max(self._columns, max(map(column_number, columns)))
+        self._merges += _count(buffer, _MERGE_STARTS, 0, end)
+        self._rows_unnumbered |= any(p.search(buffer, 0, end) for p in _ROW_WITHOUT_REF)
+        self._cells_unnumbered |= any(p.search(buffer, 0, end) for p in _CELL_WITHOUT_REF)
+        if self._rows_unnumbered or self._cells_unnumbered:
+            self._count_rows(buffer, end)
+
+    def _count_rows(self, buffer: bytes, end: int) -> None:
+        """Count row tags and the cells of the widest row (only needed for unnumbered ones)."""
+        starts = [match.start() for match in _ROW_START.finditer(buffer, 0, end)]
+        self._in_row += _count(buffer, _CELL_STARTS, 0, starts[0] if starts else end)
+        for i, start in enumerate(starts):
+            self._widest = max(self._widest, self._in_row)
+            self._row_tags += 1
+            self._in_row = _count(buffer, _CELL_STARTS, start,
+                                  starts[i + 1] if i + 1 < len(starts) else end)
+
+
+def _count(buffer: bytes, tokens: Sequence[bytes], start: int, end: int) -> int:
+    return sum(buffer.count(token, start, end) for token in tokens)
+
+
+def scan_xlsx(data: bytes, file_name: str) -> dict[str, Extent]:
+    """The :class:`Extent` of every part of the .xlsx ``data``, by part name.
+
+    Runs :func:`check_zip`, then inflates every part with :func:`bounded_inflate` and checks
+    each part's extent with :func:`check_shape` (naming the sheet when the workbook says
+    which part it is) and its merged ranges against ``MAX_MERGES``. A part that is itself a
+    zip is refused. Raises :class:`FileRefused`; returns only when calamine may read the file.
+    """
+    infos = check_zip(data, file_name)
+    labels = sheet_parts(data, infos, file_name)
+    budget = Budget()
+    extents = {}
+    for info in infos:
+        scanner = ExtentScanner() if _may_hold_cells(info.filename, labels) else None
+        for number, piece in enumerate(bounded_inflate(data, info, file_name, budget)):
+            if number == 0 and piece.startswith(_ZIP_MAGIC):
+                raise FileRefused.of("limits.zip_nested", file=file_name, part=info.filename)
+            if scanner:
+                scanner.feed(piece)
+        if scanner is None:
+            continue
+        extent = scanner.close()
+        sheet = labels.get(info.filename, info.filename)
+        check_shape(extent.rows, extent.columns, file_name=file_name, sheet=sheet)
+        check_merge_count(extent.merges, file_name=file_name, sheet=sheet)
+        extents[info.filename] = extent
+    return extents
+
+
+_NO_CELLS = ("xl/theme/", "xl/drawings/", "xl/charts/", "xl/media/", "docProps/", "customXml/")
+"""Folders of parts that hold no cells; their DrawingML uses r="50000" for other things."""
+
+
+def _may_hold_cells(part: str, sheets: dict[str, str]) -> bool:
+    return part in sheets or not part.startswith(_NO_CELLS)
+
+
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\s[^>]*>")
+_RELATION_TAG = re.compile(rb"<(?:\w+:)?Relationship\s[^>]*>")
+_ATTRIBUTE = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+_NAMES_PART_MAX = 4 * MIB
+"""Workbook and relation parts larger than this are not read for sheet names (none is)."""
+
+
+def sheet_parts(data: bytes, infos: Sequence[zipfile.ZipInfo], file_name: str) -> dict[str, str]:
+    """Part name → sheet name, read from xl/workbook.xml and its relations; {} when unsure.
+
+    Only used to name a sheet in a message, so any doubt gives part names instead.
+    """
+    by_name = {info.filename: info for info in infos}
+    book, rels = by_name.get("xl/workbook.xml"), by_name.get("xl/_rels/workbook.xml.rels")
+    if book is None or rels is None or max(book.file_size, rels.file_size) > _NAMES_PART_MAX:
+        return {}
+    book_xml = b"".join(bounded_inflate(data, book, file_name))
+    rels_xml = b"".join(bounded_inflate(data, rels, file_name))
+    targets = {}
+    for tag in _RELATION_TAG.findall(rels_xml):
+        attributes = dict(_ATTRIBUTE.findall(tag))
+        target = html.unescape(attributes.get(b"Target", b"").decode("utf-8", "replace"))
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+        targets[attributes.get(b"Id", b"")] = path
+    parts = {}
+    for tag in _SHEET_TAG.findall(book_xml):
+        attributes = dict(_ATTRIBUTE.findall(tag))
+        ids = [value for key, value in attributes.items() if key.endswith(b":id")]
+        if ids and ids[0] in targets:
+            parts[targets[ids[0]]] = html.unescape(attributes.get(b"name", b"").decode("utf-8", "replace"))
+    return parts
+
+
+def check_shape(rows: int, columns: int, *, file_name: str, sheet: str) -> None:
+    """Refuse a sheet of more than ``MAX_ROWS`` rows, ``MAX_COLUMNS`` columns or
+    ``MAX_CELLS`` cells (rows × columns: what a reader allocates, empty cells included)."""
+    if rows > config.MAX_ROWS:
+        raise FileRefused.of("limits.too_many_rows", file=file_name, sheet=sheet, rows=rows,
+                             limit=config.MAX_ROWS)
+    if columns > config.MAX_COLUMNS:
+        raise FileRefused.of("limits.too_many_columns", file=file_name, sheet=sheet,
+                             columns=columns, limit=config.MAX_COLUMNS)
+    if rows * columns > config.MAX_CELLS:
+        raise FileRefused.of("limits.too_many_cells", file=file_name, sheet=sheet, rows=rows,
+                             columns=columns, cells=rows * columns, limit=config.MAX_CELLS)
+
+
+def check_cell(text: object, sheet: str, cell: str, *, file_name: str) -> None:
+    """Refuse a cell ``sheet!cell`` whose text is longer than ``MAX_CELL_CHARS``."""
+    if isinstance(text, str) and len(text) > config.MAX_CELL_CHARS:
+        raise FileRefused.of("limits.cell_too_long", file=file_name, sheet=sheet, cell=cell,
+                             chars=len(text), limit=config.MAX_CELL_CHARS)
+
+
+def check_cells(rows: Iterable[Sequence[object]], sheet: str, *, file_name: str) -> None:
+    """:func:`check_cell` on every text cell of ``rows`` (row 0 is spreadsheet row 1)."""
+    limit = config.MAX_CELL_CHARS
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if type(value) is str and len(value) > limit:
+                check_cell(value, sheet, cell_name(r, c), file_name=file_name)
+
+
+Merge = tuple[int, int, int, int]
+
+
+def clip_merges(merges: Iterable[Merge], height: int, width: int) -> list[Merge]:
+    """``merges`` cut to the ``height`` × ``width`` grid that was read, in order; a merge
+    that starts outside it (or is reversed) holds no value and is dropped."""
+    clipped = []
+    for r0, c0, r1, c1 in merges:
+        if 0 <= r0 < height and 0 <= c0 < width and r1 >= r0 and c1 >= c0:
+            clipped.append((r0, c0, min(r1, height - 1), min(c1, width - 1)))
+    return clipped
+
+
+def check_merge_count(count: int, *, file_name: str, sheet: str) -> None:
+    """Refuse a sheet with more than ``MAX_MERGES`` merged ranges."""
+    if count > config.MAX_MERGES:
+        raise FileRefused.of("limits.too_many_merges", file=file_name, sheet=sheet, count=count,
+                             limit=config.MAX_MERGES)
+
+
+def check_merges(merges: Sequence[Merge], *, file_name: str, sheet: str) -> None:
+    """Refuse too many merged ranges, or ranges covering more than ``MAX_CELLS`` in all.
+
+    Real merges never overlap, so together they cover at most the sheet; overlapping ones
+    would make header detection walk the same cells again and again.
+    """
+    check_merge_count(len(merges), file_name=file_name, sheet=sheet)
+    area = sum((r1 - r0 + 1) * (c1 - c0 + 1) for r0, c0, r1, c1 in merges)
+    if area > config.MAX_CELLS:
+        raise FileRefused.of("limits.merges_overlap", file=file_name, sheet=sheet, area=area,
+                             limit=config.MAX_CELLS)
+
+
+def read_csv_rows(text: str, delimiter: str, *, file_name: str, sheet: str) -> list[list[str]]:
+    """The rows of CSV ``text``, refused as soon as one is over a limit.
+
+    ``csv``'s own field limit is set to ``MAX_CELL_CHARS`` + 1 while reading, so a runaway
+    field (a missing closing quote swallowing the file) stops at once; its error and any
+    other ``csv.Error`` become a :class:`FileRefused` naming the line.
+    """
+    previous = csv.field_size_limit(config.MAX_CELL_CHARS + 1)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > config.MAX_ROWS:
+                check_shape(_line_count(text), len(row), file_name=file_name, sheet=sheet)
+            if len(row) > config.MAX_COLUMNS:
+                check_shape(len(rows), len(row), file_name=file_name, sheet=sheet)
+    except csv.Error as exc:
+        raise _csv_refusal(exc, reader.line_num, file_name) from exc
+    finally:
+        csv.field_size_limit(previous)
+    check_shape(len(rows), max((len(row) for row in rows), default=0), file_name=file_name,
+                sheet=sheet)
+    check_cells(rows, sheet, file_name=file_name)
+    return rows
+
+
+def _line_count(text: str) -> int:
+    return text.count("\n") + (not text.endswith("\n"))
+
+
+def _csv_refusal(exc: csv.Error, line: int, file_name: str) -> FileRefused:
+    if "field larger than field limit" in str(exc):
+        return FileRefused.of("limits.csv_cell_too_long", file=file_name, line=line,
+                              limit=config.MAX_CELL_CHARS)
+    return FileRefused.of("limits.csv_damaged", file=file_name, line=line, detail=exc,
+                          accepted=ACCEPTED)

@@ -1,0 +1,255 @@
+"""The component tree of a sheet: codes, parents and maxima of its fields and criteria.
+
+The tree comes from merged headers (a field name over its criteria), or, when the header is
+flat, from sums (a column that is the sum of the columns right after it). Maxima come from
+the "Điểm tối đa" row, from labels such as "(10 điểm)", or from the index's kind.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from reform.core import config
+from reform.core.kinds import kind_of
+from reform.core.model import Role
+from reform.core.text import parse_number
+from reform.ingest.layout import Component, SheetLayout
+from reform.ingest.readers import RawSheet
+from reform.ingest.roles import Column
+
+_CODE_PREFIX = re.compile(r"^\s*((?:\d+)(?:\.\d+)*)\s*[.)]?\s+(?=\S)")
+_MAX_LABEL = re.compile(r"\(\s*(?:tối đa\s*)?([0-9]+(?:[.,][0-9]+)?)\s*(?:điểm|đ|d)\s*\)", re.IGNORECASE)
+
+
+def split_code(label: str) -> tuple[str, str]:
+    """'1.2 Kế hoạch CCHC' -> ('1.2', 'Kế hoạch CCHC'); no code -> ('', label)."""
+    match = _CODE_PREFIX.match(label)
+    if match and not re.fullmatch(r"(19|20)\d\d", match.group(1)):
+        return match.group(1), label[match.end():].strip()
+    return "", label
+
+
+def max_from_label(label: str) -> tuple[float | None, str]:
+    """'Tổ chức bộ máy (11 điểm)' -> (11.0, 'Tổ chức bộ máy')."""
+    found = _MAX_LABEL.search(label)
+    if found:
+        number, _ = parse_number(found.group(1))
+        return number, (label[: found.start()] + label[found.end():]).strip(" -:")
+    return None, label
+
+
+def _field(label: str, number: int, col: int | None, order: int) -> Component:
+    """A top-level field: its printed code when it has a one-part one, else its position."""
+    explicit, label = split_code(label)
+    max_value, label = max_from_label(label)
+    code = explicit if explicit and "." not in explicit else str(number)
+    return Component(code, label, "", max_value, col, order)
+
+
+def _criterion(label: str, parent: str, position: int, col: int, order: int) -> Component:
+    explicit, label = split_code(label)
+    max_value, label = max_from_label(label)
+    code = explicit if explicit.startswith(parent + ".") else f"{parent}.{position}"
+    return Component(code, label, parent, max_value, col, order)
+
+
+def _header_groups(columns: list[Column], header_rows_count: int) -> list[tuple[str, list[Column]]]:
+    """Runs of component columns under the same label (the label right above each one;
+    a third row above is a banner)."""
+    groups: list[tuple[str, list[Column]]] = []
+    for column in columns:
+        upper = column.parts[-2] if len(column.parts) >= 2 and header_rows_count >= 2 else ""
+        if groups and upper and groups[-1][0] == upper:
+            groups[-1][1].append(column)
+        else:
+            groups.append((upper, [column]))
+    return groups
+
+
+def _tree_from_headers(groups: list[tuple[str, list[Column]]]) -> list[Component]:
+    nodes: list[Component] = []
+    number = 0
+    for upper, members in groups:
+        if upper and len(members) >= 2:
+            number += 1
+            parent = _field(upper, number, None, len(nodes))
+            nodes.append(parent)
+            for i, column in enumerate(members, start=1):
+                nodes.append(_criterion(column.parts[-1], parent.code, i, column.col, len(nodes)))
+            continue
+        for column in members:
+            number += 1
+            nodes.append(_field(column.parts[-1] if column.parts else column.letter, number,
+                                column.col, len(nodes)))
+    return nodes
+
+
+def _tree_from_sums(columns: list[Column], values: pd.DataFrame) -> list[Component]:
+    parents = sum_structure([c.col for c in columns], values)
+    nodes: list[Component] = []
+    number = 0
+    child_index: dict[int, int] = {}
+    parent_code: dict[int, str] = {}
+    for column in columns:
+        label = column.parts[-1] if column.parts else column.letter
+        parent_col = parents.get(column.col)
+        if parent_col is None:
+            number += 1
+            node = _field(label, number, column.col, len(nodes))
+            parent_code[column.col] = node.code
+        else:
+            child_index[parent_col] = child_index.get(parent_col, 0) + 1
+            _, label = split_code(label)
+            max_value, label = max_from_label(label)
+            node = Component(f"{parent_code[parent_col]}.{child_index[parent_col]}", label,
+                             parent_code[parent_col], max_value, column.col, len(nodes))
+        nodes.append(node)
+    return nodes
+
+
+def infer_tree(layout: SheetLayout, values: pd.DataFrame) -> list[Component]:
+    """The component tree of ``layout``'s component columns.
+
+    A field name over its criteria (merged, or repeated across) makes a tree; two header rows
+    that only name each column twice (English over Vietnamese) do not, and then ``values``
+    (unit × column) tell which columns sum the ones after them.
+    """
+    columns = layout.by_role(Role.COMPONENT)
+    groups = _header_groups(columns, len(layout.header_rows))
+    if any(upper and len(members) >= 2 for upper, members in groups):
+        nodes = _tree_from_headers(groups)
+    else:
+        nodes = _tree_from_sums(columns, values)
+    # Codes must be unique: explicit codes that collide fall back to positions.
+    if any(v > 1 for v in Counter(n.code for n in nodes).values()):
+        return renumber(nodes)
+    return nodes
+
+
+def renumber(nodes: list[Component]) -> list[Component]:
+    """``nodes`` coded by position: fields 1, 2, …, their criteria 1.1, 1.2, …"""
+    top = 0
+    last_parent = ""
+    child: dict[str, int] = {}
+    out = []
+    for node in nodes:
+        if not node.parent:
+            top += 1
+            last_parent = str(top)
+            out.append(replace(node, code=last_parent, parent=""))
+        else:
+            child[last_parent] = child.get(last_parent, 0) + 1
+            out.append(replace(node, code=f"{last_parent}.{child[last_parent]}", parent=last_parent))
+    return out
+
+
+def _sum_width(cols: list[int], values: pd.DataFrame, i: int) -> int:
+    """How many columns right after ``cols[i]`` it is the sum of (0 when none)."""
+    for k in range(2, len(cols) - i):
+        block = values[[cols[j] for j in range(i + 1, i + 1 + k)]]
+        if block.isna().all(axis=None):
+            return 0
+        total = values[cols[i]]
+        usable = total.notna() & block.notna().all(axis=1)
+        if usable.sum() < 3:
+            return 0
+        diff = (block[usable].sum(axis=1) - total[usable]).abs()
+        if (diff <= config.SUM_TOLERANCE).mean() >= 0.95:
+            return k
+    return 0
+
+
+def sum_structure(cols: list[int], values: pd.DataFrame) -> dict[int, int]:
+    """Columns that are the sum of the columns right after them (PAPI: a dimension, then its
+    sub-dimensions). Returns child column -> parent column."""
+    parents: dict[int, int] = {}
+    i = 0
+    while i < len(cols):
+        found = _sum_width(cols, values, i)
+        for j in range(i + 1, i + 1 + found):
+            parents[cols[j]] = cols[i]
+        i += found + 1
+    return parents
+
+
+def with_maximums(components: list[Component], max_cells: dict[int, object], index: str) -> list[Component]:
+    """``components`` with maxima filled in: from the maximum row (``max_cells``: column ->
+    cell), then the kind's field maximum for fields, then a field's criteria added up."""
+    default = kind_of(index).field_maximum
+    nodes = []
+    for node in components:
+        maximum = node.max_value
+        if maximum is None and node.col is not None and node.col in max_cells:
+            maximum, _ = parse_number(max_cells[node.col])
+        if maximum is None and not node.parent and default is not None:
+            maximum = default
+        nodes.append(replace(node, max_value=maximum))
+    out = []
+    for node in nodes:
+        if node.max_value is None and node.col is None:
+            children = [c.max_value for c in nodes if c.parent == node.code]
+            if children and all(m is not None for m in children):
+                node = replace(node, max_value=float(sum(children)))
+        out.append(node)
+    return out
+
+
+def total_maximum(layout: SheetLayout, sheet: RawSheet, index: str) -> float | None:
+    """The total's maximum: the maximum row, the total's label, the kind's, else (additive
+    kinds) the sum of the fields' maxima."""
+    totals = layout.by_role(Role.TOTAL)
+    if totals and layout.max_row is not None:
+        number, _ = parse_number(sheet.cell(layout.max_row, totals[0].col))
+        if number:
+            return number
+    if totals:
+        from_label, _ = max_from_label(totals[0].header)
+        if from_label:
+            return from_label
+    kind = kind_of(index)
+    if kind.total_maximum is not None:
+        return kind.total_maximum
+    fields = [n for n in layout.components if not n.parent]
+    if kind.additive and fields and all(n.max_value is not None for n in fields):
+        return float(sum(n.max_value for n in fields))
+    return None
+
+
+def _adds_up(node: Component, children: list[Component], index: str) -> bool:
+    """Whether a field is the sum of its criteria: an additive index, or criteria whose
+    maxima add up to the field's."""
+    child_max = [c.max_value for c in children]
+    return kind_of(index).additive or (
+        node.max_value is not None and all(m is not None for m in child_max)
+        and abs(sum(child_max) - node.max_value) <= config.SUM_TOLERANCE)
+
+
+def derive_parents(scores: pd.DataFrame, components: list[Component], index: str,
+                   period: str | None) -> pd.DataFrame:
+    """``scores`` plus, for each field with no column of its own, the sum of its criteria
+    when that is what it is; the source of a derived value is the formula over its cells."""
+    derived = []
+    for node in components:
+        if node.col is not None:
+            continue
+        children = [c for c in components if c.parent == node.code]
+        if not children or not _adds_up(node, children, index):
+            continue
+        part = scores[scores["component"].isin([c.code for c in children])]
+        if part.empty:
+            continue
+        values = part.groupby("unit_id", sort=False)["value"].sum()
+        cells = part.pivot(index="unit_id", columns="component", values="source").reindex(values.index)
+        formulas = ["=" + "+".join(c for c in row if isinstance(c, str))
+                    for row in zip(*(cells[col] for col in cells.columns), strict=True)]
+        sums = pd.DataFrame({"value": values, "source": formulas}).reset_index()
+        sums["index"], sums["period"], sums["component"] = index, period, node.code
+        sums["max_value"] = np.nan if node.max_value is None else float(node.max_value)
+        derived.append(sums[list(scores.columns)])
+    if not derived:
+        return scores
+    return pd.concat([scores, *derived], ignore_index=True)

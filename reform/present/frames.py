@@ -1,0 +1,56 @@
+"""Small checks and conversions on the frames that charts and exports receive.
+
+Shared by ``charts`` and ``exports`` so each rule is written once: which columns a frame
+must have, how a numeric column reads as floats, which score a ranking shows, best first.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from reform.core.errors import UsageError
+
+
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], key: str, **values: object) -> None:
+    """Raise ``UsageError.of(key, names=…, **values)`` naming the ``columns`` ``frame`` lacks."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise UsageError.of(key, names=", ".join(missing), **values)
+
+
+def is_missing(value: object) -> bool:
+    """None, ``pd.NA`` or a float NaN."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def as_float(series: pd.Series) -> np.ndarray:
+    """Any numeric column (Int64 with <NA>, object) as a float array with NaN for missing."""
+    return pd.to_numeric(series, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
+
+
+def display_scores(frame: pd.DataFrame) -> tuple[np.ndarray, bool]:
+    """Percent of maximum where known, else points; and whether any percent was known.
+
+    Rankings fall back to points when maximums are unknown, so the charts do the same.
+    """
+    percent = as_float(frame["percent"]) if "percent" in frame else np.full(len(frame), np.nan)
+    value = as_float(frame["value"]) if "value" in frame else np.full(len(frame), np.nan)
+    scores = np.where(np.isnan(percent), value, percent)
+    return scores, bool((~np.isnan(percent)).any())
+
+
+def best_first(table: pd.DataFrame) -> pd.DataFrame:
+    """A new frame ordered by rank, unranked units last, in the order they came."""
+    rank = pd.to_numeric(table["rank"], errors="coerce").astype("float64")
+    return table.assign(_r=rank).sort_values("_r", na_position="last", kind="stable").drop(
+        columns="_r")
+
+
+def column_or(frame: pd.DataFrame, column: str, default: object) -> pd.Series:
+    """``frame[column]``, or a Series of ``default`` on the frame's index when it is absent."""
+    if column in frame:
+        return frame[column]
+    return pd.Series(default, index=frame.index, dtype="object" if default is None else None)

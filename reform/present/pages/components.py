@@ -1,0 +1,31 @@
+"""Components page: the unit × field matrix, the ranking by one component and how the
+fields correlate."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from reform.analysis import components
+from reform.analysis.ranking import rank_units
+from reform.core.model import TOTAL
+from reform.present.pages.base import Snapshot
+
+
+@dataclass(frozen=True)
+class Components:
+    matrix: pd.DataFrame
+    ranking: pd.DataFrame
+    correlations: pd.DataFrame
+
+
+def build_components(data: Snapshot, *, index: str, period: str, level: str | None,
+                     component: str = TOTAL) -> Components:
+    """The Components page: the unit × field matrix (% of max), the ranking by ``component``
+    and the correlations between fields. Raises UsageError when there is no data."""
+    matrix = components.component_matrix(data.scores, data.units, data.components, index=index,
+                                        period=period, level=level)
+    ranking = rank_units(data.scores, data.units, index=index, period=period,
+                                   level=level, component=component, published=data.published)
+    corr = components.correlations(matrix) if matrix.shape[1] >= 2 else pd.DataFrame()
+    return Components(matrix, ranking, corr)

@@ -1,0 +1,110 @@
+"""The store's tables (SQLAlchemy Core), the same for SQLite and PostgreSQL.
+
+Scores, components, published ranks and inspection records are rows of a version; files keep
+the original bytes once per SHA-256; the audit log records every change.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+files = sa.Table(
+    "files", metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    sa.Column("uploaded_at", sa.DateTime, nullable=False),
+    sa.Column("uploaded_by", sa.Text, nullable=False),
+)
+versions = sa.Table(
+    "versions", metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("index", sa.String(40), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("periods", sa.Text, nullable=False),  # JSON list
+    sa.Column("file_sha256", sa.String(64), sa.ForeignKey("files.sha256"), nullable=False),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("sheets", sa.Text, nullable=False),  # JSON list
+    sa.Column("options", sa.Text, nullable=False),  # JSON: sheet, period, level asked for
+    sa.Column("units", sa.Integer, nullable=False),
+    sa.Column("precedence", sa.Integer, nullable=False),
+    sa.Column("deleted", sa.Boolean, nullable=False, default=False),
+    sa.Column("uploaded_at", sa.DateTime, nullable=False),
+    sa.Column("uploaded_by", sa.Text, nullable=False),
+)
+units_table = sa.Table(
+    "units", metadata,
+    sa.Column("unit_id", sa.String(200), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("level", sa.String(40), nullable=False),
+    sa.Column("parent_id", sa.String(200), nullable=False, default=""),
+    sa.Column("valid_from", sa.String(20), nullable=False, default=""),
+    sa.Column("valid_to", sa.String(20), nullable=False, default=""),
+)
+aliases_table = sa.Table(
+    "unit_aliases", metadata,
+    sa.Column("unit_id", sa.String(200), sa.ForeignKey("units.unit_id"), primary_key=True),
+    sa.Column("alias", sa.String(300), primary_key=True),  # every spelling met, as written
+    sa.Column("alias_key", sa.String(300), nullable=False),
+)
+components_table = sa.Table(
+    "components", metadata,
+    sa.Column("version", sa.Integer, sa.ForeignKey("versions.version"), nullable=False, index=True),
+    sa.Column("index", sa.String(40), nullable=False),
+    sa.Column("period", sa.String(20), nullable=False),
+    sa.Column("component", sa.String(40), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("parent", sa.String(40), nullable=False),
+    sa.Column("max_value", sa.Float, nullable=True),
+    sa.Column("order", sa.Integer, nullable=False),
+)
+scores_table = sa.Table(
+    "scores", metadata,
+    sa.Column("version", sa.Integer, sa.ForeignKey("versions.version"), nullable=False, index=True),
+    sa.Column("index", sa.String(40), nullable=False),
+    sa.Column("period", sa.String(20), nullable=False),
+    sa.Column("unit_id", sa.String(200), nullable=False),
+    sa.Column("component", sa.String(40), nullable=False),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("max_value", sa.Float, nullable=True),
+    sa.Column("source", sa.Text, nullable=False),
+)
+published_table = sa.Table(
+    "published", metadata,
+    sa.Column("version", sa.Integer, sa.ForeignKey("versions.version"), nullable=False, index=True),
+    sa.Column("index", sa.String(40), nullable=False),
+    sa.Column("period", sa.String(20), nullable=False),
+    sa.Column("unit_id", sa.String(200), nullable=False),
+    sa.Column("rank", sa.Float, nullable=True),
+    sa.Column("group_label", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+)
+inspections_table = sa.Table(
+    "inspections", metadata,
+    sa.Column("version", sa.Integer, sa.ForeignKey("versions.version"), nullable=False, index=True),
+    sa.Column("date", sa.Date, nullable=False),
+    sa.Column("unit_id", sa.String(200), nullable=False),
+    sa.Column("team", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("category", sa.String(40), nullable=False),
+    sa.Column("violations", sa.Integer, nullable=False),
+    sa.Column("officials_checked", sa.Integer, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+)
+meta_table = sa.Table(
+    "store_meta", metadata,
+    sa.Column("key", sa.String(40), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+audit_table = sa.Table(
+    "audit", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("who", sa.Text, nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("version", sa.Integer, nullable=True),
+    sa.Column("detail", sa.Text, nullable=False),
+)

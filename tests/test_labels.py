@@ -1,0 +1,98 @@
+"""reform.present.labels: the one place for what a code or a number reads as."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from view_frames import ranking
+
+from reform.present.labels import (
+    change_label,
+    change_labels,
+    period_label,
+    readable_examples,
+    role_label,
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "is_new", "lang", "expected"),
+    [
+        (3, False, "vi", "▲ 3"), (-2, False, "vi", "▼ 2"), (0, False, "vi", "="),
+        (pd.NA, True, "vi", "mới"), (pd.NA, True, "en", "new"), (pd.NA, False, "vi", ""),
+        (None, pd.NA, "vi", ""), (float("nan"), False, "en", ""), (np.int64(5), False, "en", "▲ 5"),
+    ],
+)
+def test_change_label(change, is_new, lang, expected):
+    assert change_label(change, is_new, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("period", "lang", "expected"),
+    [
+        ("2024", "vi", "2024"), ("2024-03", "vi", "03/2024"), ("2024-03", "en", "Mar 2024"),
+        ("2019-Q2", "vi", "Q2/2019"), ("2019-Q2", "en", "Q2 2019"), ("2024-13", "en", "13/2024"),
+    ],
+)
+def test_period_label(period, lang, expected):
+    assert period_label(period, lang) == expected
+
+
+@pytest.mark.parametrize(("change", "is_new", "lang", "expected"), [
+    (3, False, "vi", "▲ 3"),
+    (-2, False, "vi", "▼ 2"),
+    (0, False, "vi", "="),
+    (pd.NA, True, "vi", "mới"),
+    (pd.NA, True, "en", "new"),
+    (pd.NA, False, "vi", ""),
+    (12, False, "en", "▲ 12"),
+])
+def test_change_labels(change, is_new, lang, expected):
+    table = ranking([("ward:a", "A", 1, change, is_new, "A", 90.0, 90.0)])
+    labels = change_labels(table, lang=lang)
+    assert labels.name == "change_label"
+    assert labels.tolist() == [expected]
+
+
+def test_change_labels_keep_the_table_index():
+    table = ranking([("ward:a", "A", 1, 1, False, "A", 90.0, 90.0),
+                     ("ward:b", "B", 2, -1, False, "B", 80.0, 80.0)]).set_axis([7, 9])
+    pd.testing.assert_series_equal(
+        change_labels(table),
+        pd.Series(["▲ 1", "▼ 1"], index=[7, 9], dtype="str", name="change_label"))
+
+
+@pytest.mark.parametrize(("role", "lang", "expected"), [
+    ("code", "vi", "Mã đơn vị"),
+    ("rank", "en", "Rank"),
+    ("name_alt", "vi", "Tên đơn vị (cột phụ)"),
+    ("officials", "en", "Officials checked"),
+    ("something_new", "vi", "something_new"),
+])
+def test_role_label(role, lang, expected):
+    assert role_label(role, lang) == expected
+
+
+def test_every_importer_role_has_a_label_in_both_languages():
+    from reform.ingest.roles import ROLES
+
+    for lang in ("vi", "en"):
+        labels = [role_label(role, lang) for role in ROLES]
+        assert not set(labels) & set(ROLES), lang
+        assert len(set(labels)) == len(ROLES), lang  # a dropdown must tell them apart
+
+
+@pytest.mark.parametrize(("examples", "lang", "expected"), [
+    ("8.351827 | 8.180521 | 9.524257", "vi", "8,35 | 8,18 | 9,52"),
+    ("8.351827 | 8.180521", "en", "8.35 | 8.18"),
+    ("5.20001 | -0.125049", "vi", "5,2 | -0,13"),
+    ("1 | 2 | 3", "vi", "1 | 2 | 3"),
+    ("1.000 | 14.5 | 91,43", "vi", "1.000 | 14.5 | 91,43"),   # as the file wrote them
+    ("2019-03 | Hà Nội", "vi", "2019-03 | Hà Nội"),
+    ("", "vi", ""),
+])
+def test_readable_examples_rounds_long_decimals_only(examples, lang, expected):
+    columns = pd.DataFrame({"letter": ["D"], "role": ["component"], "examples": [examples]})
+    shown = readable_examples(columns, lang=lang)
+    pd.testing.assert_frame_equal(shown, columns.assign(examples=[expected]))
+    assert columns["examples"].tolist() == [examples]  # the input is left as it was
