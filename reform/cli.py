@@ -18,6 +18,7 @@ import io
 import json
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +28,11 @@ from reform.core.errors import FileRefused, ReformError, UsageError
 from reform.core.i18n import t
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+def _iso_date(text: str) -> date:
+    """``--as-of`` as a date; argparse turns the ValueError into a usage error (exit 2)."""
+    return date.fromisoformat(text)
 
 
 def _lang() -> str:
@@ -50,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period")
     p.add_argument("--level")
     p.add_argument("--sheet")
+    p.add_argument("--parent", help="đơn vị cấp trên của các đơn vị trong tệp / the parent unit the file is about")
     p.add_argument("--dry-run", action="store_true")
     p.add_argument("--json", action="store_true")
     p.add_argument("--user", default=config.DEFAULT_USER)
@@ -60,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", required=True)
     p.add_argument("--level")
     p.add_argument("--by", default="TOTAL")
+    p.add_argument("--as-of", type=_iso_date, help="YYYY-MM-DD: trên các đơn vị có hiệu lực ngày này / on the units valid that day")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--db")
 
@@ -74,6 +82,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["xlsx", "pptx", "png", "svg"], required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.add_argument("--unit", action="append", help="unit_id: một trang hồ sơ / one profile slide")
+    p.add_argument("--as-of", dest="as_of")
+    p.add_argument("--db")
+
+    lineage = sub.add_parser("lineage", help="đơn vị trước và sau sắp xếp / units across reorganisations")
+    steps = lineage.add_subparsers(dest="step", required=True)
+    p = steps.add_parser("import", help="đọc và lưu bảng chuyển đổi / read and store a crosswalk")
+    p.add_argument("file")
+    p.add_argument("--sheet")
+    p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--user", default=config.DEFAULT_USER)
+    p.add_argument("--db")
+    p = steps.add_parser("show", help="đơn vị tiền thân và kế thừa / predecessors and successors")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true")
     p.add_argument("--db")
     return parser
 
@@ -83,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     lang = getattr(args, "lang", None) or _lang()
     try:
         return {"import": cmd_import, "rank": cmd_rank, "datasets": cmd_datasets,
-                "export": cmd_export}[args.command](args)
+                "export": cmd_export, "lineage": cmd_lineage}[args.command](args)
     except UsageError as exc:
         print(exc.message(lang), file=sys.stderr)
         return EXIT_USAGE
@@ -109,7 +133,8 @@ def cmd_import(args) -> int:
     lang = _lang()
     store = _store(args)
     data, _ = read_path(args.file)
-    options = {"index": args.index, "period": args.period, "level": args.level, "sheet": args.sheet}
+    options = {"index": args.index, "period": args.period, "level": args.level, "sheet": args.sheet,
+               "parent": args.parent}
     parsed = import_file(data, Path(args.file).name, store.units(), store.previous_units, **options)
     result = None
     if parsed.ok and not args.dry_run:
@@ -125,7 +150,8 @@ def cmd_import(args) -> int:
         "units": parsed.unit_count,
         "periods": parsed.periods,
         "components": parsed.component_count,
-        "sheets": [s.layout.sheet for s in parsed.sheets],
+        "sheets": list(dict.fromkeys(s.layout.sheet for s in parsed.sheets)),
+        "shapes": _shapes(parsed, lang),
         "issues": [i.as_dict(lang) for i in parsed.issues],
     }
     if args.json:
@@ -135,29 +161,72 @@ def cmd_import(args) -> int:
     return EXIT_OK if parsed.ok else EXIT_REFUSED
 
 
+def _shapes(parsed, lang: str) -> list[str]:
+    """The shape each sheet was read in ("'Sheet1': Long table: 13 periods from column E.")."""
+    from reform.present.pages.data import shape_lines
+
+    return shape_lines(parsed.sheets, lang=lang)
+
+
+SHOWN_ISSUES = 50
+"""Issues printed one by one; the JSON output keeps them all."""
+
+SHOWN_OF_A_KIND = 5
+"""Beyond ``SHOWN_ISSUES``, warnings of one kind are counted, and this many printed."""
+
+
+def _print_issues(errors: list[dict], warnings: list[dict]) -> None:
+    """Every error (up to ``SHOWN_ISSUES``); warnings one by one when few, else a count per
+    kind with the first few of each: a file with thousands of unknown units stays readable."""
+    def show(issue: dict) -> None:
+        where = f"{issue['sheet']}!{issue['cell']}" if issue["cell"] else issue["sheet"]
+        print(f"  [{issue['severity']}] {where}: {issue['message']}")
+
+    for issue in errors[:SHOWN_ISSUES]:
+        show(issue)
+    if len(errors) > SHOWN_ISSUES:
+        print(f"  … (+{len(errors) - SHOWN_ISSUES})")
+    if len(errors) + len(warnings) <= SHOWN_ISSUES:
+        for issue in warnings:
+            show(issue)
+        return
+    kinds: dict[str, list[dict]] = {}
+    for issue in warnings:
+        kinds.setdefault(issue.get("code", ""), []).append(issue)
+    for code, issues in kinds.items():
+        print(f"  [warning] {code}: {len(issues)}")
+        for issue in issues[:SHOWN_OF_A_KIND]:
+            show(issue)
+        if len(issues) > SHOWN_OF_A_KIND:
+            print(f"  … (+{len(issues) - SHOWN_OF_A_KIND})")
+
+
 def _print_import(summary: dict, lang: str) -> None:
     errors = [i for i in summary["issues"] if i["severity"] == "error"]
     warnings = [i for i in summary["issues"] if i["severity"] == "warning"]
     print(t("cli.head", lang, file=summary["file"], index=summary["index"],
                  periods=", ".join(summary["periods"]), units=summary["units"],
                  components=summary["components"], errors=len(errors), warnings=len(warnings)))
-    for issue in (errors + warnings)[:50]:
-        where = f"{issue['sheet']}!{issue['cell']}" if issue["cell"] else issue["sheet"]
-        print(f"  [{issue['severity']}] {where}: {issue['message']}")
-    if len(errors) + len(warnings) > 50:
-        print(f"  … (+{len(errors) + len(warnings) - 50})")
+    for line in summary.get("shapes", []):
+        print(f"  {line}")
+    _print_issues(errors, warnings)
     outcome = ("refused" if not summary["ok"] else "dry_run" if summary["dry_run"]
                else "duplicate" if summary["duplicate"] else "stored")
     print(t("cli." + outcome, lang, version=summary["version"]))
 
 
-def ranking_table(snapshot, *, index: str, period: str, level: str | None, by: str = "TOTAL"):
-    """The ranking the command line prints and exports; resolves --by names and the level."""
+def ranking_table(snapshot, *, index: str, period: str, level: str | None, by: str = "TOTAL",
+                  links: pd.DataFrame | None = None, as_of: date | None = None):
+    """The ranking the command line prints and exports; resolves --by names and the level.
+
+    With ``links`` (the store's lineage) the previous period is re-aggregated onto this
+    period's units when a reorganisation lies between them; with ``as_of`` both are shown on
+    the units valid that day. The table then has a ``coverage`` column ('13/14')."""
     from reform.analysis import ranking, scope
     from reform.core.text import fold
 
     index = index.upper()
-    scores = snapshot.scores
+    scores = _on_units(snapshot.scores, links, index=index, period=str(period), as_of=as_of)
     here = scores[(scores["index"] == index) & (scores["period"] == str(period))]
     if here.empty:
         known = sorted(set(scores.loc[scores["index"] == index, "period"]))
@@ -175,16 +244,39 @@ def ranking_table(snapshot, *, index: str, period: str, level: str | None, by: s
         component = hits["component"].iloc[0]
     if level is None:
         level = scope.default_level(scores, index, str(period), units=snapshot.units)
-    return ranking.rank_units(
+    table = ranking.rank_units(
         scores, snapshot.units, index=index, period=str(period), level=level,
-        component=component, published=snapshot.published), level
+        component=component, published=snapshot.published)
+    here = scores[(scores["index"] == index) & (scores["period"] == str(period))
+                  & (scores["component"] == component)]
+    coverage = dict(zip(here["unit_id"], here["coverage"], strict=True))
+    return table.assign(coverage=table["unit_id"].map(coverage).fillna("")), level
+
+
+def _on_units(scores: pd.DataFrame, links: pd.DataFrame | None, *, index: str, period: str,
+              as_of: date | None) -> pd.DataFrame:
+    """``scores`` with the period (as of a date) and its previous period on one set of units."""
+    from reform.analysis import lineage, scope
+
+    if links is None or links.empty:
+        return scores.assign(coverage="")
+    before = scope.previous_period(scope.periods(scores, index), period)
+    if as_of is not None:
+        wanted = [p for p in (period, before) if p]
+        return lineage.scores_on_units_at(scores, links, index=index, periods=wanted, when=as_of)
+    if before and lineage.reorganised_between(links, before, period):
+        return lineage.scores_on_units_at(scores, links, index=index, periods=[before],
+                                          when=scope.period_date(period))
+    return scores.assign(coverage="")
 
 
 def cmd_rank(args) -> int:
     from reform.store.snapshot import load_snapshot
 
-    snapshot = load_snapshot(_store(args))
-    table, level = ranking_table(snapshot, index=args.index, period=args.period, level=args.level, by=args.by)
+    store = _store(args)
+    snapshot = load_snapshot(store)
+    table, level = ranking_table(snapshot, index=args.index, period=args.period, level=args.level,
+                                 by=args.by, links=store.lineage(), as_of=args.as_of)
     out = pd.DataFrame({
         "rank": table["rank"],
         "unit": table["unit"],
@@ -198,6 +290,8 @@ def cmd_rank(args) -> int:
         "published_group": table["published_group"],
         "unit_id": table["unit_id"],
     })
+    if table["coverage"].astype(bool).any():
+        out.insert(5, "coverage", table["coverage"])
     if args.format == "csv":
         buffer = io.StringIO()
         out.to_csv(buffer, index=False)
@@ -225,28 +319,29 @@ def cmd_datasets(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from reform.core.i18n import t
-    from reform.present import charts, exports, narrative
+    from reform.present import charts, deck, exports
     from reform.store.snapshot import load_snapshot
 
     store = _store(args)
     snapshot = load_snapshot(store)
     table, level = ranking_table(snapshot, index=args.index, period=args.period, level=args.level)
-    title = f"{t('index.' + args.index.upper(), args.lang)} {args.period} — {t('level.' + str(level), args.lang)}"
-    sample = any(d["status"] == "active" and d["file"].startswith("sample_") and d["index"] == args.index.upper()
-                 for d in store.datasets())
-    subtitle = t("sample.banner", args.lang) if sample else ""
-    if sample and args.format in ("png", "svg"):
-        title += " — " + t("sample.banner", args.lang)
+    index = args.index.upper()
+    meeting = deck.build_deck(snapshot, index=index, period=str(args.period), level=level,
+                              units=tuple(args.unit or ()), datasets=store.datasets(),
+                              as_of=args.as_of, lang=args.lang)
     if args.format == "xlsx":
-        payload = exports.ranking_to_excel(table, lang=args.lang, title=title, subtitle=subtitle)
+        subtitle = t("sample.banner", args.lang) if meeting.illustrative else ""
+        payload = exports.ranking_to_excel(
+            table, lang=args.lang, title=f"{meeting.title} — {t('level.' + str(level), args.lang)}",
+            subtitle=subtitle, sources=meeting.sources, as_of=args.as_of,
+            illustrative=meeting.illustrative)
     elif args.format in ("png", "svg"):
-        payload = exports.figure_to_image(charts.ranking_bars(table, lang=args.lang, title=title), fmt=args.format)
+        figure = charts.ranking_bars(table, lang=args.lang, title=meeting.title)
+        payload = exports.chart_image(figure, args.format, illustrative=meeting.illustrative,
+                                      lang=args.lang)
     else:
-        sentences = narrative.ranking_sentences(table, index=args.index.upper(), lang=args.lang)
-        figure = charts.ranking_bars(table, lang=args.lang, title=title)
-        payload = exports.ranking_to_pptx(table, lang=args.lang, title=title, subtitle=subtitle,
-                                          sentences=sentences, figures=[figure])
+        payload = exports.deck_to_pptx(meeting, progress=lambda done, total: print(
+            t("deck.progress", args.lang, done=done, total=total), file=sys.stderr))
     out = Path(args.out)
     try:
         out.write_bytes(payload)
@@ -254,3 +349,80 @@ def cmd_export(args) -> int:
         raise FileRefused.of("cli.cannot_write", path=out, reason=exc.strerror) from exc
     print(f"{out} ({len(payload):,} bytes)")
     return EXIT_OK
+
+
+def cmd_lineage(args) -> int:
+    """``lineage import FILE`` stores a crosswalk; ``lineage show NAME`` prints a unit's lineage."""
+    return cmd_lineage_import(args) if args.step == "import" else cmd_lineage_show(args)
+
+
+def cmd_lineage_import(args) -> int:
+    from reform.ingest.crosswalk import read_lineage
+    from reform.ingest.readers import read_path
+
+    lang = _lang()
+    store = _store(args)
+    data, _ = read_path(args.file)
+    lineage, crosswalk = read_lineage(data, Path(args.file).name, store.units(), sheet=args.sheet)
+    result = None
+    if crosswalk.ok and not args.dry_run:
+        result = store.save_lineage(lineage, user=args.user)
+    links = lineage.links
+    summary = {
+        "ok": crosswalk.ok, "version": result.version if result else None,
+        "duplicate": bool(result and result.duplicate), "dry_run": bool(args.dry_run),
+        "file": lineage.file_name, "sheet": crosswalk.sheet, "effective": lineage.effective,
+        "links": len(links), "old_units": int(links["old_unit_id"].nunique()),
+        "new_units": int(links["new_unit_id"].nunique()),
+        "issues": [i.as_dict(lang) for i in crosswalk.issues],
+    }
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print(t("cli.lineage.head", lang, **{k: summary[k] for k in (
+            "file", "sheet", "effective", "links", "old_units", "new_units")}))
+        for issue in summary["issues"][:20]:
+            print(f"  [{issue['severity']}] {issue['sheet']}!{issue['cell']}: {issue['message']}")
+        outcome = ("refused" if not summary["ok"] else "dry_run" if summary["dry_run"]
+                   else "duplicate" if summary["duplicate"] else "stored")
+        print(t("cli." + outcome, lang, version=summary["version"]))
+    return EXIT_OK if crosswalk.ok else EXIT_REFUSED
+
+
+def cmd_lineage_show(args) -> int:
+    from reform.analysis import lineage
+    from reform.core.text import unit_key
+
+    lang = _lang()
+    store = _store(args)
+    links, units = store.lineage(), store.units()
+    wanted = unit_key(args.name)
+    found = units[units["name"].map(unit_key) == wanted]
+    if found.empty:
+        raise UsageError.of("cli.lineage.unknown", name=args.name)
+    rows = []
+    for unit in found.itertuples(index=False):
+        before = lineage.predecessors(links, unit.unit_id)
+        after = lineage.successors(links, unit.unit_id)
+        rows.append({
+            "unit_id": unit.unit_id, "name": unit.name, "level": unit.level,
+            "valid_from": unit.valid_from, "valid_to": unit.valid_to,
+            "predecessors": _link_rows(before, "old"), "successors": _link_rows(after, "new")})
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return EXIT_OK
+    for row in rows:
+        print(t("cli.lineage.unit", lang, name=row["name"], unit_id=row["unit_id"],
+                valid_from=row["valid_from"] or "…", valid_to=row["valid_to"] or "…"))
+        for side, key in (("predecessors", "cli.lineage.from"), ("successors", "cli.lineage.into")):
+            for link in row[side]:
+                print("  " + t(key, lang, name=link["name"], kind=t(f"lineage.kind.{link['kind']}", lang),
+                               effective=link["effective"]))
+    return EXIT_OK
+
+
+def _link_rows(links: pd.DataFrame, side: str) -> list[dict]:
+    return [{"unit_id": u, "name": n, "kind": str(k), "effective": e}
+            for u, n, k, e in zip(links[f"{side}_unit_id"], links[f"{side}_name"], links["kind"],
+                                  links["effective"], strict=True)]
+

@@ -110,3 +110,41 @@ def test_the_checker_sees_an_upward_import(tmp_path: Path):
     assert layer_of("reform.store.store") > layer_of("reform.analysis.ranking")
     assert layer_of("reform.core.text") < layer_of("reform.ingest.readers")
     assert layer_of("reform.cli") == TOP
+
+
+def _module_graph() -> dict[str, set[str]]:
+    """Which reform modules each reform module imports (``from pkg import mod`` resolved)."""
+    names = {module_name(m) for m in MODULES}
+    graph: dict[str, set[str]] = {}
+    for path in MODULES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        edges: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("reform"):
+                for alias in node.names:
+                    candidate = f"{node.module}.{alias.name}"
+                    edges.add(candidate if candidate in names else node.module)
+        graph[module_name(path)] = {e for e in edges if e in names and e != module_name(path)}
+    return graph
+
+
+def test_no_module_imports_itself_through_others():
+    """A cycle means two modules are one rule cut in two; the layers leave no need for one."""
+    graph, seen, stack, cycles = _module_graph(), set(), [], []
+
+    def visit(node: str) -> None:
+        if node in stack:
+            cycles.append(stack[stack.index(node):] + [node])
+            return
+        if node in seen:
+            return
+        seen.add(node)
+        stack.append(node)
+        for target in sorted(graph.get(node, ())):
+            if not target.endswith("__init__") and graph.get(target) is not None:
+                visit(target)
+        stack.pop()
+
+    for module in sorted(graph):
+        visit(module)
+    assert [c for c in cycles if not all(m.count(".") <= 1 for m in c)] == []

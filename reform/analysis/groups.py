@@ -13,10 +13,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from reform.analysis import ranking
+from reform.analysis.competition import competition_rank
 from reform.core import config
 from reform.core.kinds import kind_of
-from reform.core.text import fold
+from reform.core.text import clean_text, fold
 
 Schemes = Mapping[str, Mapping[str | None, Sequence[tuple[str, float]]]]
 """Thresholds per index, then per period (``None`` for the default), like the kinds hold."""
@@ -50,7 +50,7 @@ def group_scheme(index: str, period: str, schemes: Schemes | None = None
 
 def _quartiles(values: pd.Series) -> pd.Series:
     """Q1..Q4 by competition rank among the present values; "" where missing."""
-    rank = ranking.competition_rank(values)
+    rank = competition_rank(values)
     ranked = int(rank.notna().sum())
     labels = np.full(len(values), "", dtype=object)
     if ranked:
@@ -94,10 +94,42 @@ def block_groups(percent: pd.Series, score: pd.Series, *, index: str, period: st
     return assign_groups(percent, index=index, period=period, schemes=schemes)
 
 
+def group_label(label: object) -> str:
+    """A published group label written one way: spaces trimmed and collapsed, composed
+    accents, and a label in title case ("Trung Bình", "Rất Tốt") in sentence case; short
+    all-capital words ("A", "II", "Nhóm A") are kept.
+
+    >>> group_label(" Khá "), group_label("Trung Bình"), group_label("Rất Tốt"), group_label("Nhóm A")
+    ('Khá', 'Trung bình', 'Rất tốt', 'Nhóm A')
+    """
+    text = clean_text(label)
+    words = text.split(" ")
+    if len(words) < 2:
+        return text[:1].upper() + text[1:] if text[:1].islower() and len(text) > 3 else text
+    rest = [w if (w.isupper() and len(w) <= 3) else w.lower() for w in words[1:]]
+    return " ".join([words[0][:1].upper() + words[0][1:].lower(), *rest])
+
+
+def shown_groups(computed: pd.Series, published: pd.Series, *, index: str, period: str,
+                 schemes: Schemes | None = None) -> pd.Series:
+    """The groups to show: the published ones (normalised by ``group_label``) when the file
+    published a group column and the index has no thresholds of its own for ``period``, since
+    quartiles are only a stand-in for the publisher's tiers; else ``computed``.
+
+    Returns a new ``str`` Series aligned with ``computed``; "" where a unit has no published
+    group. Raises nothing.
+    """
+    has_published = bool((published.fillna("").astype(str).str.strip() != "").any())
+    if not has_published or group_scheme(index, period, schemes) is not None:
+        return computed
+    return published.fillna("").map(group_label).astype("str")
+
+
 def group_keys(labels: pd.Series) -> pd.Series:
     """Labels compared without case, accents or a "Nhóm"/"Loại" prefix ("Nhóm A" is "A")."""
     keys = {label: _GROUP_PREFIX.sub("", fold(label)) for label in labels.unique()}
     return labels.map(keys)
 
 
-__all__ = ["EPSILON", "Schemes", "assign_groups", "block_groups", "group_keys", "group_scheme"]
+__all__ = ["EPSILON", "Schemes", "assign_groups", "block_groups", "group_keys", "group_label",
+           "group_scheme", "shown_groups"]

@@ -13,6 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from reform.analysis import scope
 from reform.core import config
 
 COMPOSITE_COLUMNS = ["index", "period", "unit_id", "component", "value", "max_value",
@@ -87,3 +88,38 @@ def composites(scores: pd.DataFrame, links: pd.DataFrame, min_coverage: float) -
 def needed(predecessor_count: int, min_coverage: float = config.LINEAGE_MIN_COVERAGE) -> int:
     """How many predecessors need a value: at least half of 14 is 7."""
     return int(np.ceil(predecessor_count * min_coverage - 1e-9))
+
+
+def scores_on_units_at(scores: pd.DataFrame, links: pd.DataFrame, *, index: str,
+                       periods: list[str], when: date,
+                       min_coverage: float = config.LINEAGE_MIN_COVERAGE) -> pd.DataFrame:
+    """``scores`` with the rows of ``index`` in each of ``periods`` moved onto the units valid on
+    ``when``: re-aggregated through the links that took effect after the period's own date and
+    by ``when``. Other rows are untouched. A new frame with a ``coverage`` column ('' on rows
+    that were not moved) and ``source`` 'lineage:<coverage>' on moved ones.
+    """
+    out = scores.assign(coverage="")
+    for period in periods:
+        own = scope.period_date(period)
+        moving = links_in_force(links, when)
+        if own is not None and not moving.empty:
+            moving = moving[pd.to_datetime(moving["effective"]).dt.date > own]
+        here = (out["index"] == index) & (out["period"] == period)
+        if moving.empty or own is None or not here.any():
+            continue
+        composite = reaggregate(out.loc[here, ["index", "period", "unit_id", "component", "value",
+                                               "max_value"]], moving, min_coverage=min_coverage)
+        composite = composite[composite["value"].notna() | (composite["coverage"] != "1/1")]
+        moved = composite.assign(source="lineage:" + composite["coverage"], version=pd.NA)
+        out = pd.concat([out[~here], moved.reindex(columns=out.columns)], ignore_index=True)
+    return out
+
+
+def reorganised_between(links: pd.DataFrame, earlier: str, later: str) -> bool:
+    """Whether a reorganisation took effect after period ``earlier`` closed and by the end of
+    ``later``: the two periods then stand on different units."""
+    start, end = scope.period_date(earlier), scope.period_date(later)
+    if links.empty or start is None or end is None:
+        return False
+    effective = pd.to_datetime(links["effective"]).dt.date
+    return bool(((effective > start) & (effective <= end)).any())

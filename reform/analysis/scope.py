@@ -16,13 +16,16 @@ Every function returns a new object; none changes its input.
 """
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable, Sequence
+from datetime import date
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
+from reform.core import config
 from reform.core.errors import UsageError
 from reform.core.model import LEVELS, TOTAL, Level
 from reform.core.text import collation_key
@@ -54,6 +57,32 @@ def period_kind(period: str) -> str:
         if pattern.fullmatch(str(period)):
             return kind
     return OTHER_PERIOD
+
+
+def period_bounds(period: str) -> tuple[date, date] | None:
+    """The first and last day of a period: '2025' → 1 Jan–31 Dec 2025, '2025-Q2' → 1 Apr–30 Jun,
+    '2025-03' → 1–31 Mar; None for a label of no known kind."""
+    kind, text = period_kind(period), str(period)
+    if kind == "year":
+        year = int(text)
+        return date(year, 1, 1), date(year, 12, 31)
+    if kind == "month":
+        year, month = int(text[:4]), int(text[5:7])
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    if kind == "quarter":
+        year, quarter = int(text[:4]), int(text[-1])
+        last = quarter * 3
+        return date(year, last - 2, 1), date(year, last, calendar.monthrange(year, last)[1])
+    return None
+
+
+def period_date(period: str) -> date | None:
+    """The day whose units a period's results belong to (``config.PERIOD_VALID_AT``: its end,
+    so 2025 belongs to the units of 31 December 2025)."""
+    bounds = period_bounds(period)
+    if bounds is None:
+        return None
+    return bounds[1] if config.PERIOD_VALID_AT == "end" else bounds[0]
 
 
 def periods(scores: pd.DataFrame, index: str) -> list[str]:

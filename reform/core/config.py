@@ -37,6 +37,16 @@ FUZZY_SUGGEST_MIN = 70
 DEFAULT_USER = os.environ.get("REFORM_USER") or os.environ.get("USER") or "analyst"
 """Who is written in the audit log when nobody signed in (single-user desktop use)."""
 
+DISPLAY_DECIMALS = 2
+"""Points and percentages are published with two decimals; tables and cards show the same."""
+
+RATE_DECIMALS = 1
+"""Rates (violations per official checked, shares of answers) read best with one decimal."""
+
+SAMPLE_USER = "sample"
+"""The reserved uploader of the illustrative sample: its versions are told apart by it, so the
+sample is never mixed with real data and is shown only for indices without real data."""
+
 
 def database_url(explicit: str | None = None) -> str:
     """The store to use: ``--db`` first, then ``REFORM_DATABASE_URL``, then the embedded file."""
@@ -155,3 +165,38 @@ MAX_CELL_CHARS = 32_767
 MAX_MERGES = 300_000
 """Merged ranges in one sheet: the crosswalk merges 15,915 ranges over 10,607 rows; merged the
 same way, a national sheet of 200,000 rows would hold about 300,000."""
+
+RENDER_TABS = 2
+"""Browser tabs of the kept kaleido Chromium: two sessions exporting at once each get one."""
+
+RENDER_START_SECONDS = 60
+"""Time allowed to start Chromium for chart images: a cold start on a busy 2-core box takes ~8 s."""
+
+RENDER_IMAGE_SECONDS = 90
+"""Time allowed for one chart image once Chromium runs (kaleido's own default timeout)."""
+
+SLIDE_IMAGE_WIDTH = 1920
+"""Layout width of a slide chart: the 1080p projector the meeting rooms use."""
+
+SLIDE_IMAGE_HEIGHT = 1080
+"""Layout height of a full-slide chart image (16:9)."""
+
+SLIDE_IMAGE_SCALE = 2
+"""Slide and chart PNGs are drawn at twice their layout size, sharp on a 4K screen."""
+
+SLIDE_MIN_FONT_PX = 24
+"""Smallest text on a slide at 1920×1080: readable from the back of a meeting room."""
+
+DECK_TOP_N = 10
+"""Units on the 'top' slide: what a slide holds at projector size."""
+
+DECK_BOTTOM_N = 5
+"""Units on the 'bottom' part of the same slide."""
+
+DECK_MOVERS_N = 5
+"""Gainers and losers on the 'biggest movers' slide."""
+
+CSV_SNIFF_CHARS = 4096
+"""Characters of a CSV given to csv.Sniffer, whose regexes take quadratic time: 20,000 hostile
+characters took 11 s, 4,096 take a fraction of a second and still hold a title, the header and
+dozens of rows."""

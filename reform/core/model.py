@@ -89,6 +89,10 @@ class Role(StrEnum):
     RANK = "rank"
     GROUP = "group"
     PERIOD = "period"
+    INDEX = "index"  # a long table's index column ("Chỉ số": PAPI, PCI …)
+    INDICATOR = "indicator"  # a long table's indicator column, pivoted to components
+    VALUE = "value"  # the one value column beside an indicator column
+    CHANGE = "change"  # a published change ("Tăng/giảm so với 2022"), not a period
     NOTE = "note"
     IGNORE = "ignore"
     DATE = "date"
@@ -167,6 +171,8 @@ class UnitMatch:
     how: str  # "exact", "alias", "fuzzy", "new"
     score: float = 100.0
     suggestions: tuple[str, ...] = field(default_factory=tuple)
+    ambiguous: tuple[str, ...] = ()
+    """Other units the name fits under other parents ('Cửa Nam (Nam Định)'): a warning."""
 
 
 class LinkKind(StrEnum):
@@ -185,3 +191,18 @@ LINK_COLUMNS = [
 """Lineage: one row per old unit → new unit link. ``effective`` is the ISO date the new unit
 exists from; ``weight`` an optional share (population or area) for weighted means; ``source``
 the cell the link was read from ('Sheet!D12')."""
+
+
+@dataclass(frozen=True)
+class LineageSet:
+    """A crosswalk read and checked, as the store keeps it: links between old and new units,
+    the units it introduces, and the file it came from."""
+
+    file_name: str
+    sha256: str
+    data: bytes
+    effective: str  # ISO date the new units exist from
+    links: pd.DataFrame  # LINK_COLUMNS
+    units: pd.DataFrame  # UNIT_COLUMNS: the new units, and old ones nobody knew yet
+    sheets: tuple[str, ...]
+    errors: tuple[Issue, ...] = ()

@@ -17,9 +17,18 @@ import pandas as pd
 
 from reform.core import config
 from reform.core.errors import FileRefused
-from reform.core.model import LINK_COLUMNS, Issue, Level, LinkKind, Severity
+from reform.core.model import (
+    LINK_COLUMNS,
+    UNIT_COLUMNS,
+    Issue,
+    Level,
+    LineageSet,
+    LinkKind,
+    Severity,
+)
 from reform.core.text import cell_ref, clean_text, fold, slugify, unit_key
-from reform.ingest.readers import RawSheet, RawWorkbook
+from reform.ingest.readers import RawSheet, RawWorkbook, read_workbook
+from reform.ingest.units import level_named_in
 
 
 @dataclass(frozen=True)
@@ -50,13 +59,6 @@ KIND_RULES: tuple[Rule, ...] = (
     Rule(r"toan bo", LinkKind.WHOLE, "'Nhập toàn bộ', 'Sắp xếp toàn bộ huyện … thành đặc khu'"),
 )
 """The kind of a link from its note; a note matching none is a warning and counts as whole."""
-
-LEVEL_RULES: tuple[Rule, ...] = (
-    Rule(r"^phuong\b", Level.WARD, "Phường"),
-    Rule(r"^(xa|thi tran|dac khu)\b", Level.COMMUNE, "Xã, thị trấn, đặc khu"),
-    Rule(r"^(tinh|thanh pho)\b", Level.PROVINCE, "Tỉnh, thành phố"),
-    Rule(r"^(quan|huyen|thi xa)\b", Level.DISTRICT, "Quận, huyện, thị xã"),
-)
 
 _REQUIRED = ("old_name", "new_name")
 _EFFECTIVE = re.compile(r"(?:tu|from)\s+ngay\s+(\d{1,2})\s+(\d{1,2})\s+(\d{4})")
@@ -132,7 +134,8 @@ def split_code(value: object) -> tuple[str, str]:
 
 
 def level_of(name: str, default: Level = Level.COMMUNE) -> Level:
-    return Level(first_match(LEVEL_RULES, name) or default)
+    """The level a unit's name says ('Phường …' → ward); communes when it says none."""
+    return level_named_in(name) or default
 
 
 def read_crosswalk(workbook: RawWorkbook, sheet_name: str | None = None) -> Crosswalk:
@@ -296,3 +299,48 @@ def attach_known_units(links: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame
 def _known(index: dict[tuple[str, str, str], list[str]], level: str, name: str, parent: str) -> str:
     found = index.get((str(level), unit_key(name), parent), [])
     return found[0] if len(set(found)) == 1 else ""
+
+
+def read_lineage(data: bytes, file_name: str, units: pd.DataFrame,
+                 sheet: str | None = None) -> tuple[LineageSet, Crosswalk]:
+    """A crosswalk file read into what the store keeps: commune and province links on the
+    registry's ids, and the units it introduces with their parents and dates.
+
+    Raises ``FileRefused`` when the file cannot be read or holds no crosswalk.
+    """
+    workbook = read_workbook(data, file_name)
+    crosswalk = read_crosswalk(workbook, sheet)
+    links = pd.concat([crosswalk.links, province_links(crosswalk.links)], ignore_index=True)
+    links = attach_known_units(links, units)
+    lineage = LineageSet(
+        file_name=file_name, sha256=workbook.sha256, data=data,
+        effective=crosswalk.effective.isoformat(), links=links,
+        units=lineage_units(links, units, crosswalk.effective), sheets=(crosswalk.sheet,),
+        errors=tuple(i for i in crosswalk.issues if i.severity == Severity.ERROR))
+    return lineage, crosswalk
+
+
+def lineage_units(links: pd.DataFrame, known: pd.DataFrame, effective: date) -> pd.DataFrame:
+    """``UNIT_COLUMNS`` rows for the units of ``links`` the registry lacks: new units valid from
+    ``effective`` under their new province; old ones, under their district and province, to the
+    day before (their end is also derived from the links, so deleting the crosswalk undoes it)."""
+    day_before = (pd.Timestamp(effective) - pd.Timedelta(days=1)).date().isoformat()
+    rows: dict[str, dict] = {}
+    for link in links.itertuples(index=False):
+        new_parent = f"{province_id(link.new_province)}@{effective.year}" if link.new_province else ""
+        _unit(rows, new_parent, link.new_province, Level.PROVINCE, "", effective.isoformat(), "")
+        _unit(rows, link.new_unit_id, link.new_name, link.new_level, new_parent, effective.isoformat(), "")
+        old_province = province_id(link.old_province) if link.old_province else ""
+        old_district = (f"district:{slugify(unit_key(link.old_parent))}-{slugify(unit_key(link.old_province))}"
+                        if link.old_parent else "")
+        _unit(rows, old_district, link.old_parent, Level.DISTRICT, old_province, "", day_before)
+        _unit(rows, link.old_unit_id, link.old_name, link.old_level, old_district or old_province, "", "")
+    frame = pd.DataFrame(list(rows.values()), columns=UNIT_COLUMNS)
+    return frame[~frame["unit_id"].isin(known["unit_id"])].reset_index(drop=True)
+
+
+def _unit(rows: dict[str, dict], unit_id: str, name: str, level: str, parent: str,
+          valid_from: str, valid_to: str) -> None:
+    if unit_id and name and unit_id not in rows:
+        rows[unit_id] = {"unit_id": unit_id, "name": name, "level": str(level), "parent_id": parent,
+                         "aliases": (), "valid_from": valid_from, "valid_to": valid_to}

@@ -7,15 +7,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from reform.analysis import scope
 from reform.core.errors import FileRefused
+from reform.core.i18n import t
 from reform.core.kinds import INDEX_CODES, IndexKind, inspection_kind, kind_of
-from reform.core.model import Dataset, Issue, Level, Severity, UnitMatch
+from reform.core.model import Dataset, Issue, Level, Role, Severity, UnitMatch
 from reform.core.text import clean_text, fold
 from reform.ingest import inspections as discipline_import
+from reform.ingest import shapes
 from reform.ingest.layout import INSPECTIONS, SCORES, SheetLayout, detect_layout, infer_period
 from reform.ingest.readers import RawSheet, RawWorkbook, read_workbook
 from reform.ingest.sheet import SheetData, read_sheet
@@ -90,9 +93,11 @@ class ParsedFile:
             options={k: v for k, v in (options or {}).items() if v not in (None, "", {}, [])})
 
 
-def infer_index(workbook: RawWorkbook, titles: list[str]) -> str | None:
-    """The index a file holds, from its name, then its sheet names, then its titles."""
-    places = [workbook.file_name, " ".join(s.name for s in workbook.sheets), " ".join(titles)]
+def infer_index(workbook: RawWorkbook, titles: list[str], headers: list[str] | None = None) -> str | None:
+    """The index a file holds, from its name, then its sheet names, then its titles, then the
+    headers of its columns ("Điểm số PCI")."""
+    places = [workbook.file_name, " ".join(s.name for s in workbook.sheets), " ".join(titles),
+              " ".join(headers or [])]
     for text in places:
         words = f" {fold(text)} "
         for kind in _SEARCH_ORDER:
@@ -110,10 +115,14 @@ def import_file(data: bytes, file_name: str, units: pd.DataFrame,
     ``previous_units``). ``options`` are those of :func:`parse_file`.
     Raises :class:`FileRefused` as :func:`parse_file` does.
     """
-    parsed = parse_file(data, file_name, UnitRegistry(units), **options)
+    # The parent a file is about (``--parent``) scopes every name it holds to that district or
+    # province, so 'Cửa Nam' never resolves across provinces.
+    parent = options.pop("parent", None) or ""
+    parsed = parse_file(data, file_name, UnitRegistry(units).scoped(parent=parent), **options)
     previous = previous_units_of(parsed.index, parsed.periods) if parsed.periods else None
     if previous:
-        parsed = parse_file(data, file_name, UnitRegistry(units), previous_units=previous, **options)
+        parsed = parse_file(data, file_name, UnitRegistry(units).scoped(parent=parent),
+                            previous_units=previous, **options)
     return parsed
 
 
@@ -161,7 +170,14 @@ def _index_and_layouts(workbook: RawWorkbook, layouts: Layouts, index: str | Non
     if any(layout.kind == INSPECTIONS for _, layout in layouts):
         index = index or inspection_kind().code
         layouts = [(raw, layout) for raw, layout in layouts if layout.kind == INSPECTIONS]
-    index = index or infer_index(workbook, [layout.title for _, layout in layouts])
+    named = sorted({code for raw, layout in layouts for code in shapes.shape_of(raw, layout).indices})
+    if index is None and len(named) == 1:
+        index = named[0]  # an index column that names one index
+    elif index is None and len(named) > 1:
+        raise FileRefused.of("ingest.several_indices", file=workbook.file_name, indices=", ".join(named))
+    index = index or infer_index(workbook, [layout.title for _, layout in layouts],
+                                 [c.header for _, layout in layouts for c in layout.columns
+                                  if c.role in (Role.TOTAL, Role.PERCENT)])
     if index is None:
         raise FileRefused.of("ingest.no_index", file=workbook.file_name)
     return index, layouts
@@ -180,26 +196,78 @@ class _Reading:
 def _read_scores(reading: _Reading, raw: RawSheet, layout: SheetLayout, registry: UnitRegistry, *,
                  file_name: str, index: str, period: str | None, level: str | None, alone: bool,
                  unit_overrides: dict[str, str] | None) -> None:
-    sheet_period, source = (period, "option") if period else infer_period(raw, layout, file_name)
+    """Read one score sheet: an annex as one period, a long or years-wide table per period."""
+    parts = shapes.split_periods(raw, layout, index=index)
+    if parts is None:
+        _read_annex(reading, shapes.only_index(raw, layout, index), layout, registry, file_name=file_name,
+                    index=index, period=period, level=level, alone=alone, unit_overrides=unit_overrides)
+        return
+    shape = shapes.shape_of(raw, layout)
+    if period:
+        parts = [part for part in parts if part.period == period]
+        if not parts:
+            raise FileRefused.of("ingest.period_not_in_file", file=file_name, period=period,
+                                 periods=", ".join(shape.periods))
+    said = shapes.describe(shape)
+    for part in parts:
+        _read_part(reading, part, registry, index=index, level=level, shape=shape.kind,
+                   unit_overrides=unit_overrides, detected=layout, shape_text=said)
+
+
+def _read_annex(reading: _Reading, raw: RawSheet, layout: SheetLayout, registry: UnitRegistry, *,
+                file_name: str, index: str, period: str | None, level: str | None, alone: bool,
+                unit_overrides: dict[str, str] | None) -> None:
+    sheet_period, source, seen = (period, "option", ()) if period else infer_period(raw, layout, file_name)
     if sheet_period is None:
         if alone:
             raise FileRefused.of("ingest.no_period", file=file_name, sheet=raw.name)
         reading.skipped.append(raw.name)
         return
-    if sheet_period in reading.seen_periods:
-        reading.issues.append(Issue.of(Severity.WARNING, raw.name, "", "ingest.sheet_skipped", sheet=raw.name,
-                                       period=sheet_period, first=reading.seen_periods[sheet_period]))
-        reading.skipped.append(raw.name)
+    part = shapes.Part(raw, layout, sheet_period, source)
+    said = tuple(t("ingest.shape.annex", lang, period=sheet_period, source=t(f"ingest.source.{source}", lang))
+                 + t("ingest.period_seen", lang, seen=", ".join(seen)) * bool(seen) for lang in ("vi", "en"))
+    _read_part(reading, part, registry, index=index, level=level, shape=shapes.ANNEX,
+               unit_overrides=unit_overrides, seen=seen, detected=layout, shape_text=said)
+
+
+def _read_part(reading: _Reading, part: shapes.Part, registry: UnitRegistry, *, index: str,
+               level: str | None, shape: str, unit_overrides: dict[str, str] | None,
+               seen: tuple[str, ...] = (), detected: SheetLayout | None = None,
+               shape_text: tuple[str, str] = ("", "")) -> None:
+    """Read one period of a sheet; a period already read from another sheet is skipped."""
+    name = part.sheet.name
+    if part.period in reading.seen_periods:
+        reading.issues.append(Issue.of(Severity.WARNING, name, "", "ingest.sheet_skipped", sheet=name,
+                                       period=part.period, first=reading.seen_periods[part.period]))
+        reading.skipped.append(name)
         return
-    reading.seen_periods[sheet_period] = raw.name
-    sheet_data = read_sheet(raw, layout, registry, index=index, period=sheet_period, period_source=source,
-                            level=level, unit_overrides=unit_overrides)
+    reading.seen_periods[part.period] = name
+    part = shapes.pivot_indicators(part)
+    layout = detect_layout(part.sheet, registry) if part.cells else part.layout
+    # Names resolve to the units valid when the period closes, within the parent the file or
+    # its title names: 'Cửa Nam' in 2024 is the old ward, in 2025 the new one.
+    title = (detected or part.layout or layout).title
+    registry = registry.scoped(on=scope.period_date(part.period),
+                               parent=registry.parent or registry.parent_named_in(title))
+    sheet_data = read_sheet(part.sheet, layout, registry, index=index, period=part.period,
+                            period_source=part.source, level=level, unit_overrides=unit_overrides)
+    sheet_data = replace(sheet_data, shape=shape, periods_seen=seen, detected=detected,
+                         shape_text=shape_text,
+                         scores=_in_file_cells(sheet_data.scores, part.cells),
+                         published=_in_file_cells(sheet_data.published, part.cells))
     if sheet_data.scores.empty:
-        reading.skipped.append(raw.name)
+        reading.skipped.append(name)
         reading.issues.extend(i for i in sheet_data.issues if i.severity == Severity.ERROR)
         return
     reading.sheets.append(sheet_data)
     reading.issues.extend(sheet_data.issues)
+
+
+def _in_file_cells(frame: pd.DataFrame, cells: dict[str, str]) -> pd.DataFrame:
+    """``frame`` whose ``source`` names the file's cells rather than a pivoted sheet's."""
+    if not cells or frame.empty:
+        return frame
+    return frame.assign(source=frame["source"].map(lambda s: shapes.file_cells(str(s), cells)))
 
 
 def _read_sheets(layouts: Layouts, registry: UnitRegistry, *, file_name: str, index: str,
@@ -217,6 +285,13 @@ def _read_sheets(layouts: Layouts, registry: UnitRegistry, *, file_name: str, in
         _read_scores(reading, raw, layout, registry, file_name=file_name, index=index, period=period,
                      level=level, alone=bool(sheet) or len(layouts) == 1, unit_overrides=unit_overrides)
     return reading
+
+
+def _hidden_sheets_read(workbook: RawWorkbook, sheets: list[SheetData]) -> list[Issue]:
+    """A warning for each sheet read that is hidden in Excel: nobody saw it before sending."""
+    read = {sheet_data.layout.sheet for sheet_data in sheets}
+    return [Issue.of(Severity.WARNING, raw.name, "", "limits.hidden_sheet", sheet=raw.name)
+            for raw in workbook.sheets if raw.hidden and raw.name in read]
 
 
 def _validate(sheets: list[SheetData], registry: UnitRegistry, index: str,
@@ -261,7 +336,8 @@ def parse_file(
     index, layouts = _index_and_layouts(workbook, layouts, index)
     reading = _read_sheets(layouts, registry, file_name=file_name, index=index, period=period,
                            level=level, sheet=sheet, unit_overrides=unit_overrides)
-    issues = reading.issues + _validate(reading.sheets, registry, index, previous_units)
+    issues = (reading.issues + _hidden_sheets_read(workbook, reading.sheets)
+              + _validate(reading.sheets, registry, index, previous_units))
     if not reading.sheets:
         raise FileRefused.of("ingest.no_scores", issues=issues, file=file_name,
                              detail_vi="; ".join(i.message_vi for i in issues[:3]),

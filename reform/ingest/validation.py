@@ -36,6 +36,9 @@ def validate_sheet(data: SheetData, *, previous_units: set[str] | None = None,
         if match.how == MatchMethod.FUZZY:
             issues.append(Issue.of(Severity.WARNING, sheet, "", "ingest.fuzzy_unit", raw=match.raw_name,
                                    name=match.name, score=match.score))
+        elif match.ambiguous:
+            issues.append(Issue.of(Severity.WARNING, sheet, "", "ingest.ambiguous_unit", raw=match.raw_name,
+                                   name=match.name, candidates="; ".join(match.ambiguous)))
         elif match.how == MatchMethod.NEW:
             close = ", ".join(match.suggestions)
             issues.append(Issue.of(

@@ -108,3 +108,16 @@ audit_table = sa.Table(
     sa.Column("version", sa.Integer, nullable=True),
     sa.Column("detail", sa.Text, nullable=False),
 )
+lineage_table = sa.Table(
+    "lineage", metadata,
+    sa.Column("version", sa.Integer, sa.ForeignKey("versions.version"), nullable=False, index=True),
+    sa.Column("old_unit_id", sa.String(200), nullable=False),
+    sa.Column("new_unit_id", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("weight", sa.Float, nullable=True),
+    sa.Column("effective", sa.String(20), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+)
+"""Old unit → new unit links of a crosswalk version (``core.model.LINK_COLUMNS`` keeps names and
+codes too; the store keeps ids, the units table the rest)."""

@@ -27,12 +27,14 @@ from reform.core.kinds import inspection_kind
 from reform.core.model import (
     COMPONENT_COLUMNS,
     INSPECTION_COLUMNS,
+    LINK_COLUMNS,
     PUBLISHED_COLUMNS,
     SCORE_COLUMNS,
     TOTAL,
     UNIT_COLUMNS,
     Dataset,
     Level,
+    LineageSet,
 )
 from reform.core.text import unit_key
 from reform.store.schema import (
@@ -41,6 +43,7 @@ from reform.store.schema import (
     components_table,
     files,
     inspections_table,
+    lineage_table,
     meta_table,
     metadata,
     published_table,
@@ -109,12 +112,35 @@ class Store:
             return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(audit_table.c.id), 0))).scalar())
 
     def units(self) -> pd.DataFrame:
-        """Every known unit (``UNIT_COLUMNS``), aliases as tuples."""
+        """Every known unit (``UNIT_COLUMNS``), aliases as tuples.
+
+        A unit that an active crosswalk links into another ends the day before the link takes
+        effect (``valid_to``): deleting the crosswalk version gives it back its open end.
+        """
+        units = self._raw_units()
+        with self.engine.connect() as conn:
+            has_lineage = conn.execute(sa.select(lineage_table.c.version).limit(1)).first() is not None
+        if not has_lineage:
+            return units
+        links = self.lineage()
+        moved = links[links["old_unit_id"] != links["new_unit_id"]]
+        ends = moved.groupby("old_unit_id")["effective"].min()
+        ends = (pd.to_datetime(ends) - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
+        ended = units["unit_id"].map(ends)
+        units["valid_to"] = ended.where(ended.notna() & (units["valid_to"] == ""), units["valid_to"])
+        return units
+
+    def _raw_units(self) -> pd.DataFrame:
+        """The units table as written, aliases as tuples."""
         with self.engine.connect() as conn:
             units = pd.read_sql(sa.select(units_table), conn)
             aliases = pd.read_sql(sa.select(aliases_table), conn)
-        grouped = aliases.groupby("unit_id")["alias"].agg(lambda s: tuple(sorted(set(s))))
-        units["aliases"] = units["unit_id"].map(grouped).apply(lambda a: a if isinstance(a, tuple) else ())
+        # A plain loop: a national registry has tens of thousands of units, and a pandas
+        # groupby with a Python aggregate spent seconds on them.
+        grouped: dict[str, set[str]] = {}
+        for unit_id, alias in zip(aliases["unit_id"], aliases["alias"], strict=True):
+            grouped.setdefault(unit_id, set()).add(alias)
+        units["aliases"] = [tuple(sorted(grouped.get(u, ()))) for u in units["unit_id"]]
         return units[UNIT_COLUMNS].reset_index(drop=True)
 
     def _versions_frame(self, conn) -> pd.DataFrame:
@@ -342,6 +368,80 @@ class Store:
             frame = dataset.inspections.copy()
             frame["date"] = pd.to_datetime(frame["date"]).dt.date
             _bulk_insert(conn, inspections_table, frame, version)
+
+
+    # ---- lineage (units across reorganisations) ------------------------------------------
+
+    LINEAGE = "LINEAGE"
+    """The ``index`` of crosswalk versions: a newer crosswalk for the same date supersedes."""
+
+    def save_lineage(self, lineage: LineageSet, *, user: str = config.DEFAULT_USER) -> SaveResult:
+        """Store a crosswalk as a new version, its new units and its links, in one transaction.
+
+        Raises :class:`FileRefused` (nothing stored) when it carries errors. The same bytes
+        again return the stored version with ``duplicate=True``.
+        """
+        if lineage.errors:
+            first = lineage.errors[0]
+            raise FileRefused.of("store.refused", issues=list(lineage.errors), file=lineage.file_name,
+                                 count=len(lineage.errors), sheet=first.sheet, cell=first.cell,
+                                 message_vi=first.message_vi, message_en=first.message_en)
+        now = _now()
+        with self.engine.begin() as conn:
+            existing = conn.execute(sa.select(versions.c.version).where(
+                versions.c.file_sha256 == lineage.sha256, versions.c.index == self.LINEAGE,
+                versions.c.deleted.is_(False))).first()
+            if existing is not None:
+                return SaveResult(int(existing.version), duplicate=True)
+            before = self._winners(self._versions_frame(conn))
+            version = self._insert_lineage_version(conn, lineage, user, now)
+            self._insert_lineage_units(conn, lineage.units)
+            _bulk_insert(conn, lineage_table, lineage.links.reindex(columns=[
+                "old_unit_id", "new_unit_id", "kind", "weight", "effective", "note", "source"]), version)
+            superseded = tuple(sorted({v for key, v in before.items()
+                                       if key == (self.LINEAGE, lineage.effective)}))
+            conn.execute(audit_table.insert().values(
+                at=now, who=user, action="lineage", version=version,
+                detail=json.dumps({"file": lineage.file_name, "sha256": lineage.sha256,
+                                   "effective": lineage.effective, "links": len(lineage.links),
+                                   "superseded": list(superseded)}, ensure_ascii=False)))
+        return SaveResult(int(version), duplicate=False, superseded=superseded)
+
+    def _insert_lineage_version(self, conn, lineage: LineageSet, user: str, now: datetime) -> int:
+        if conn.execute(sa.select(files.c.sha256).where(files.c.sha256 == lineage.sha256)).first() is None:
+            conn.execute(files.insert().values(
+                sha256=lineage.sha256, file_name=lineage.file_name, size=len(lineage.data),
+                content=lineage.data, uploaded_at=now, uploaded_by=user))
+        precedence = (conn.execute(sa.select(sa.func.max(versions.c.precedence))).scalar() or 0) + 1
+        return conn.execute(versions.insert().values(
+            index=self.LINEAGE, kind="lineage", periods=json.dumps([lineage.effective]),
+            file_sha256=lineage.sha256, file_name=lineage.file_name,
+            sheets=json.dumps(list(lineage.sheets), ensure_ascii=False), options="{}",
+            units=int(lineage.units["unit_id"].nunique()), precedence=precedence,
+            deleted=False, uploaded_at=now, uploaded_by=user,
+        )).inserted_primary_key[0]
+
+    def _insert_lineage_units(self, conn, units: pd.DataFrame) -> None:
+        """The crosswalk's units nobody knew yet, with their level, parent and dates."""
+        known = {r.unit_id for r in conn.execute(sa.select(units_table.c.unit_id))}
+        fresh = units[~units["unit_id"].isin(known)].drop_duplicates("unit_id")
+        if not fresh.empty:
+            self._insert_units(conn, fresh.assign(level=fresh["level"].astype(str)))
+
+    def lineage(self) -> pd.DataFrame:
+        """The links of the crosswalk versions shown now, with the units' names and levels."""
+        with self.engine.connect() as conn:
+            frame = self._versions_frame(conn)
+            wanted = sorted({v for (index, _), v in self._winners(frame).items() if index == self.LINEAGE})
+            links = _read_frame(conn, sa.select(lineage_table).where(lineage_table.c.version.in_(wanted)))
+        with self.engine.connect() as conn:
+            units = pd.read_sql(sa.select(units_table.c.unit_id, units_table.c.name,
+                                          units_table.c.level), conn).set_index("unit_id")
+        for side in ("old", "new"):
+            ids = links.get(f"{side}_unit_id", pd.Series(dtype=str))
+            links[f"{side}_name"] = ids.map(units["name"]).fillna(ids)
+            links[f"{side}_level"] = ids.map(units["level"]).fillna("")
+        return links.reindex(columns=[*LINK_COLUMNS, "version"]).reset_index(drop=True)
 
 
 def _bulk_insert(conn, table: sa.Table, frame: pd.DataFrame, version: int) -> None:
