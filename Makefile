@@ -35,7 +35,7 @@ sample: venv
 	PYTHONPATH=$(CURDIR) $(BIN)/python data/load_sample.py
 
 run: venv sample
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.headless true \
+	$(BIN)/python -m streamlit run serve/app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
 lint: venv
@@ -47,6 +47,7 @@ test: venv system-deps lint
 bench: venv
 	PYTHONPATH=$(CURDIR) $(BIN)/python bench/bench_analytics.py
 	PYTHONPATH=$(CURDIR) $(BIN)/python bench/bench_import.py
+	PYTHONPATH=$(CURDIR) $(BIN)/python bench/bench_export.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache tests/screenshots

@@ -1,10 +1,19 @@
 """Entry point: page setup, navigation over pages/, and the sidebar shared by every page."""
+from pathlib import Path
+
 import streamlit as st
 
 from reform.app import ui
 from reform.core.errors import ReformError
 
-st.set_page_config(page_title="Chỉ số CCHC", page_icon=":material/dashboard:", layout="wide")
+# Pages are named from here, so the app runs the same from serve/app.py (see there). A bare
+# string here would be drawn on every page (Streamlit's "magic").
+ROOT = Path(__file__).resolve().parent
+
+# The tab icon is a local file: a ":material/…:" icon makes the browser fetch it from
+# fonts.gstatic.com, and the app must work in rooms without internet.
+st.set_page_config(page_title="Chỉ số CCHC", page_icon=str(ROOT / "static" / "favicon.png"),
+                   layout="wide")
 
 # (file, icon, url path); titles are catalog entries nav.<url path>. Slugs stay Vietnamese so
 # shared links read well; Material icons ship with Streamlit, so they draw offline and without
@@ -21,9 +30,10 @@ PAGES = [
     ("pages/cross_index.py", ":material/hub:", "lien-chi-so"),
     ("pages/data.py", ":material/upload_file:", "du-lieu"),
     ("pages/methodology.py", ":material/menu_book:", "phuong-phap"),
+    ("pages/presentation.py", ":material/co_present:", "trinh-chieu"),
 ]
 navigation = st.navigation([
-    st.Page(path, title=ui.tr(f"nav.{slug}"), icon=icon, url_path=slug, default=(i == 0))
+    st.Page(ROOT / path, title=ui.tr(f"nav.{slug}"), icon=icon, url_path=slug, default=(i == 0))
     for i, (path, icon, slug) in enumerate(PAGES)
 ])
 try:

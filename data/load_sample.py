@@ -9,6 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from reform.core import config
 from reform.core.errors import ReformError
 from reform.ingest.pipeline import parse_file
 from reform.ingest.units import UnitRegistry
@@ -25,7 +26,7 @@ def load_sample(store: Store, folder: Path = HERE) -> list[int]:
     for name in SAMPLE_FILES:
         path = folder / name
         parsed = parse_file(path.read_bytes(), name, UnitRegistry(store.units()))
-        stored.append(store.save(parsed.dataset(), user="sample").version)
+        stored.append(store.save(parsed.dataset(), user=config.SAMPLE_USER).version)
     return stored
 
 

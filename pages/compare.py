@@ -36,6 +36,6 @@ except ReformError as error:
 
 # Show
 st.plotly_chart(charts.compare_units(view.matrix, lang=lang), key="compare_chart",
-                config=ui.plotly_config())
+                config=ui.plotly_config(), theme=None)
 columns = ui.score_table_columns(view.groups, view.fields)
-st.dataframe(base.group_badges(view.table), column_config=columns, hide_index=True, key="compare_table")
+ui.show_table(base.group_badges(view.table), column_config=columns, key="compare_table")

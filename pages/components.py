@@ -25,11 +25,11 @@ except ReformError as error:
 
 # Show (the heatmap's own title names it: no subheader above it)
 st.plotly_chart(charts.component_heatmap(view.matrix, lang=lang), key="heatmap_chart",
-                config=ui.plotly_config())
+                config=ui.plotly_config(), theme=None)
 
 st.subheader(ui.tr("components.ranking"))
 st.plotly_chart(charts.ranking_bars(view.ranking, lang=lang), key="component_ranking_chart",
-                config=ui.plotly_config())
+                config=ui.plotly_config(), theme=None)
 
 st.subheader(ui.tr("components.correlations"))
 if view.correlations.empty:
@@ -37,4 +37,4 @@ if view.correlations.empty:
 else:
     st.caption(ui.tr("components.correlation_note"))
     st.plotly_chart(charts.correlation_heatmap(view.correlations, lang=lang),
-                    key="correlation_chart", config=ui.plotly_config())
+                    key="correlation_chart", config=ui.plotly_config(), theme=None)

@@ -39,24 +39,24 @@ if x == y:
 pair = cross_index.compare_pair(view.table, x=x, y=y, lang=lang)
 
 # ---- show --------------------------------------------------------------------------------------
-number = st.column_config.NumberColumn
-index_columns = {code: number(ui.index_label(code), format="%.2f") for code in view.indices}
+number = ui.number_column
+index_columns = {code: number(ui.index_label(code)) for code in view.indices}
 columns = {"unit_id": None, "unit": st.column_config.TextColumn(ui.tr("cross.col.unit_name"))} | index_columns
 
 st.plotly_chart(charts.scatter_indices(view.table, x, y, lang=lang), key="scatter_chart",
-                config=ui.plotly_config())
+                config=ui.plotly_config(), theme=None)
 st.markdown(ui.tr("cross.correlation", text=cross_index.correlation_text(pair.correlation, lang)))
 
 st.subheader(ui.tr("cross.standouts"))
 if pair.standouts.empty:
     st.caption(ui.tr("cross.no_standouts"))
 else:
-    st.dataframe(pair.standouts, hide_index=True, key="standouts_table", column_config=columns | {
-        "residual": number(ui.tr("cross.col.residual"), format="%+.2f"),
+    ui.show_table(pair.standouts, key="standouts_table", signed=("residual",), column_config=columns | {
+        "residual": number(ui.tr("cross.col.residual")),
         "pattern": st.column_config.TextColumn(ui.tr("cross.col.pattern"))})
 
 st.subheader(ui.tr("cross.table"))
-st.dataframe(view.table, hide_index=True, column_config=columns, key="cross_table")
+ui.show_table(view.table, column_config=columns, key="cross_table")
 st.download_button(ui.tr("cross.csv"), exports.dataframe_to_csv(view.table),
                    file_name=ui.download_name("cross", view.period, view.level, ext="csv"),
                    mime="text/csv", key="download_csv", on_click="ignore",

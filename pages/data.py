@@ -65,6 +65,8 @@ def _file_section(upload, *, index: str | None, period: str | None, level: str |
                       units=parsed.unit_count, components=parsed.component_count))
     if parsed.skipped_sheets:
         st.caption(ui.tr("data.skipped", sheets=", ".join(parsed.skipped_sheets)))
+    for line in uploads.shape_lines(parsed.sheets, lang=ui.lang()):
+        st.caption(line)
 
     # The validation report and the Store button first: they are what the analyst acts on.
     counts = uploads.issue_counts(parsed.issues)
@@ -102,9 +104,10 @@ def _file_section(upload, *, index: str | None, period: str | None, level: str |
 
     # What was read, and the analyst's corrections: columns per sheet, then unit names.
     st.caption(ui.tr("data.columns"))
-    tabs = st.tabs([f"{ui.tr('data.sheet')} '{s.layout.sheet}'" for s in parsed.sheets])
-    for number, (tab, sheet_data) in enumerate(zip(tabs, parsed.sheets, strict=True)):
-        layout = sheet_data.layout
+    # One tab per sheet, however many periods it held; roles are chosen on the whole sheet.
+    layouts = uploads.sheet_layouts(parsed.sheets)
+    tabs = st.tabs([f"{ui.tr('data.sheet')} '{layout.sheet}'" for layout in layouts])
+    for number, (tab, layout) in enumerate(zip(tabs, layouts, strict=True)):
         raw = workbook.sheet(layout.sheet)
         shown = labels.readable_examples(uploads.columns_table(layout, raw), lang=ui.lang())
         edited = tab.data_editor(
@@ -206,6 +209,7 @@ def _templates() -> None:
 st.title(ui.tr("data.title"))
 st.caption(ui.tr("data.intro"))
 ui.sample_banner()
+ui.sample_offer()  # the first real upload: offer to leave the illustrative sample
 
 files = st.file_uploader(ui.tr("data.upload"), type=["xlsx", "xlsm", "xls", "csv", "html"],
                          accept_multiple_files=True, key="upload", max_upload_size=config.MAX_UPLOAD_BYTES // 2**20)

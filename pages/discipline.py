@@ -4,6 +4,7 @@ Uses the DISCIPLINE data whatever index the sidebar shows (the year comes from i
 import streamlit as st
 
 from reform.app import ui
+from reform.core import config
 from reform.core.errors import ReformError
 from reform.present import charts, exports
 from reform.present.pages import discipline
@@ -11,24 +12,27 @@ from reform.present.pages import discipline
 
 def _columns() -> dict:
     """Column labels shared by this page's tables (ids and codes hidden)."""
-    number = st.column_config.NumberColumn
+    number = ui.number_column
     return {
         "unit_id": None, "kind": None, "category": None, "source": None, "version": None,
         "unit": st.column_config.TextColumn(ui.tr("discipline.col.unit_name")),
         "kind_name": st.column_config.TextColumn(ui.tr("discipline.col.kind")),
         "name": st.column_config.TextColumn(ui.tr("discipline.col.category")),
         "category_name": st.column_config.TextColumn(ui.tr("discipline.col.category")),
-        "inspections": number(ui.tr("discipline.col.inspections"), format="%d"),
-        "violations": number(ui.tr("discipline.col.violations"), format="%d"),
-        "officials_checked": number(ui.tr("discipline.col.officials"), format="%d"),
-        "rate_per_100": number(ui.tr("discipline.col.rate"), format="%.2f"),
-        "months_with_violations": number(ui.tr("discipline.col.months"), format="%d"),
+        "inspections": number(ui.tr("discipline.col.inspections")),
+        "violations": number(ui.tr("discipline.col.violations")),
+        "officials_checked": number(ui.tr("discipline.col.officials")),
+        "rate_per_100": number(ui.tr("discipline.col.rate")),
+        "months_with_violations": number(ui.tr("discipline.col.months")),
         "categories": st.column_config.TextColumn(ui.tr("discipline.col.categories")),
         "date": st.column_config.DateColumn(ui.tr("discipline.col.date"), format="DD/MM/YYYY"),
         "team": st.column_config.TextColumn(ui.tr("discipline.col.team")),
         "note": st.column_config.TextColumn(ui.tr("discipline.col.note")),
     }
 
+
+RATES = {"rate_per_100": config.RATE_DECIMALS}
+"""Violations per 100 officials checked: a rate, one decimal."""
 
 # ---- inputs ----------------------------------------------------------------------------------
 data = ui.require_data()
@@ -51,25 +55,25 @@ if scope.period and scope.period[:4] != view.year:
 config = ui.plotly_config()
 
 st.subheader(ui.tr("discipline.monthly"))
-st.plotly_chart(charts.monthly_trend(view.monthly, lang=lang), key="monthly_chart", config=config)
+st.plotly_chart(charts.monthly_trend(view.monthly, lang=lang), key="monthly_chart", config=config, theme=None)
 
 st.subheader(ui.tr("discipline.calendar"))
 st.plotly_chart(charts.discipline_calendar(view.calendar, lang=lang), key="calendar_chart",
-                config=config)
+                config=config, theme=None)
 
 left, right = st.columns(2)
 with left:
     st.subheader(ui.tr("discipline.categories"))
     st.plotly_chart(charts.category_bars(view.categories, lang=lang), key="category_chart",
-                    config=config)
+                    config=config, theme=None)
 with right:
     st.subheader(ui.tr("discipline.kinds"))
-    st.dataframe(view.kinds, hide_index=True, column_config=_columns(), key="kinds_table")
+    ui.show_table(view.kinds, column_config=_columns(), key="kinds_table", decimals=RATES)
     st.subheader(ui.tr("discipline.repeat"))
     if view.repeat.empty:
         st.caption(ui.tr("discipline.no_repeat"))
     else:
-        st.dataframe(view.repeat, hide_index=True, column_config=_columns(), key="repeat_table")
+        ui.show_table(view.repeat, column_config=_columns(), key="repeat_table", decimals=RATES)
 
 st.subheader(ui.tr("discipline.ranking"))
 st.caption(ui.tr("discipline.rule"))
@@ -84,7 +88,7 @@ if unit_id:
         records = discipline.unit_inspections(data, unit_id=unit_id, year=view.year, lang=lang)
     except ReformError as error:
         ui.no_data(error)
-    st.dataframe(records, hide_index=True, column_config=_columns(), key="records_table")
+    ui.show_table(records, column_config=_columns(), key="records_table", decimals=RATES)
     st.download_button(ui.tr("discipline.records_csv"), exports.dataframe_to_csv(records),
                        file_name=ui.download_name("DISCIPLINE", view.year, unit_id.split(":")[-1], ext="csv"),
                        mime="text/csv", key="download_records", on_click="ignore",

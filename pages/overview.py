@@ -34,7 +34,7 @@ if view.note:
 
 title = ui.tr("overview.chart_title", index=ui.index_label(scope.index), period=scope.period)
 st.plotly_chart(charts.ranking_bars(view.table, lang=lang, title=title), key="overview_chart",
-                config=ui.plotly_config())
+                config=ui.plotly_config(), theme=None)
 
 st.subheader(ui.tr("overview.sentences"))
 st.markdown("\n".join(f"- {sentence}" for sentence in view.sentences))

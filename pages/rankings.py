@@ -18,6 +18,7 @@ ui.sample_banner()
 left, middle, right = st.columns([2, 2, 2])
 with left:
     component = ui.component_picker(data, scope, key="by")
+as_of = ui.as_of_switch(data)
 with middle:
     search = st.text_input(ui.tr("rankings.search"), key="search", bind="query-params",
                            placeholder=ui.tr("rankings.search_hint"))
@@ -25,7 +26,7 @@ with middle:
 # Compute
 try:
     view = ui.computed(rankings.build_rankings, index=scope.index, period=scope.period,
-                       level=scope.level, component=component, lang=lang)
+                       level=scope.level, component=component, lang=lang, as_of=as_of)
 except ReformError as error:
     ui.no_data(error)
 
@@ -36,11 +37,14 @@ shown = rankings.filter_ranking(view.wide, search=search, groups=groups)
 
 # Show
 st.caption(ui.tr("rankings.shown", shown=len(shown), total=len(view.wide)))
-columns = ui.score_table_columns(view.groups, view.fields)
-st.dataframe(base.group_badges(shown), column_config=columns, hide_index=True,
-             key="ranking_table", height="content" if len(shown) <= 50 else 800)
-
 title = ui.tr("rankings.file_title", index=ui.index_label(scope.index), period=scope.period)
+st.plotly_chart(charts.ranking_bars(view.table, lang=lang, title=title), key="ranking_chart",
+                config=ui.plotly_config(), theme=None)
+columns = ui.score_table_columns(view.groups, view.fields)
+ui.show_table(base.group_badges(shown), column_config=columns, key="ranking_table",
+              column_order=rankings.table_columns(shown),
+              height="content" if len(shown) <= 50 else 800)
+
 subtitle = ui.tr("ui.sample") if ui.is_sample() else ""
 parts = (scope.index, scope.period, scope.level, component)
 

@@ -10,18 +10,18 @@ from reform.present.pages import satisfaction
 
 
 def _columns() -> dict:
-    number = st.column_config.NumberColumn
+    number = ui.number_column
     return {
         "unit_id": None, "element": None,
         "unit": st.column_config.TextColumn(ui.tr("satisfaction.col.unit_name")),
         "element_name": st.column_config.TextColumn(ui.tr("satisfaction.col.element")),
-        "assessment": number(ui.tr("satisfaction.col.assessment"), format="%.2f"),
-        "satisfaction": number(ui.tr("satisfaction.col.satisfaction"), format="%.2f"),
-        "expectation": number(ui.tr("satisfaction.col.expectation"), format="%.2f"),
-        "gap": number(ui.tr("satisfaction.col.gap"), format="%+.2f"),
-        "value": number(ui.tr("satisfaction.col.sipas"), format="%.2f"),
-        "target": number(ui.tr("satisfaction.col.target"), format="%.0f"),
-        "shortfall": number(ui.tr("satisfaction.col.shortfall"), format="%.2f"),
+        "assessment": number(ui.tr("satisfaction.col.assessment")),
+        "satisfaction": number(ui.tr("satisfaction.col.satisfaction")),
+        "expectation": number(ui.tr("satisfaction.col.expectation")),
+        "gap": number(ui.tr("satisfaction.col.gap")),
+        "value": number(ui.tr("satisfaction.col.sipas")),
+        "target": number(ui.tr("satisfaction.col.target")),
+        "shortfall": number(ui.tr("satisfaction.col.shortfall")),
     }
 
 
@@ -56,14 +56,14 @@ st.subheader(ui.tr("satisfaction.elements"))
 st.caption(ui.tr("satisfaction.elements_note"))
 st.plotly_chart(charts.element_gap_bars(view.gaps, period=view.period, lang=lang,
                                                      target=view.target),
-                key="elements_chart", config=config)
-st.dataframe(view.gaps, hide_index=True, column_config=_columns(), key="gaps_table")
+                key="elements_chart", config=config, theme=None)
+ui.show_table(view.gaps, column_config=_columns(), key="gaps_table", signed=("gap",))
 
 st.subheader(ui.tr("satisfaction.below", target=target))
 if view.below.empty:
     st.success(ui.tr("satisfaction.none_below", target=target))
 else:
-    st.dataframe(view.below, hide_index=True, column_config=_columns(), key="below_table")
+    ui.show_table(view.below, column_config=_columns(), key="below_table", signed=("gap",))
 
 st.subheader(ui.tr("satisfaction.unit"))
 unit_id = ui.unit_picker(data, ui.Scope("SIPAS", view.period, view.level), key="unit")
@@ -72,4 +72,4 @@ if unit_id:
         elements = satisfaction.unit_elements(data, period=view.period, unit_id=unit_id)
     except ReformError as error:
         ui.no_data(error)
-    st.dataframe(elements, hide_index=True, column_config=_columns(), key="unit_elements")
+    ui.show_table(elements, column_config=_columns(), key="unit_elements", signed=("gap",))

@@ -46,13 +46,13 @@ with charts_area:
     with lines:
         st.plotly_chart(charts.trend_lines(view.series, lang=lang, highlight=highlight,
                                            flags=view.flags),
-                        key="trend_chart", config=ui.plotly_config())
+                        key="trend_chart", config=ui.plotly_config(), theme=None)
     with bump:
         st.plotly_chart(charts.rank_bump(view.series, lang=lang, highlight=highlight),
-                        key="bump_chart", config=ui.plotly_config())
+                        key="bump_chart", config=ui.plotly_config(), theme=None)
     with spread:
         st.plotly_chart(charts.distribution(view.series, lang=lang), key="distribution_chart",
-                        config=ui.plotly_config())
+                        config=ui.plotly_config(), theme=None)
 
 with method_area:
     # Under the chart and small, but every word kept: a presenter must still say it.
@@ -71,6 +71,6 @@ elif view.movers is None:
     st.info(ui.tr("trends.same_period"))
 else:
     st.plotly_chart(charts.movers_bars(view.movers, lang=lang), key="movers_chart",
-                    config=ui.plotly_config())
+                    config=ui.plotly_config(), theme=None)
     st.caption(ui.tr("trends.between", start=min(period_from, period_to),
                      end=max(period_from, period_to)))

@@ -43,39 +43,31 @@ st.subheader(ui.tr("profile.history"))
 # One under the other at full width: side by side, their legends and line labels left each
 # plot about 100 px wide on a laptop.
 st.plotly_chart(charts.trend_lines(view.series, lang=lang, highlight=[unit_id]),
-                key="profile_trend_chart", config=ui.plotly_config())
+                key="profile_trend_chart", config=ui.plotly_config(), theme=None)
 st.plotly_chart(charts.rank_bump(view.series, lang=lang, highlight=[unit_id]),
-                key="profile_rank_chart", config=ui.plotly_config())
+                key="profile_rank_chart", config=ui.plotly_config(), theme=None)
 
 st.subheader(ui.tr("profile.fields"))
 if view.strengths.empty:
     st.info(ui.tr("profile.no_fields"))
 else:
     st.plotly_chart(charts.profile_bars(view.strengths, lang=lang, unit_name=name),
-                    key="profile_fields_chart", config=ui.plotly_config())
+                    key="profile_fields_chart", config=ui.plotly_config(), theme=None)
     st.subheader(ui.tr("profile.lost"))
-    number = st.column_config.NumberColumn
-    st.dataframe(view.lost, hide_index=True, key="lost_table", column_config={
-        label: number(label, format="%.2f")
-        for label in (ui.tr("views.points"), ui.tr("views.maximum"), ui.tr("views.points_lost"))
-    } | {
-        label: number(label, format="%.1f")
-        for label in (ui.tr("views.block_average"), ui.tr("views.block_best"))
-    } | {
-        ui.tr("views.percent"): st.column_config.ProgressColumn(
-            ui.tr("views.percent"), format="%.1f", min_value=0, max_value=100,
-            color=charts.SCORE_BAR_COLOR),
+    number = ui.number_column
+    ui.show_table(view.lost, key="lost_table", column_config={
+        label: number(label) for label in (
+            ui.tr("views.points"), ui.tr("views.maximum"), ui.tr("views.points_lost"),
+            ui.tr("views.block_average"), ui.tr("views.block_best"), ui.tr("views.percent"))
     })
 
 with st.expander(ui.tr("profile.history")):
-    st.dataframe(view.history, hide_index=True, key="history_table", column_config={
+    ui.show_table(view.history, key="history_table", column_config={
         "unit_id": None,
         "unit": None,
         "period": st.column_config.TextColumn(ui.tr("ui.period")),
-        "value": st.column_config.NumberColumn(ui.tr("views.points"), format="%.2f"),
-        "max_value": st.column_config.NumberColumn(ui.tr("views.maximum"), format="%.2f"),
-        "percent": st.column_config.ProgressColumn(ui.tr("views.percent"), format="%.2f",
-                                                   min_value=0, max_value=100,
-                                                   color=charts.SCORE_BAR_COLOR),
-        "rank": st.column_config.NumberColumn(ui.tr("views.rank"), format="%d"),
-    })
+        "value": ui.number_column(ui.tr("views.points")),
+        "max_value": ui.number_column(ui.tr("views.maximum")),
+        "percent": ui.number_column(ui.tr("views.percent")),
+        "rank": ui.number_column(ui.tr("views.rank")),
+    }, decimals={"rank": 0})

@@ -222,11 +222,11 @@ def ranking_table(snapshot, *, index: str, period: str, level: str | None, by: s
     With ``links`` (the store's lineage) the previous period is re-aggregated onto this
     period's units when a reorganisation lies between them; with ``as_of`` both are shown on
     the units valid that day. The table then has a ``coverage`` column ('13/14')."""
-    from reform.analysis import ranking, scope
+    from reform.analysis import lineage, ranking, scope
     from reform.core.text import fold
 
     index = index.upper()
-    scores = _on_units(snapshot.scores, links, index=index, period=str(period), as_of=as_of)
+    scores = lineage.on_units(snapshot.scores, links, index=index, period=str(period), as_of=as_of)
     here = scores[(scores["index"] == index) & (scores["period"] == str(period))]
     if here.empty:
         known = sorted(set(scores.loc[scores["index"] == index, "period"]))
@@ -247,27 +247,8 @@ def ranking_table(snapshot, *, index: str, period: str, level: str | None, by: s
     table = ranking.rank_units(
         scores, snapshot.units, index=index, period=str(period), level=level,
         component=component, published=snapshot.published)
-    here = scores[(scores["index"] == index) & (scores["period"] == str(period))
-                  & (scores["component"] == component)]
-    coverage = dict(zip(here["unit_id"], here["coverage"], strict=True))
-    return table.assign(coverage=table["unit_id"].map(coverage).fillna("")), level
-
-
-def _on_units(scores: pd.DataFrame, links: pd.DataFrame | None, *, index: str, period: str,
-              as_of: date | None) -> pd.DataFrame:
-    """``scores`` with the period (as of a date) and its previous period on one set of units."""
-    from reform.analysis import lineage, scope
-
-    if links is None or links.empty:
-        return scores.assign(coverage="")
-    before = scope.previous_period(scope.periods(scores, index), period)
-    if as_of is not None:
-        wanted = [p for p in (period, before) if p]
-        return lineage.scores_on_units_at(scores, links, index=index, periods=wanted, when=as_of)
-    if before and lineage.reorganised_between(links, before, period):
-        return lineage.scores_on_units_at(scores, links, index=index, periods=[before],
-                                          when=scope.period_date(period))
-    return scores.assign(coverage="")
+    return lineage.with_coverage(table, scores, index=index, period=str(period),
+                                 component=component), level
 
 
 def cmd_rank(args) -> int:
@@ -276,7 +257,7 @@ def cmd_rank(args) -> int:
     store = _store(args)
     snapshot = load_snapshot(store)
     table, level = ranking_table(snapshot, index=args.index, period=args.period, level=args.level,
-                                 by=args.by, links=store.lineage(), as_of=args.as_of)
+                                 by=args.by, links=snapshot.links, as_of=args.as_of)
     out = pd.DataFrame({
         "rank": table["rank"],
         "unit": table["unit"],

@@ -74,7 +74,8 @@ def _healthy(base: str) -> bool:
 
 @contextmanager
 def running_app(database_url: str, log_path: Path) -> Iterator[str]:
-    """Run ``streamlit run dashboard.py`` on a free port against ``database_url``.
+    """Run ``streamlit run serve/app.py`` (as ``make run`` does) on a free port against
+    ``database_url``.
 
     Yields the base URL (``http://127.0.0.1:PORT``) once ``/_stcore/health`` answers "ok";
     the server is always terminated on exit. Raises ``RuntimeError`` (with the server's log)
@@ -84,7 +85,7 @@ def running_app(database_url: str, log_path: Path) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "REFORM_DATABASE_URL": database_url}
     command = [
-        sys.executable, "-m", "streamlit", "run", "dashboard.py",
+        sys.executable, "-m", "streamlit", "run", "serve/app.py",
         "--server.headless", "true", "--server.port", str(port),
         "--browser.gatherUsageStats", "false",
         # Pages may be edited while the test runs; a watcher would put a "source changed"

@@ -16,6 +16,7 @@ os.environ.setdefault("REFORM_CACHE_DIR", tempfile.mkdtemp(prefix="reform-cache-
 
 import pytest  # noqa: E402
 
+from reform.core import config  # noqa: E402
 from reform.ingest.pipeline import parse_file  # noqa: E402
 from reform.ingest.units import UnitRegistry  # noqa: E402
 from reform.store.store import Store  # noqa: E402
@@ -107,12 +108,12 @@ def any_store(request) -> Store:
     return Store(request.getfixturevalue("postgres_url"))
 
 
-def import_file(store: Store, path: Path, **options) -> int:
+def import_file(store: Store, path: Path, *, user: str = config.DEFAULT_USER, **options) -> int:
     """Parse and store one file; returns its version (the test fails on any error issue)."""
     parsed = parse_file(path.read_bytes(), path.name, UnitRegistry(store.units()), **options)
     errors = [i for i in parsed.issues if i.severity == "error"]
     assert not errors, errors[:3]
-    return store.save(parsed.dataset({k: v for k, v in options.items() if v})).version
+    return store.save(parsed.dataset({k: v for k, v in options.items() if v}), user=user).version
 
 
 @pytest.fixture(scope="session")
@@ -121,7 +122,7 @@ def sample_db_url(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('sample') / 'reform.sqlite'}"
     sample_store = Store(url)
     for name in SAMPLE_FILES:
-        import_file(sample_store, SAMPLE_DIR / name)
+        import_file(sample_store, SAMPLE_DIR / name, user=config.SAMPLE_USER)
     sample_store.engine.dispose()  # closing the last connection checkpoints SQLite's WAL
     return url
 

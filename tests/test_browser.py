@@ -57,6 +57,7 @@ HEADINGS = {
     "lien-chi-so": "Liên chỉ số",
     "du-lieu": "Dữ liệu",
     "phuong-phap": "Phương pháp",
+    "trinh-chieu": "Chỉ số CCHC (PAR Index) năm 2024",  # the first slide's title
 }
 EXPECT_MS = 30_000  # an upload parses a ten-sheet workbook before the preview shows
 
@@ -108,22 +109,51 @@ def fresh_app(sample_db_url: str, tmp_path: Path, browser: Browser) -> Iterator[
         yield base
 
 
-@pytest.fixture(scope="module")
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    """One browser context for the module: later pages reuse the cached scripts (Plotly)."""
+LOCALES = {"vi": "vi-VN", "en": "en-US"}
+"""The interface language -> the browser locale of a reader of it. Numbers must follow the
+interface language whatever the browser: each language is also read in the other's browser."""
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+@dataclass
+class Context:
+    """A browser context with a locale, and every request it sent to another host."""
+
+    context: BrowserContext
+    external: list[str]
+
+
+def _context(browser: Browser, locale: str) -> Context:
     made = browser.new_context(viewport={"width": SIZES[0][0], "height": SIZES[0][1]},
-                               locale="vi-VN")
+                               locale=locale)
+    external: list[str] = []
+
+    def record(request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme not in ("data", "blob") and parts.hostname not in LOCAL_HOSTS:
+            external.append(request.url)
+
+    made.on("request", record)
+    return Context(made, external)
+
+
+@pytest.fixture(scope="module", params=list(LOCALES.values()))
+def context(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Context]:
+    """One browser context per locale for the module: later pages reuse the cached scripts."""
+    made = _context(browser, request.param)
     try:
         yield made
     finally:
-        made.close()
+        made.context.close()
 
 
 class Tabs:
     """Opens pages for one test, remembers their uncaught script errors, closes them after."""
 
-    def __init__(self, context: BrowserContext) -> None:
-        self.context = context
+    def __init__(self, context: Context) -> None:
+        self.context = context.context
+        self.external = context.external
         self.script_errors: dict[Page, list[str]] = {}
 
     def open(self, url: str) -> Page:
@@ -139,6 +169,7 @@ class Tabs:
         """Fail, listing them, on exception boxes, error alerts, dialogs, tracebacks or
         uncaught script errors."""
         problems = page_problems(page) + [f"script error: {e}" for e in self.script_errors[page]]
+        problems += [f"request leaving localhost: {url}" for url in self.external]
         assert not problems, f"{page.url}:\n" + "\n".join(problems)
 
     def close(self) -> None:
@@ -147,7 +178,7 @@ class Tabs:
 
 
 @pytest.fixture
-def tabs(context: BrowserContext) -> Iterator[Tabs]:
+def tabs(context: Context) -> Iterator[Tabs]:
     opened = Tabs(context)
     try:
         yield opened
@@ -185,23 +216,67 @@ def test_every_page_of_the_navigation_is_covered():
     assert _navigation_slugs() == list(HEADINGS)
 
 
+# A number as tables and cards write it: the decimal mark of the language, thousands grouped
+# by the other mark ("1.234,56" vi, "1,234.56" en), maybe signed or a percent.
+NUMBER = re.compile(r"^[−+-]?\d[\d.,]*\s?%?$")
+DECIMAL = {"vi": re.compile(r"^[−+-]?\d{1,3}(\.\d{3})*,\d+\s?%?$"),
+           "en": re.compile(r"^[−+-]?\d{1,3}(,\d{3})*\.\d+\s?%?$")}
+WHOLE = re.compile(r"^[−+-]?\d{1,4}\s?%?$")  # ranks, counts, years: no decimal mark at all
+
+
+def numbers_shown(page: Page) -> list[str]:
+    """The texts of every chart label and card value on the page that are numbers.
+
+    Tables are drawn on a canvas from the display text the app sends (``ui.show_table``); the
+    grid's accessibility cells the DOM exposes carry the raw numbers instead, so they cannot
+    tell what a reader sees. ``test_table_display_text_follows_the_language`` in
+    tests/test_pages.py checks the text tables are sent; the screenshots show it drawn."""
+    texts = page.locator('[data-testid="stMain"] .js-plotly-plot text').all_text_contents()
+    cards = page.locator('[data-testid="stMain"] [data-testid="stMetricValue"]').all_inner_texts()
+    words = [word.strip() for text in texts for word in re.split(r"\s(?=[▲▼=])", text)]
+    return [w for w in words + [c.strip() for c in cards] if NUMBER.match(w)]
+
+
+def wrong_numbers(numbers: list[str], lang: str) -> list[str]:
+    """Numbers written neither as whole numbers nor with ``lang``'s decimal mark."""
+    return [n for n in numbers if not (WHOLE.match(n) or DECIMAL[lang].match(n))]
+
+
+@pytest.mark.parametrize("lang", list(LOCALES))
 @pytest.mark.parametrize("slug", list(HEADINGS))
-def test_page_opens_without_error(app: App, tabs: Tabs, slug: str):
-    page = tabs.open(app.base + _path(slug))
+def test_page_opens_without_error(app: App, tabs: Tabs, slug: str, lang: str):
+    page = tabs.open(f"{app.base}{_path(slug)}?lang={lang}")
+    locale = page.evaluate("navigator.language")
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
         wait_for_run(page)  # charts redraw at the new width
-        save_screenshot(page, slug)  # before the checks: a broken page is worth a look too
+        save_screenshot(page, f"{slug}_{lang}_{locale}")  # a broken page is worth a look too
         tabs.assert_clean(page)
-    assert heading(page) == HEADINGS[slug]
+        numbers = numbers_shown(page)
+        assert not wrong_numbers(numbers, lang), (slug, lang, locale, numbers)
+    if lang == "vi":
+        assert heading(page) == HEADINGS[slug]
     assert urlsplit(page.url).path == _path(slug)
+    if slug == "xep-hang":  # the leaders' page: a table of decimals, in the language's form
+        assert any(DECIMAL[lang].match(n) for n in numbers_shown(page)), numbers_shown(page)
 
 
-@pytest.mark.xfail(strict=True, reason="Streamlit shows 'Page not found' over the right page "
-                   "to the first visitor after a start who opens a page other than the default "
-                   "(streamlit/streamlit#8860)")
 def test_first_visitor_of_a_shared_link_sees_no_error_dialog(app: App):
     assert app.first_visit_dialogs == []
+
+
+def test_a_link_keeps_naming_its_view_after_the_page_settles(app: App, tabs: Tabs):
+    query = {"index": "PAR", "period": "2018", "level": "office"}
+    page = tabs.open(f"{app.base}/xep-hang?{urlencode(query)}")
+    tabs.assert_clean(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar.get_by_role("combobox", name="Khối")).to_have_value(t("level.office", "vi"))
+    expect(sidebar.get_by_role("combobox", name="Kỳ đánh giá")).to_have_value("2018")
+    address = parse_qs(urlsplit(page.url).query)
+    assert {key: address.get(key) for key in query} == {k: [v] for k, v in query.items()}
+    page.reload()
+    wait_for_run(page)
+    expect(sidebar.get_by_role("combobox", name="Khối")).to_have_value(t("level.office", "vi"))
 
 
 def test_picking_a_unit_puts_it_in_the_url(app: App, tabs: Tabs):
@@ -278,3 +353,17 @@ def test_upload_a_real_file_and_store_it(fresh_app: str, tabs: Tabs, realdata: P
     save_screenshot(page, "du-lieu-stored")  # what the user sees right after pressing Lưu
     main.locator('[data-testid="stAlertContentSuccess"]').scroll_into_view_if_needed()
     save_screenshot(page, "du-lieu-stored-message")
+
+    # The real file lives apart from the sample: its pages carry no "illustrative" banner,
+    # the sample's still do, and the Data page offers to leave the sample.
+    sample = t("ui.sample", "vi").split("**")[1]
+    pci = tabs.open(f"{fresh_app}/xep-hang?index=PCI&period=2009")
+    tabs.assert_clean(pci)
+    expect(pci.locator('[data-testid="stMain"] h1')).to_have_text("Xếp hạng")
+    assert sample not in pci.locator('[data-testid="stMain"]').inner_text()
+    save_screenshot(pci, "xep-hang-real-pci")
+    par = tabs.open(f"{fresh_app}/xep-hang?index=PAR&period=2024")
+    expect(par.locator('[data-testid="stMain"]')).to_contain_text(sample)
+    data = tabs.open(f"{fresh_app}/du-lieu?index=PCI")
+    expect(data.locator('[data-testid="stMain"]')).to_contain_text(
+        t("ui.sample.remove", "vi"))

@@ -70,7 +70,7 @@ def test_export_png_chart(sample_db, tmp_path):
     png = tmp_path / "par.png"
     done = run("export", "--index", "PAR", "--period", "2024", "--format", "png", "--out", str(png), db=sample_db)
     assert done.returncode == 0, done.stderr
-    assert Image.open(png).size == (1600, 900)
+    assert Image.open(png).size == (3840, 2160)  # 1920×1080 at 2×
 
 
 def test_export_unknown_period_is_a_usage_error(sample_db, tmp_path):

@@ -256,3 +256,20 @@ def test_pptx_renders_plotly_figures_to_pictures():
     picture = next(s for s in list(deck.slides)[1].shapes if s.shape_type == 13)
     assert picture.image.content_type == "image/png"
     assert Image.open(io.BytesIO(picture.image.blob)).size == (1600, 900)
+
+
+def test_projector_figure_raises_every_font_to_24_px_on_a_copy():
+    from reform.present import render
+
+    fig = charts.ranking_bars(ranking())
+    before = fig.to_dict()
+    projected = render.projector_figure(fig)
+    sizes = [font["size"] for font in render._font_dicts(projected)]
+    assert sizes and min(sizes) >= 24
+    assert projected["layout"]["width"] == 1920 and projected["layout"]["height"] == 1080
+    assert fig.to_dict() == before  # the page's figure is unchanged
+
+
+def test_excel_strips_markdown_from_the_sample_note():
+    sheet = read_sheet(exports.ranking_to_excel(ranking(), subtitle="**dữ liệu minh họa**"))
+    assert sheet["A10"].value == "Nguồn, ghi chú: dữ liệu minh họa"

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from view_frames import ranking
 
+from reform.present.frames import number_styler
 from reform.present.labels import (
     change_label,
     change_labels,
@@ -96,3 +97,17 @@ def test_readable_examples_rounds_long_decimals_only(examples, lang, expected):
     shown = readable_examples(columns, lang=lang)
     pd.testing.assert_frame_equal(shown, columns.assign(examples=[expected]))
     assert columns["examples"].tolist() == [examples]  # the input is left as it was
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("vi", [["1", "1.234,57", "92,4", "+2,10", "–"], ["12", "85,00", "7,0", "−0,50", "–"]]),
+    ("en", [["1", "1,234.57", "92.4", "+2.10", "–"], ["12", "85.00", "7.0", "−0.50", "–"]]),
+])
+def test_tables_write_numbers_by_the_language_not_the_browser(lang, expected):
+    frame = pd.DataFrame({"rank": [1, 12], "value": [1234.567, 85.0], "rate": [92.44, 7.0],
+                          "gap": [2.1, -0.5], "percent": [float("nan"), None],
+                          "unit": ["Hàng Bạc", "Hàng Bài"]})
+    styled = number_styler(frame, lang, decimals={"rate": 1}, signed=("gap",))
+    lines = styled.hide(axis="index").to_string(delimiter="|").splitlines()
+    assert [line.split("|")[:5] for line in lines[1:]] == expected
+    assert frame["value"].tolist() == [1234.567, 85.0]  # the numbers themselves stay for sorting

@@ -23,6 +23,12 @@ OLD_WARDS = [  # Hoàn Kiếm's 18 wards, as a 2024 annex lists them
     "Tràng Tiền", "Trần Hưng Đạo", "Phan Chu Trinh", "Hàng Bài",
 ]
 NEW_WARDS = ["Hoàn Kiếm", "Cửa Nam", "Hồng Hà", "Ba Đình", "Văn Miếu - Quốc Tử Giám"]
+# Today's units come from the vietnam-provinces package (GSO data of 2025-10-18), whose codes
+# differ from the July crosswalk for some wards: new Cửa Nam is 00073 there (old Cửa Nam's
+# code), 00082 in the crosswalk (Trần Hưng Đạo's). The registry's id wins.
+NEW_CUA_NAM = "ward:cua-nam-00073@2025"
+NEW_HOAN_KIEM = "ward:hoan-kiem-00070@2025"  # 00070 was Hàng Trống's code
+NEW_VAN_MIEU = "ward:van-mieu-quoc-tu-giam-00196@2025"
 IN_NEW_HOAN_KIEM = ["Đồng Xuân", "Hàng Mã", "Hàng Buồm", "Hàng Đào", "Hàng Bồ", "Cửa Đông",
                     "Lý Thái Tổ", "Hàng Bạc", "Hàng Gai", "Hàng Trống", "Cửa Nam", "Hàng Bông",
                     "Tràng Tiền"]  # 13 of the 18; Điện Biên (Ba Đình) has no 2024 value here
@@ -93,13 +99,12 @@ def test_a_refused_crosswalk_changes_nothing(db, tmp_path):
 def test_show_names_predecessors_and_successors_with_dates_and_kinds(db):
     done = run("lineage", "show", "Cửa Nam", "--json", db=db)
     units = {u["unit_id"]: u for u in json.loads(done.stdout)}
-    assert set(units) == {"ward:cua-nam", "ward:cua-nam-00082@2025", "ward:cua-nam-13690",
-                          "ward:cua-nam-16678"}
+    assert set(units) == {"ward:cua-nam", NEW_CUA_NAM, "ward:cua-nam-13690", "ward:cua-nam-16678"}
     old = units["ward:cua-nam"]
     assert old["valid_to"] == "2025-06-30"
     assert sorted(s["name"] for s in old["successors"]) == [
         "Phường Ba Đình", "Phường Cửa Nam", "Phường Hoàn Kiếm", "Phường Văn Miếu - Quốc Tử Giám"]
-    new = units["ward:cua-nam-00082@2025"]
+    new = units[NEW_CUA_NAM]
     assert new["valid_from"] == "2025-07-01"
     assert {p["name"]: p["kind"] for p in new["predecessors"]}["Phường Trần Hưng Đạo"] == LinkKind.WHOLE
     text = run("lineage", "show", "Cửa Nam", db=db).stdout
@@ -136,9 +141,10 @@ def test_names_resolve_to_the_units_valid_in_the_period_read(two_years):
     store = Store(db)
     by_period = store.scores().groupby("period")["unit_id"].apply(set)
     assert "ward:cua-nam" in by_period["2024"]  # the old ward of Hoàn Kiếm …
-    assert "ward:cua-nam-00082@2025" in by_period["2025"]  # … and in 2025 the new one
-    assert "ward:van-mieu-quoc-tu-giam-00226@2025" in by_period["2025"]
-    assert "ward:hoan-kiem-00070@2025" in by_period["2025"]  # code 00070 was Hàng Trống's
+    assert NEW_CUA_NAM in by_period["2025"]  # … and in 2025 the new one
+    assert NEW_VAN_MIEU in by_period["2025"]
+    assert NEW_HOAN_KIEM in by_period["2025"]  # not the abolished district of that name
+    assert "ward:hang-trong" not in by_period["2025"]
     assert not any("unknown" in i.get("message", "") for i in second["issues"])
 
 
@@ -209,7 +215,10 @@ def test_read_lineage_gives_the_store_its_units_with_parents_and_dates(realdata)
     data = (realdata / CROSSWALK).read_bytes()
     lineage, _ = read_lineage(data, CROSSWALK, store_units, sheet="Tổng hợp_không merge ")
     units = lineage.units.set_index("unit_id")
-    assert units.loc["ward:cua-nam-00082@2025", ["parent_id", "valid_from"]].tolist() == [
-        "province:ha-noi@2025", "2025-07-01"]
-    assert units.loc["province:ha-noi@2025", "name"] == "Thành phố Hà Nội"
-    assert "ward:cua-nam" not in units.index  # already known: kept as the registry has it
+    # Units the registry knows keep its ids and are not added again.
+    assert not {"ward:cua-nam", NEW_CUA_NAM, "province:ha-noi@2025"} & set(units.index)
+    assert NEW_CUA_NAM in set(lineage.links["new_unit_id"])
+    # Units it lacks come with their parents and dates: old Cửa Nam of Nam Định, its city.
+    city = units.loc["ward:cua-nam-13690", "parent_id"]
+    assert units.loc[city, ["name", "level", "valid_to"]].tolist() == [
+        "Thành phố Nam Định", "district", "2025-06-30"]

@@ -16,7 +16,6 @@ from reform.analysis import components, trends
 from reform.analysis.ranking import rank_units
 from reform.core import config
 from reform.core.i18n import t
-from reform.present import charts
 from reform.present.labels import change_labels
 from reform.present.pages import base, profile
 from reform.store.snapshot import Snapshot, load_snapshot
@@ -195,13 +194,17 @@ def test_rankings_table_follows_period_and_level(sample, sample_db_url, monkeypa
     assert shown_units(at) == expected["unit"].tolist()
 
 
-def test_rankings_score_bars_are_blue_not_red(sample, sample_db_url, monkeypatch):
+def test_rankings_numbers_follow_the_language_not_the_browser(sample, sample_db_url, monkeypatch):
+    """No number column carries a format of its own (it would follow the browser's locale):
+    the table's Styler writes them by the language's rule, and the chart sits above."""
     at = start(sample_db_url, monkeypatch, "pages/rankings.py")
     columns = column_config(at.dataframe[0])
     fields = base.field_labels(sample.components, index="PAR", period="2024").values()
-    bars = [columns[name]["type_config"] for name in ["percent", *fields]]
-    assert {(c["type"], c["color"]) for c in bars} == {("progress", charts.SCORE_BAR_COLOR)}
+    numbers = [columns[name]["type_config"] for name in ["percent", *fields]]
+    assert {c["type"] for c in numbers} == {"number"}
+    assert not any("format" in c for c in numbers)
     assert columns["percent"]["label"] == "% tối đa"
+    assert len(at.get("plotly_chart")) == 1
 
 
 def test_rankings_change_labels_and_badges(sample, sample_db_url, monkeypatch):
@@ -342,8 +345,8 @@ def test_unit_profile_follows_the_unit(sample, sample_db_url, monkeypatch):
     # the page are the four key figures'.
     assert len(at.columns) == 4
     lost_columns = column_config(at.dataframe[0])
-    assert lost_columns["% tối đa"]["type_config"]["color"] == charts.SCORE_BAR_COLOR
-    assert lost_columns["TB khối (%)"]["type_config"]["format"] == "%.1f"
+    assert lost_columns["% tối đa"]["type_config"]["type"] == "number"
+    assert "format" not in lost_columns["TB khối (%)"]["type_config"]
     strengths = components.strengths_weaknesses(sample.scores, sample.units, sample.components,
                                                index="PAR", period="2024",
                                                unit_id="ward:hang-bac")
@@ -402,8 +405,8 @@ def test_compare_opens_on_the_top_three_then_follows_the_choice(sample, sample_d
     (chart,) = figures(at)
     assert [tr["name"] for tr in chart["data"]] == top["unit"].tolist()
     assert not at.info
-    bars = column_config(at.dataframe[0])["percent"]["type_config"]
-    assert bars["color"] == charts.SCORE_BAR_COLOR
+    percent = column_config(at.dataframe[0])["percent"]["type_config"]
+    assert (percent["type"], "format" in percent) == ("number", False)
 
     at.multiselect(key="compare").set_value(["ward:hang-bac"]).run()
     assert [i.value for i in at.info] == [t("compare.pick", "vi")]  # cleared: not re-filled

@@ -1,11 +1,14 @@
 """The snapshot: what the app shows, derived discipline scores, and its Parquet cache."""
 import pandas as pd
+import pytest
+from conftest import SAMPLE_DIR, import_file
 
-from reform.store.snapshot import load_snapshot
+from reform.analysis.ranking import rank_units
+from reform.store.snapshot import keep_apart, load_snapshot
 
 
 def frames(snapshot):
-    return {name: getattr(snapshot, name) for name in ("scores", "units", "components", "published", "inspections")}
+    return {name: getattr(snapshot, name) for name in ("scores", "units", "components", "published", "inspections", "samples")}
 
 
 def test_cached_copy_equals_the_store(sample_store, tmp_path):
@@ -69,3 +72,40 @@ def test_a_store_made_again_at_the_same_address_is_not_served_an_old_cache(tmp_p
     assert again.state_token() == 1  # the very token the deleted store's cache was written at
     snapshot = load_snapshot(again, cache_dir=cache)
     assert snapshot.indices() == ["PAR"]
+
+
+def test_the_sample_alone_is_shown_and_said_to_be_the_sample(sample_store):
+    snapshot = load_snapshot(sample_store, cache_dir=None)
+    assert snapshot.sample_indices == {"PAR", "SIPAS", "DISCIPLINE"}
+    assert snapshot.is_sample("PAR") and not snapshot.is_sample("PCI", None)
+
+
+def test_real_data_of_an_index_hides_its_sample_and_no_change_mixes_them(sample_store, tmp_path):
+    """A real 2018 PAR file next to the sample's 2017–2024: PAR shows 2018 alone (no rank
+    change against the illustrative 2017); SIPAS and discipline still show the sample."""
+    before = load_snapshot(sample_store, cache_dir=None)
+    assert {"2017", "2018"} <= set(before.scores.loc[before.scores["index"] == "PAR", "period"])
+    import_file(sample_store, SAMPLE_DIR / "sample_par.xlsx", period="2018", user="an")
+
+    for cache in (None, tmp_path / "cache", tmp_path / "cache"):  # fresh, written, read back
+        after = load_snapshot(sample_store, cache_dir=cache)
+        par = after.scores[after.scores["index"] == "PAR"]
+        assert set(par["period"]) == {"2018"}
+        assert set(after.components.loc[after.components["index"] == "PAR", "period"]) == {"2018"}
+        assert after.sample_indices == {"SIPAS", "DISCIPLINE"}
+        assert not after.is_sample("PAR") and after.is_sample("SIPAS")
+    table = rank_units(after.scores, after.units, index="PAR", period="2018", level="ward")
+    assert table["change"].isna().all()
+
+
+@pytest.mark.parametrize(("real_index", "kept", "shown_from_sample"), [
+    ("DISCIPLINE", {("PAR", 1), ("DISCIPLINE", 9)}, {"PAR"}),
+    ("PCI", {("PAR", 1), ("DISCIPLINE", 2), ("PCI", 9)}, {"PAR", "DISCIPLINE"}),
+])
+def test_keep_apart_drops_the_sample_of_indices_with_real_rows(real_index, kept, shown_from_sample):
+    scores = pd.DataFrame({"index": ["PAR", real_index], "version": [1, 9]})
+    inspections = pd.DataFrame({"index": ["DISCIPLINE"], "version": [2]})
+    frames, shown = keep_apart({"scores": scores, "inspections": inspections}, {1, 2})
+    rows = pd.concat(frames.values())
+    assert set(zip(rows["index"], rows["version"], strict=True)) == kept
+    assert shown == shown_from_sample

@@ -7,10 +7,14 @@ from view_frames import (
     NAN,
     components_frame,
     ranking,
+    scores_frame,
     two_fields,
+    units_frame,
 )
 
+from reform.core.model import PUBLISHED_COLUMNS
 from reform.present.pages import base, rankings
+from reform.store.snapshot import Snapshot
 
 
 def test_field_labels_in_file_order():
@@ -77,24 +81,33 @@ def test_group_badges_and_order():
     assert base.group_order(table) == ["B", "D"]
 
 
-@pytest.mark.parametrize(("available", "wanted", "expected"), [
-    (["2023", "2024"], "2023", "2023"),
-    (["2023", "2024"], "2019", "2024"),
-    (["2024", "2023"], None, "2024"),
-    ([], "2024", None),
-    (["2024-01", "2024-03", "2025-02"], "2024", "2024-03"),
-    (["2024-01", "2024-03", "2025-02"], "2024-01", "2024-01"),
-    (["2024-01", "2025-02"], "2023", "2025-02"),
-])
-def test_pick_period(available: list[str], wanted: str | None, expected: str | None) -> None:
-    assert base.pick_period(available, wanted) == expected
+def _two_blocks() -> Snapshot:
+    """2024: one department (listed first in model.LEVELS) and two wards; 2023: none."""
+    units = units_frame([("department:noi-vu", "Sở Nội vụ", "department"),
+                         ("ward:a", "Hàng Bạc", "ward"), ("ward:b", "Hàng Bài", "ward")])
+    scores = scores_frame([("PAR", "2024", u, "TOTAL", 80.0, 100.0)
+                           for u in ("department:noi-vu", "ward:a", "ward:b")])
+    return Snapshot(scores=scores, units=units, components=components_frame([]),
+                    published=pd.DataFrame(columns=PUBLISHED_COLUMNS),
+                    inspections=pd.DataFrame(), token=1)
 
 
-@pytest.mark.parametrize(("available", "wanted", "expected"), [
-    (["ward", "office"], "office", "office"),
-    (["ward", "office"], "province", "ward"),
-    (["ward"], None, "ward"),
-    ([], "ward", None),
+@pytest.mark.parametrize(("period", "wanted", "expected"), [
+    ("2024", "department", "department"),
+    ("2024", "province", "ward"),  # the largest block, as the sidebar and rankings open on
+    ("2024", None, "ward"),
+    ("2023", "ward", None),
 ])
-def test_pick_level(available: list[str], wanted: str | None, expected: str | None) -> None:
-    assert base.pick_level(available, wanted) == expected
+def test_pick_level(period: str, wanted: str | None, expected: str | None) -> None:
+    assert base.pick_level(_two_blocks(), "PAR", period, wanted) == expected
+
+
+@pytest.mark.parametrize(("value", "percent", "shows_points"), [
+    ([80.0, 70.5], [80.0, 70.5], False),  # out of 100: points repeat the %
+    ([40.0, 35.25], [80.0, 70.5], True),
+])
+def test_rankings_table_drops_points_that_repeat_the_percent(value, percent, shows_points):
+    wide = pd.DataFrame({"unit_id": ["a", "b"], "rank": [1, 2], "unit": ["A", "B"],
+                         "value": value, "percent": percent, "1. Chỉ đạo": [90.0, 80.0]})
+    expected = ["rank", "unit"] + (["value"] if shows_points else []) + ["percent", "1. Chỉ đạo"]
+    assert rankings.table_columns(wide) == expected

@@ -84,9 +84,10 @@ def test_group_thresholds_read_the_configuration():
 
 
 @pytest.mark.parametrize(("index", "lang", "count", "contains"), [
-    ("PAR", "vi", 2, "% điểm tối đa"),
-    ("PAPI", "vi", 3, "năm 2016"),
-    ("PCI", "en", 3, "weighted sum"),
+    ("PAR", "vi", 3, "% điểm tối đa"),
+    ("PAR", "en", 3, "at least half of its predecessors"),
+    ("PAPI", "vi", 4, "năm 2016"),
+    ("PCI", "en", 4, "weighted sum"),
     (None, "en", len(methodology.CAVEATS), "PAPI"),
 ])
 def test_caveats(index, lang, count, contains):

@@ -123,3 +123,35 @@ def reorganised_between(links: pd.DataFrame, earlier: str, later: str) -> bool:
         return False
     effective = pd.to_datetime(links["effective"]).dt.date
     return bool(((effective > start) & (effective <= end)).any())
+
+
+def on_units(scores: pd.DataFrame, links: pd.DataFrame, *, index: str, period: str,
+             as_of: date | None = None) -> pd.DataFrame:
+    """``scores`` with ``period`` and its previous period on one set of units, and a
+    ``coverage`` column ('13/14' on re-aggregated rows, '' elsewhere); a new frame.
+
+    With ``as_of`` both periods are shown on the units valid that day. Without it, when a
+    reorganisation lies between the previous period and ``period``, the previous period is
+    re-aggregated onto the units ``period`` stands on, so a rank change compares like with
+    like (never an old unit that only shares a new one's name). Without links nothing moves.
+    """
+    if links is None or links.empty:
+        return scores.assign(coverage="")
+    before = scope.previous_period(scope.periods(scores, index), period)
+    if as_of is not None:
+        wanted = [p for p in (period, before) if p]
+        return scores_on_units_at(scores, links, index=index, periods=wanted, when=as_of)
+    if before and reorganised_between(links, before, period):
+        return scores_on_units_at(scores, links, index=index, periods=[before],
+                                  when=scope.period_date(period))
+    return scores.assign(coverage="")
+
+
+def with_coverage(table: pd.DataFrame, scores: pd.DataFrame, *, index: str, period: str,
+                  component: str) -> pd.DataFrame:
+    """A ranking ``table`` with the ``coverage`` of each unit's value in ``scores`` (from
+    ``on_units``); '' for values that were not re-aggregated."""
+    here = scores[(scores["index"] == index) & (scores["period"] == str(period))
+                  & (scores["component"] == component)]
+    coverage = dict(zip(here["unit_id"], here["coverage"], strict=True))
+    return table.assign(coverage=table["unit_id"].map(coverage).fillna(""))

@@ -6,6 +6,7 @@ Pages call these and ``reform``'s pure modules; they never compute with pandas t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import quote
 
 import streamlit as st
@@ -15,8 +16,8 @@ from reform.core import config
 from reform.core.errors import ReformError
 from reform.core.i18n import LANGS, t
 from reform.core.text import collation_key
-from reform.present import charts, exports, labels
-from reform.present.charts import SCORE_BAR_COLOR, group_color
+from reform.present import charts, exports, frames, labels
+from reform.present.charts import group_color
 from reform.store.snapshot import Snapshot, load_snapshot
 from reform.store.store import Store
 
@@ -100,32 +101,62 @@ def _levels_for(data: Snapshot, index: str, period: str | None) -> list[str]:
 
 
 def sidebar() -> Scope:
-    """Language, index, period and block pickers, bound to the URL; returns the scope."""
+    """Language, index, period and block pickers; returns the scope.
+
+    The URL always names all four by code (``?lang=vi&index=PAR&period=2018&level=office``),
+    defaults included: a link then opens exactly what it names even after new data changes
+    the defaults. Streamlit's own binding drops defaults and codes from the address.
+    """
     with st.sidebar:
-        accept_codes("lang", LANGS)
+        seed_from_url("lang", LANGS, lambda code, _lang: t("ui.language.self", code))
         st.radio(t("ui.language", lang()), LANGS, key="lang", horizontal=True,
-                 format_func=lambda code: t("ui.language.self", code),
-                 bind="query-params")
+                 format_func=lambda code: t("ui.language.self", code))
         data = snapshot()
         if data.empty:
+            write_url({"lang": lang()})
             return Scope(None, None, None)
         indices = data.indices()
-        accept_codes("index", indices)
-        index = st.selectbox(tr("ui.index"), indices, key="index", format_func=index_label,
-                             bind="query-params")
+        seed_from_url("index", indices, labels.index_label)
+        index = st.selectbox(tr("ui.index"), indices, key="index", format_func=index_label)
         periods = sorted(set(data.scores.loc[data.scores["index"] == index, "period"]), reverse=True)
-        period = st.selectbox(tr("ui.period"), periods, key="period", bind="query-params")
+        seed_from_url("period", periods)
+        period = st.selectbox(tr("ui.period"), periods, key="period")
         levels = _levels_for(data, index, period)
-        accept_codes("level", levels)
-        level = st.selectbox(tr("ui.level"), levels, key="level", format_func=level_label,
-                             bind="query-params") if levels else None
+        seed_from_url("level", levels, labels.level_label)
+        level = st.selectbox(tr("ui.level"), levels, key="level",
+                             format_func=level_label) if levels else None
+        write_url({"lang": lang(), "index": index, "period": period, "level": level})
         copy_link()
     return Scope(index, period, level)
 
 
+def seed_from_url(key: str, options: list[str] | tuple[str, ...], label=None) -> None:
+    """Before a sidebar widget is made in a new session, take its value from the link: by
+    code (``level=office``) or by the label either language writes (``level=Offices``).
+
+    ``label(option, lang)`` gives the label; a value that is no option is ignored.
+    """
+    raw = st.query_params.get(key)
+    if raw is None or key in st.session_state:
+        return
+    by_label = {label(o, code): o for o in options for code in LANGS} if label else {}
+    value = raw if raw in options else by_label.get(raw)
+    if value is not None:
+        st.session_state[key] = value
+
+
+def write_url(values: dict[str, str | None]) -> None:
+    """Put ``values`` in the address (by code), leaving the page's own parameters alone."""
+    for key, value in values.items():
+        if value is None:
+            continue
+        if st.query_params.get(key) != str(value):
+            st.query_params[key] = str(value)
+
+
 def accept_codes(key: str, options: list[str] | tuple[str, ...]) -> None:
-    """Let a link name an option by its code (``?index=PAR&level=ward&lang=en``) as well as by
-    the label the app writes itself (``?index=PAR+Index``).
+    """Let a link name an option by its code (``?unit=ward:hang-bac``) as well as by the label
+    the app writes itself, for widgets bound to the URL.
 
     Bound widgets only understand their displayed labels; a code from a hand-made link or a
     script is put in the session state before the widget is created, which the binding allows.
@@ -149,16 +180,46 @@ def require_data() -> Snapshot:
     return data
 
 
-def is_sample() -> bool:
-    """True when any data shown comes from the illustrative sample files."""
-    active = [d for d in store().datasets() if d["status"] == "active"]
-    return any(d["file"].startswith("sample_") for d in active)
+def is_sample(*indices: str | None) -> bool:
+    """True when the data of ``indices`` (the sidebar's index by default) is the illustrative
+    sample; real data is never mixed with it (``store.snapshot``)."""
+    return snapshot().is_sample(*(indices or (scope().index,)))
 
 
-def sample_banner() -> None:
-    """A plain warning whenever the data shown is the illustrative sample."""
-    if is_sample():
+def sample_banner(*indices: str | None) -> None:
+    """A plain warning exactly when the data shown (of ``indices``, the sidebar's index by
+    default) is the illustrative sample."""
+    if is_sample(*indices):
         st.warning(tr("ui.sample"))
+
+
+def has_sample_and_real() -> bool:
+    """True when the store holds the sample next to real data: the Data page then offers to
+    remove the sample (``remove_sample``)."""
+    datasets = [d for d in store().datasets() if d["status"] != "deleted"]
+    users = {d["uploaded_by"] == config.SAMPLE_USER for d in datasets}
+    return users == {True, False}
+
+
+def remove_sample() -> int:
+    """Delete (softly: they can be restored) every version of the illustrative sample.
+    Returns how many were deleted."""
+    current = store()
+    sample = [d["version"] for d in current.datasets()
+              if d["uploaded_by"] == config.SAMPLE_USER and d["status"] != "deleted"]
+    for version in sample:
+        current.delete(version, user=config.DEFAULT_USER)
+    return len(sample)
+
+
+def sample_offer() -> None:
+    """At the first real upload, offer to leave the illustrative sample (a button)."""
+    if not has_sample_and_real():
+        return
+    with st.container(border=True):
+        st.info(tr("ui.sample.offer"))
+        if st.button(tr("ui.sample.remove"), key="remove_sample", icon=":material/delete:"):
+            st.success(tr("ui.sample.removed", count=remove_sample()))
 
 
 def readable_query(params: dict[str, str]) -> str:
@@ -232,27 +293,34 @@ def component_picker(data: Snapshot, scope_: Scope, *, key: str = "component",
                         bind="query-params")
 
 
-_NUMBER_FORMATS = {"vi": "localized", "en": "%.2f"}
-"""The browser's locale ("96,75" on the Vietnamese machines the app is used on) in
-Vietnamese, "96.75" in English."""
+def number_column(label: str, **options) -> object:
+    """A number column without a format of its own: ``show_table`` writes its numbers by the
+    language's rule (a format here would take precedence and follow the browser instead)."""
+    return st.column_config.NumberColumn(label, **options)
 
 
-def number_format() -> str:
-    """Table number format for the interface language (``_NUMBER_FORMATS``)."""
-    return _NUMBER_FORMATS.get(lang(), "%.2f")
+def show_table(frame, *, key: str, column_config: dict | None = None,
+               decimals: dict[str, int] | None = None, signed: tuple[str, ...] = (),
+               **options) -> None:
+    """``st.dataframe`` with every number written by the interface language's rule (decimal
+    comma in Vietnamese, point in English, whatever the browser; ``frames.number_styler``),
+    still sorting by the numbers. ``decimals`` overrides the places of some columns; ``signed``
+    columns carry their sign."""
+    options.setdefault("hide_index", True)
+    st.dataframe(frames.number_styler(frame, lang(), decimals, signed), key=key,
+                 column_config=column_config, **options)
 
 
 def ranking_columns() -> dict:
-    """Column settings for ranking tables: rank, change arrows, bars for %."""
+    """Column settings for ranking tables: rank, unit (kept in view while scrolling), change
+    arrows, group, points and %."""
     return {
-        "rank": st.column_config.NumberColumn(tr("views.rank"), format="%d", width="small"),
-        "unit": st.column_config.TextColumn(tr("views.unit"), width="medium"),
+        "rank": number_column(tr("views.rank"), width="small", pinned=True),
+        "unit": st.column_config.TextColumn(tr("views.unit"), width="medium", pinned=True),
         "change_label": st.column_config.TextColumn(tr("views.change"), width="small"),
         "group": st.column_config.TextColumn(tr("views.group"), width="small"),
-        "value": st.column_config.NumberColumn(tr("views.points"), format=number_format()),
-        "percent": st.column_config.ProgressColumn(
-            tr("views.percent"), format=number_format(), min_value=0, max_value=100,
-            color=SCORE_BAR_COLOR),  # the theme's red would read as "bad"
+        "value": number_column(tr("views.points"), width="small"),
+        "percent": number_column(tr("views.percent"), width="small"),
     }
 
 
@@ -281,7 +349,8 @@ def computed(func, /, **options):
 
 
 def plotly_config() -> dict:
-    """Chart toolbar settings: no Plotly logo, and 'save as PNG' at twice the size so
+    """Chart toolbar settings (pages draw with ``theme=None``: Streamlit's theme would shrink and
+    grey the projector-sized fonts the figures set, the same as the exported PNG): no Plotly logo, and 'save as PNG' at twice the size so
     presenters get a sharp picture for their slides."""
     return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
@@ -302,19 +371,39 @@ def group_badge_column(groups: list[str]):
 
 
 def score_table_columns(groups: list[str], fields: list[str]) -> dict:
-    """Columns of a ranking-like table: ``ranking_columns`` plus group badges and one blue %
-    bar per field (``fields`` are the field column labels)."""
+    """Columns of a ranking-like table: ``ranking_columns`` plus group badges and one column
+    per field (``fields`` are the field column labels)."""
     return ranking_columns() | {
         "unit_id": None,
         "group": group_badge_column(groups),
-        "percent": st.column_config.ProgressColumn(
-            tr("views.percent"), format=number_format(), min_value=0, max_value=100,
-            color=SCORE_BAR_COLOR),
-    } | {
-        label: st.column_config.ProgressColumn(label, format="%.1f", min_value=0, max_value=100,
-                                               color=SCORE_BAR_COLOR)
-        for label in fields
-    }
+        "coverage": st.column_config.TextColumn(tr("ui.coverage"), width="small",
+                                                help=tr("ui.coverage_help")),
+    } | {label: number_column(label, width="small") for label in fields}
+
+
+def as_of_switch(data: Snapshot) -> date | None:
+    """'On today's units': a switch shown once the store holds a reorganisation (a crosswalk),
+    kept in the URL (``as_of=YYYY-MM-DD``). Returns the day chosen, or None for the units the
+    period itself stood on."""
+    if data.links.empty:
+        return None
+    raw = st.query_params.get("as_of")
+    if "as_of" not in st.session_state:
+        st.session_state["as_of"] = bool(raw)
+    on = st.toggle(tr("ui.as_of"), key="as_of", help=tr("ui.as_of_help"))
+    day = _iso_day(raw) or date.today()
+    if on:
+        st.query_params["as_of"] = day.isoformat()
+    elif "as_of" in st.query_params:
+        del st.query_params["as_of"]
+    return day if on else None
+
+
+def _iso_day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def ranking_block(table, *, title: str, parts: tuple, csv_label: str, excel_label: str) -> None:
@@ -325,9 +414,9 @@ def ranking_block(table, *, title: str, parts: tuple, csv_label: str, excel_labe
 
     current = lang()
     st.plotly_chart(charts.ranking_bars(table, lang=current, title=title), key="ranking_chart",
-                    config=plotly_config())
-    st.dataframe(table, hide_index=True, key="ranking_table", column_config=ranking_columns(),
-                 column_order=["rank", "unit", "change_label", "group", "value", "percent"])
+                    config=plotly_config(), theme=None)
+    show_table(table, key="ranking_table", column_config=ranking_columns(),
+               column_order=["rank", "unit", "change_label", "group", "value", "percent"])
     csv, excel = st.columns(2)
     csv.download_button(csv_label, exports.dataframe_to_csv(table),
                         file_name=download_name(*parts, ext="csv"), mime="text/csv",

@@ -5,9 +5,13 @@ Seeding the registry gives units stable ids and the spellings published files us
 """
 from __future__ import annotations
 
-import pandas as pd
+import json
 
-from reform.core.model import UNIT_COLUMNS
+import pandas as pd
+import vietnam_provinces
+
+from reform.core import config
+from reform.core.model import UNIT_COLUMNS, Level
 from reform.core.text import slugify, unit_key
 
 # (name, extra aliases). Names as the General Statistics Office writes them.
@@ -56,8 +60,35 @@ HOAN_KIEM_OFFICES: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
+CURRENT_UNITS_SOURCE = (f"vietnam-provinces {vietnam_provinces.__version__} "
+                        f"(data of {vietnam_provinces.__data_version__}, GSO codes, GPL-3.0-or-later)")
+"""Where today's 34 provinces and 3,321 communes come from: a maintained package that follows
+the statistics office's list, pinned in requirements.txt (its 2026 releases need Python 3.12)."""
+
+_DIVISION_LEVELS = {"phường": Level.WARD, "xã": Level.COMMUNE, "đặc khu": Level.COMMUNE}
+"""Special zones (đặc khu) are ranked with communes: they replaced island districts."""
+
+
+def current_units() -> list[dict]:
+    """Units valid from the 2025 reorganisation, with the ids the crosswalk gives them
+    ('ward:cua-nam-00082@2025', 'province:ha-noi@2025'), so both name the same unit."""
+    year, start = config.REORGANISATION_DATE.year, config.REORGANISATION_DATE.isoformat()
+    provinces = json.loads(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH.read_text(encoding="utf-8"))
+    rows = []
+    for province in provinces:
+        province_id = f"province:{slugify(unit_key(province['name']))}@{year}"
+        rows.append({**_row(province_id, province["name"], "province", "", ()), "valid_from": start})
+        for ward in province["wards"]:
+            code = f"{int(ward['code']):05d}"
+            level = _DIVISION_LEVELS.get(ward["division_type"], Level.COMMUNE)
+            unit_id = f"{level}:{slugify(unit_key(ward['name']))}-{code}@{year}"
+            rows.append({**_row(unit_id, ward["name"], str(level), province_id, ()), "valid_from": start})
+    return rows
+
+
 def seed_units() -> pd.DataFrame:
-    """The known units as a frame with ``UNIT_COLUMNS`` (aliases as tuples)."""
+    """The known units as a frame with ``UNIT_COLUMNS`` (aliases as tuples): the 63 provinces
+    and Hoàn Kiếm as they were to 2025, and today's units from ``CURRENT_UNITS_SOURCE``."""
     rows: list[dict] = []
     for name, aliases in PROVINCES:
         rows.append(_row(f"province:{slugify(unit_key(name))}", name, "province", "", aliases))
@@ -67,7 +98,7 @@ def seed_units() -> pd.DataFrame:
     for name, aliases in HOAN_KIEM_OFFICES:
         unit_id = f"office:{slugify(unit_key(name))}"
         rows.append(_row(unit_id, name, "office", HOAN_KIEM_ID, aliases))
-    return pd.DataFrame(rows, columns=UNIT_COLUMNS)
+    return pd.DataFrame(rows + current_units(), columns=UNIT_COLUMNS)
 
 
 def _row(unit_id: str, name: str, level: str, parent_id: str, aliases: tuple[str, ...]) -> dict:

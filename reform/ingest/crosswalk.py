@@ -274,26 +274,43 @@ def province_id(name: str) -> str:
 
 
 def attach_known_units(links: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
-    """``links`` whose old units carry the ids the registry already gives them (a new frame).
+    """``links`` whose units carry the ids the registry already gives them (a new frame).
 
     A name matches (ignoring case, accents and the kind prefix, aliases included) a known unit
     of the same level whose parent has the link's old district, or for provinces any known
     province: 'Phường Cửa Nam' of 'Quận Hoàn Kiếm' is the registry's 'ward:cua-nam', while the
-    Cửa Nam wards of Nam Định and Nghệ An keep ids of their own.
+    Cửa Nam wards of Nam Định and Nghệ An keep ids of their own. Old names match units that
+    existed before the links take effect, new names units that exist from then on.
     """
-    parents = dict(zip(units["unit_id"], units["name"], strict=True))
+    effective = str(links["effective"].iloc[0]) if len(links) else ""
+    starts = units["valid_from"].fillna("").astype(str)
+    before = _name_index(units[(starts == "") | (starts < effective)], units)
+    after = _name_index(units[(starts != "") & (starts >= effective)], units)
+    out = links.copy()
+    out["old_unit_id"] = [
+        _known(before, level, name, "" if level == Level.PROVINCE else unit_key(parent)) or current
+        for level, name, parent, current
+        in zip(out["old_level"], out["old_name"], out["old_parent"], out["old_unit_id"], strict=True)]
+    # New units too: today's registry (seeded from a maintained list) may already hold them,
+    # sometimes under a code the crosswalk does not print; its id wins, matched by name within
+    # the new province.
+    out["new_unit_id"] = [
+        _known(after, level, name, "" if level == Level.PROVINCE else unit_key(province)) or current
+        for level, name, province, current
+        in zip(out["new_level"], out["new_name"], out["new_province"], out["new_unit_id"], strict=True)]
+    return out
+
+
+def _name_index(units: pd.DataFrame, everyone: pd.DataFrame) -> dict[tuple[str, str, str], list[str]]:
+    """(level, name key, parent's name key) → unit ids, every spelling of ``units`` included."""
+    parents = dict(zip(everyone["unit_id"], everyone["name"], strict=True))
     index: dict[tuple[str, str, str], list[str]] = {}
     for row in units.itertuples(index=False):
         parent = unit_key(parents.get(row.parent_id, "")) if row.level != Level.PROVINCE else ""
         aliases = row.aliases if isinstance(row.aliases, tuple | list) else ()
         for spelling in {unit_key(row.name), *(unit_key(a) for a in aliases)}:
-            index.setdefault((row.level, spelling, parent), []).append(row.unit_id)
-    out = links.copy()
-    out["old_unit_id"] = [
-        _known(index, level, name, "" if level == Level.PROVINCE else unit_key(parent)) or current
-        for level, name, parent, current
-        in zip(out["old_level"], out["old_name"], out["old_parent"], out["old_unit_id"], strict=True)]
-    return out
+            index.setdefault((str(row.level), spelling, parent), []).append(row.unit_id)
+    return index
 
 
 def _known(index: dict[tuple[str, str, str], list[str]], level: str, name: str, parent: str) -> str:

@@ -8,7 +8,7 @@ then footer rows. ``detect_layout`` finds all of that and says what each column 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reform.core import config
 from reform.core.errors import FileRefused
@@ -17,6 +17,8 @@ from reform.core.text import clean_text, find_years, fold, parse_number, strip_a
 from reform.ingest.readers import RawSheet
 from reform.ingest.roles import (
     Column,
+    header_period,
+    period_of,
     resolve_names,
     resolve_totals,
     role_from_header,
@@ -157,18 +159,37 @@ def repeats_header(row: list[object], signature: list[str]) -> bool:
     return same >= 0.6 * len(labels)
 
 
+def _years_header(row: list[object]) -> bool:
+    """A header row whose numbers are all years ("Tỉnh | 2021 | 2022 | 2023"), not a unit's scores."""
+    numbers = [v for v in row if numeric(v)]
+    return len(numbers) >= 2 and all(period_of(v) for v in numbers) and len(set(map(str, numbers))) == len(numbers)
+
+
+def _one_score_rows(rows: list[list[object]], r: int) -> bool:
+    """Row ``r`` and the two filled rows after it each hold a name and exactly one number: a
+    table of one score per unit ("Tên đơn vị, Tổng điểm")."""
+    following = [rows[x] for x in range(r, min(len(rows), r + 6)) if nonempty(rows[x])][:3]
+    return len(following) >= 2 and all(
+        sum(numeric(v) for v in row) == 1 and sum(_texty(v) for v in row) >= 1 for row in following)
+
+
 def find_first_data_row(sheet: RawSheet) -> int | None:
-    """The first row with two numbers and a text, followed by another row of numbers."""
+    """The first row with two numbers and a text, followed by another row of numbers; or,
+    in a table of one score per unit, the first of several rows with a name and one number."""
     rows = sheet.rows
     limit = min(len(rows), config.MAX_HEADER_SCAN_ROWS + 20)
     for r in range(limit):
         row = rows[r]
         numbers = sum(numeric(v) for v in row)
         texts = sum(_texty(v) for v in row)
-        if numbers >= 2 and texts >= 1 and not is_max_row(row):
+        if texts < 1 or is_max_row(row) or _years_header(row):
+            continue
+        if numbers >= 2:
             following = [rows[x] for x in range(r + 1, min(len(rows), r + 4)) if nonempty(rows[x])]
             if not following or sum(numeric(v) for v in following[0]) >= 2:
                 return r
+        elif numbers == 1 and r > 0 and _one_score_rows(rows, r):
+            return r
     return None
 
 
@@ -256,7 +277,51 @@ def _columns(sheet: RawSheet, grid: list[list[str]], first: int, registry: UnitR
                 parts.append(row[c])
         values = [row[c] if c < len(row) else None for row in body]
         role = role_from_values(role_from_header(parts), values, registry)
-        columns.append(Column(col=c, header=" / ".join(parts), parts=parts, role=role))
+        period = header_period(parts) or ""
+        if period and role in (Role.COMPONENT, Role.TOTAL, Role.PERCENT, Role.PERIOD):
+            role = Role.TOTAL  # "Năm 2021": that year's score in a years-side-by-side table
+        columns.append(Column(col=c, header=" / ".join(parts), parts=parts, role=role,
+                              period=period if role == Role.TOTAL else ""))
+    return columns
+
+
+def _consecutive(values: list[object]) -> bool:
+    """Integers 0, 1, 2, … or 1, 2, 3, … (at least two): row numbers."""
+    numbers = [parse_number(v)[0] for v in values if _filled(v)]
+    if len(numbers) < 2 or any(n is None or not float(n).is_integer() for n in numbers):
+        return False
+    start = int(numbers[0])
+    return start in (0, 1) and [int(n) for n in numbers] == list(range(start, start + len(numbers)))
+
+
+def _row_numbers(columns: list[Column], body: list[list[object]]) -> list[Column]:
+    """Columns of consecutive integers left of the unit names, whatever their header (empty,
+    "Unnamed: 0", "STT", "No."), are row numbers. A published rank can be consecutive too in a
+    ranked table: a rank header ("Xếp hạng") or a place right of the names keeps it a rank."""
+    names = [c.col for c in columns if c.role == Role.NAME]
+    first_name = names[0] if names else None
+    out = []
+    for column in columns:
+        unnamed = not column.header or fold(column.header).startswith("unnamed")
+        left = first_name is None or column.col < first_name
+        if (left and (unnamed or column.role == Role.STT) and column.role not in (Role.RANK, Role.NAME)
+                and _consecutive([row[column.col] if column.col < len(row) else None for row in body])):
+            column = replace(column, role=Role.STT, period="")
+        out.append(column)
+    return out
+
+
+def _shape_roles(columns: list[Column]) -> list[Column]:
+    """Roles that only make sense together: one period column alone is an ordinary total; a
+    value column without an indicator column is a score; a single score is the total."""
+    periods = {c.period for c in columns if c.period}
+    if len(periods) < 2:
+        columns = [replace(c, period="") for c in columns]
+    if not any(c.role == Role.INDICATOR for c in columns):
+        columns = [replace(c, role=Role.COMPONENT) if c.role == Role.VALUE else c for c in columns]
+    scores = [c for c in columns if c.role in (Role.COMPONENT, Role.TOTAL, Role.PERCENT)]
+    if len(scores) == 1 and scores[0].role == Role.COMPONENT:
+        columns = [replace(c, role=Role.TOTAL) if c is scores[0] else c for c in columns]
     return columns
 
 
@@ -277,10 +342,12 @@ def detect_layout(sheet: RawSheet, registry: UnitRegistry, roles: dict[str, str]
         raise FileRefused.of("ingest.no_table", sheet=sheet.name)
     header_rows, max_row = find_header_rows(sheet, first)
     grid = header_grid(sheet, header_rows, sheet.width) if header_rows else []
-    columns = with_chosen_roles(_columns(sheet, grid, first, registry), roles)
+    body = sheet.rows[first: first + 200]
+    columns = _row_numbers(_columns(sheet, grid, first, registry), body)
+    columns = with_chosen_roles(columns, roles)
     kind = _kind(columns)
     if kind == SCORES:
-        columns = scores_only(columns)
+        columns = _shape_roles(scores_only(columns))
     columns = resolve_totals(resolve_names(columns, sheet.rows[first: first + 80], registry))
     title = _title(sheet, header_rows[0] if header_rows else first)
     layout = SheetLayout(sheet.name, kind, header_rows, max_row, first, columns, title=title)
@@ -289,15 +356,61 @@ def detect_layout(sheet: RawSheet, registry: UnitRegistry, roles: dict[str, str]
     return layout
 
 
-def infer_period(sheet: RawSheet, layout: SheetLayout, file_name: str) -> tuple[str | None, str]:
-    """The period of a sheet and where it was found, from the most to the least specific place:
-    the sheet name, the title rows, the headers, the file name."""
+# Years that are not the period: a date ("ngày 20/3/2017", "ngày 20 tháng 3 năm 2017"), a
+# document number ("1234/2017/QĐ-UBND", "15/BC-TH"), a range of years ("các năm 2011 - 2016").
+_NOT_PERIOD = (
+    re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:19|20)\d\d"),
+    re.compile(r"(?:ngay\s+\d{1,2}\s+)?thang\s+\d{1,2}\s+nam\s+(?:19|20)\d\d"),
+    re.compile(r"\d+\s*/\s*(?:19|20)\d\d\s*/\s*[a-z]"),
+    re.compile(r"(?:cac nam|giai doan|tu nam)?\s*(?:19|20)\d\d\s*(?:-|–|—|den|to)\s*(?:19|20)\d\d"),
+)
+_NAMED_YEAR = re.compile(r"\b(?:nam|ky danh gia|ky|year|in)\s+((?:19|20)\d\d)(?!\d)")
+_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def title_years(text: str) -> tuple[list[str], list[str]]:
+    """The years a title names as its period ("NĂM 2016", "kỳ đánh giá 2016") and the other
+    years it mentions, once dates, document numbers and ranges of years are left out."""
+    plain = strip_accents(clean_text(text)).lower().replace("đ", "d")
+    for pattern in _NOT_PERIOD:
+        plain = pattern.sub(" ", plain)
+    named = _NAMED_YEAR.findall(plain)
+    return sorted(set(named)), sorted(set(_ANY_YEAR.findall(plain)) - set(named))
+
+
+def _decide(candidates: list[str], sheet_name: str, file_name: str) -> str | None:
+    """The one of ``candidates`` the sheet name, then the file name, also names."""
+    for text in (sheet_name, file_name):
+        named = [y for y in candidates if y in find_years(text)]
+        if len(named) == 1:
+            return named[0]
+    return None
+
+
+def infer_period(sheet: RawSheet, layout: SheetLayout, file_name: str) -> tuple[str | None, str, tuple[str, ...]]:
+    """The period of a sheet, where it was found, and every year seen on the way.
+
+    The sheet name when it names one year; else the title, ranked by evidence (a year the
+    title names as such, "NĂM 2016", before a bare year; dates, document numbers and ranges
+    are no period); where the title still disagrees, the sheet name then the file name
+    decide; then the headers of the total; then the file name.
+    """
+    sheet_years = sorted(set(find_years(sheet.name)))
+    named, other = title_years(layout.title)
     headers = " ".join(c.header for c in layout.columns if c.role in (Role.TOTAL, Role.RANK, Role.PERCENT))
-    places = [("sheet", sheet.name), ("title", layout.title), ("header", headers), ("file", file_name)]
-    for source, text in places:
-        years = sorted(set(find_years(text)))
-        if len(years) == 1:
-            return years[0], source
-        if len(years) > 1 and source in ("sheet", "title"):
-            return None, source  # "2011–2016": several years, ambiguous here
-    return None, ""
+    header_years = sorted(set(find_years(headers)))
+    file_years = sorted(set(find_years(file_name)))
+    seen = tuple(sorted({*sheet_years, *named, *other, *header_years, *file_years}))
+    if len(sheet_years) == 1:
+        return sheet_years[0], "sheet", seen
+    for candidates in (named, other):
+        if len(candidates) == 1:
+            return candidates[0], "title", seen
+        if len(candidates) > 1:
+            decided = _decide(candidates, sheet.name, file_name)
+            return decided, "title" if decided else "", seen
+    if len(header_years) == 1:
+        return header_years[0], "header", seen
+    if len(file_years) == 1:
+        return file_years[0], "file", seen
+    return None, "", seen

@@ -9,7 +9,8 @@ shows itself:
 3. every part inflated again in chunks from its raw deflate stream (``bounded_inflate``), as
    the directory can lie; the sheets' cell references are scanned on the way
    (``scan_xlsx``), so that a 1 KB file naming cell XFD1048576 never reaches calamine, which
-   would allocate 17 billion cells and abort the whole process;
+   would allocate 17 billion cells and abort the whole process; for an old .xls, the BIFF
+   records of each sheet are read the same way (``scan_xls``);
 4. the shape and cells of what was read (``check_shape``, ``check_cell``, ``check_merges``),
    and CSV lines as they are read (``read_csv_rows``).
 
@@ -29,6 +30,8 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+
+from xlrd import compdoc
 
 from reform.core import config
 from reform.core.errors import FileRefused
@@ -214,8 +217,8 @@ class Extent:
 
 _ROW_REF = re.compile(rb'r="[A-Za-z]*(\d+)"')
 _COLUMN_REF = re.compile(rb'r="([A-Za-z]+)\d')
-_ROW_WITHOUT_REF = (re.compile(rb'<row(?:[>/]|\s(?!r="))'), re.compile(rb':row(?:[>/]|\s(?!r="))'))
-_CELL_WITHOUT_REF = (re.compile(rb'<c(?:[>/]|\s(?!r="))'), re.compile(rb':c(?:[>/]|\s(?!r="))'))
+_ROW_WITHOUT_REF = (re.compile(rb'<row(?:[>/]|\s(?!r="))'), re.compile(rb'<\w+:row(?:[>/]|\s(?!r="))'))
+_CELL_WITHOUT_REF = (re.compile(rb'<c(?:[>/]|\s(?!r="))'), re.compile(rb'<\w+:c(?:[>/]|\s(?!r="))'))
 _ROW_START = re.compile(rb"<(?:\w+:)?row[\s/>]")
 _CELL_STARTS = (b"<c ", b"<c>", b"<c/", b":c ", b":c>", b":c/")
 _MERGE_STARTS = (b"<mergeCell ", b":mergeCell ")
@@ -294,8 +297,9 @@ class ExtentScanner:
         if columns:
             self._columns = max(self._columns, max(map(column_number, columns)))
         self._merges += _count(buffer, _MERGE_STARTS, 0, end)
-        self._rows_unnumbered |= any(p.search(buffer, 0, end) for p in _ROW_WITHOUT_REF)
-        self._cells_unnumbered |= any(p.search(buffer, 0, end) for p in _CELL_WITHOUT_REF)
+        prefixed = buffer.find(b":", 0, end) >= 0  # <x:row>, <x:c>: rare, and slower to look for
+        self._rows_unnumbered |= _unnumbered(_ROW_WITHOUT_REF, buffer, end, prefixed)
+        self._cells_unnumbered |= _unnumbered(_CELL_WITHOUT_REF, buffer, end, prefixed)
         if self._rows_unnumbered or self._cells_unnumbered:
             self._count_rows(buffer, end)
 
@@ -310,6 +314,12 @@ class ExtentScanner:
                                   starts[i + 1] if i + 1 < len(starts) else end)
 
 
+def _unnumbered(patterns: tuple[re.Pattern[bytes], re.Pattern[bytes]], buffer: bytes, end: int,
+                prefixed: bool) -> bool:
+    plain, with_prefix = patterns
+    return bool(plain.search(buffer, 0, end) or (prefixed and with_prefix.search(buffer, 0, end)))
+
+
 def _count(buffer: bytes, tokens: Sequence[bytes], start: int, end: int) -> int:
     return sum(buffer.count(token, start, end) for token in tokens)
 
@@ -320,9 +330,12 @@ def scan_xlsx(data: bytes, file_name: str) -> dict[str, Extent]:
     Runs :func:`check_zip`, then inflates every part with :func:`bounded_inflate` and checks
     each part's extent with :func:`check_shape` (naming the sheet when the workbook says
     which part it is) and its merged ranges against ``MAX_MERGES``. A part that is itself a
-    zip is refused. Raises :class:`FileRefused`; returns only when calamine may read the file.
+    zip is refused, and so is a binary workbook (.xlsb). Raises :class:`FileRefused`; returns only when calamine may read the file.
     """
     infos = check_zip(data, file_name)
+    if any(info.filename.lower() == "xl/workbook.bin" for info in infos):
+        # Binary records this scan cannot read, yet calamine would lay out: not accepted.
+        raise FileRefused.of("limits.xlsb", file=file_name, accepted=ACCEPTED)
     labels = sheet_parts(data, infos, file_name)
     budget = Budget()
     extents = {}
@@ -382,6 +395,106 @@ def sheet_parts(data: bytes, infos: Sequence[zipfile.ZipInfo], file_name: str) -
         if ids and ids[0] in targets:
             parts[targets[ids[0]]] = html.unescape(attributes.get(b"name", b"").decode("utf-8", "replace"))
     return parts
+
+
+_BIFF_BOF, _BIFF_EOF, _BIFF_SHEET, _BIFF_DIMENSIONS = 0x0809, 0x000A, 0x0085, 0x0200
+_BIFF_CELLS = frozenset({0x0006, 0x00D6, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E})
+"""FORMULA, RSTRING, LABELSST, BLANK, NUMBER, LABEL, BOOLERR, RK: each starts (row, column)."""
+_BIFF_SPANS = frozenset({0x00BD, 0x00BE})
+"""MULRK, MULBLANK: (row, first column, …, last column)."""
+_OLE_ERRORS = (compdoc.CompDocError, AssertionError, ValueError, IndexError, KeyError, EOFError,
+               OverflowError, struct.error, MemoryError)
+"""What xlrd's compound-document reader raises for a damaged file (an assert among them)."""
+
+
+def scan_xls(data: bytes, file_name: str) -> dict[str, Extent]:
+    """The :class:`Extent` of every sheet of the old .xls ``data``, by sheet name, each checked
+    with :func:`check_shape` before calamine reads the file.
+
+    calamine allocates an .xls sheet from its DIMENSIONS record and its cells' places: two
+    bytes changed in a real file made it ask for 29 GB and abort the process. Like calamine,
+    reads each sheet's BIFF records from where the workbook's BOUNDSHEET records say it
+    starts (so a damaged record in one sheet does not hide the next). Raises
+    :class:`FileRefused` for a password-protected or damaged file, or a sheet over a limit.
+    """
+    check_ole(data, file_name)
+    stream = _workbook_stream(data, file_name)
+    starts = _biff_sheet_names(stream) or _biff_sheet_starts(stream)
+    return {name: _scan_biff_sheet(stream, offset, file_name=file_name, sheet=name)
+            for offset, name in starts.items()}
+
+
+def _scan_biff_sheet(stream: bytes, position: int, *, file_name: str, sheet: str) -> Extent:
+    """Rows and columns the cell records of one sheet reach, from its BOF to its EOF."""
+    rows = columns = 0
+    while position + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, position)
+        body, position = position + 4, position + 4 + length
+        if kind == _BIFF_EOF or length > len(stream) - body:
+            break
+        if (kind in _BIFF_CELLS or kind in _BIFF_SPANS) and length >= 4:
+            row, column = struct.unpack_from("<HH", stream, body)
+            if kind in _BIFF_SPANS and length >= 6:
+                column = struct.unpack_from("<H", stream, position - 2)[0]
+            rows, columns = max(rows, row + 1), max(columns, column + 1)
+        elif kind == _BIFF_DIMENSIONS:
+            _check_dimensions(stream, body, length, file_name=file_name, sheet=sheet)
+    check_shape(rows, columns, file_name=file_name, sheet=sheet)
+    return Extent(rows, columns)
+
+
+def _biff_sheet_starts(stream: bytes) -> dict[int, str]:
+    """Offsets of the BOF records after the workbook's own, when no BOUNDSHEET names them."""
+    starts, position = {}, 0
+    while position + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, position)
+        if kind == _BIFF_BOF and position > 0:
+            starts[position] = f"#{len(starts) + 1}"
+        position += 4 + length
+    return starts
+
+
+def _workbook_stream(data: bytes, file_name: str) -> bytes:
+    try:
+        document = compdoc.CompDoc(data, logfile=io.StringIO())
+        for name in ("Workbook", "Book"):
+            stream = document.get_named_stream(name)
+            if stream:
+                return stream
+    except _OLE_ERRORS as exc:
+        raise FileRefused.of("limits.ole_damaged", file=file_name, detail=exc or type(exc).__name__,
+                             accepted=ACCEPTED) from exc
+    raise FileRefused.of("limits.ole_damaged", file=file_name, detail="no Workbook stream",
+                         accepted=ACCEPTED)
+
+
+def _biff_sheet_names(stream: bytes) -> dict[int, str]:
+    """Offset of each sheet's BOF → its name, from the BOUNDSHEET records; {} when unsure."""
+    names, position = {}, 0
+    while position + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, position)
+        body, position = position + 4, position + 4 + length
+        if kind == _BIFF_EOF:
+            break
+        if kind == _BIFF_SHEET and 8 <= length <= len(stream) - body:
+            offset, size, flags = struct.unpack_from("<IxxBB", stream, body)
+            raw = stream[body + 8: body + 8 + size * (2 if flags & 1 else 1)]
+            names[offset] = raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")
+    return names
+
+
+def _check_dimensions(stream: bytes, body: int, length: int, *, file_name: str, sheet: str) -> None:
+    """The DIMENSIONS record only sizes an allocation: refuse it past the row or column limit
+    (area is judged on the cells)."""
+    if length >= 14:
+        first_row, last_row, first_column, last_column = struct.unpack_from("<IIHH", stream, body)
+    elif length >= 8:
+        first_row, last_row, first_column, last_column = struct.unpack_from("<HHHH", stream, body)  # BIFF5
+    else:
+        return
+    rows, columns = max(first_row, last_row), max(first_column, last_column)  # reversed: damaged
+    if rows > config.MAX_ROWS or columns > config.MAX_COLUMNS:
+        check_shape(rows, columns, file_name=file_name, sheet=sheet)
 
 
 def check_shape(rows: int, columns: int, *, file_name: str, sheet: str) -> None:
@@ -455,21 +568,22 @@ def read_csv_rows(text: str, delimiter: str, *, file_name: str, sheet: str) -> l
     other ``csv.Error`` become a :class:`FileRefused` naming the line.
     """
     previous = csv.field_size_limit(config.MAX_CELL_CHARS + 1)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # newline="" lets csv see "\r" line ends (old Mac Excel) instead of failing on them.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[str]] = []
+    widest = 0
     try:
         for row in reader:
             rows.append(row)
+            widest = max(widest, len(row))
             if len(rows) > config.MAX_ROWS:
-                check_shape(_line_count(text), len(row), file_name=file_name, sheet=sheet)
-            if len(row) > config.MAX_COLUMNS:
-                check_shape(len(rows), len(row), file_name=file_name, sheet=sheet)
+                check_shape(_line_count(text), widest, file_name=file_name, sheet=sheet)
+            if widest > config.MAX_COLUMNS or len(rows) * widest > config.MAX_CELLS:
+                check_shape(len(rows), widest, file_name=file_name, sheet=sheet)
     except csv.Error as exc:
         raise _csv_refusal(exc, reader.line_num, file_name) from exc
     finally:
         csv.field_size_limit(previous)
-    check_shape(len(rows), max((len(row) for row in rows), default=0), file_name=file_name,
-                sheet=sheet)
     check_cells(rows, sheet, file_name=file_name)
     return rows
 

@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from reform.core import config
 from reform.core.errors import FileRefused
@@ -34,6 +34,7 @@ class RawSheet:
     name: str
     rows: list[list[object]]
     merges: list[Merge] = field(default_factory=list)
+    hidden: bool = False  # hidden in Excel: read, but the analyst never saw it
 
     @property
     def width(self) -> int:
@@ -89,7 +90,7 @@ def read_workbook(data: bytes, file_name: str) -> RawWorkbook:
     if kind == "xlsx":
         limits.scan_xlsx(data, file_name)  # before calamine: a forged sheet can abort the process
     elif kind == "xls":
-        limits.check_ole(data, file_name)
+        limits.scan_xls(data, file_name)
     sha256 = hashlib.sha256(data).hexdigest()
     if kind in ("xlsx", "xls"):
         sheets = _read_calamine(data, file_name)
@@ -120,12 +121,16 @@ def _refuse_unreadable(file_name: str, detail: str) -> FileRefused:
 def _read_calamine(data: bytes, file_name: str) -> list[RawSheet]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = [_read_calamine_sheet(workbook, meta.name, file_name)
+        sheets = [_read_calamine_sheet(workbook, meta.name, file_name,
+                                       hidden=meta.visible != SheetVisibleEnum.Visible)
                   for meta in workbook.sheets_metadata
                   if "Work" in str(meta.typ)]  # chart sheets hold no cells
     except FileRefused:
         raise
-    except Exception as exc:  # calamine raises its own untyped errors for damaged files
+    except BaseException as exc:  # calamine raises its own untyped errors for damaged files,
+        # and a panic in its Rust code as pyo3's PanicException, which is no Exception
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise FileRefused.of("limits.encrypted", file=file_name) from exc
         raise _refuse_unreadable(file_name, type(exc).__name__) from exc
@@ -139,7 +144,8 @@ def _read_calamine(data: bytes, file_name: str) -> list[RawSheet]:
     return sheets
 
 
-def _read_calamine_sheet(workbook: CalamineWorkbook, name: str, file_name: str) -> RawSheet:
+def _read_calamine_sheet(workbook: CalamineWorkbook, name: str, file_name: str, *,
+                         hidden: bool) -> RawSheet:
     """One sheet's cells, its size checked before Python holds a value of it."""
     sheet = workbook.get_sheet_by_name(name)
     last_row, last_col = sheet.end or (-1, -1)
@@ -152,7 +158,7 @@ def _read_calamine_sheet(workbook: CalamineWorkbook, name: str, file_name: str) 
     width = max((len(row) for row in rows), default=0)
     merges = limits.clip_merges(((r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges), len(rows), width)
     limits.check_merges(merges, file_name=file_name, sheet=name)
-    return RawSheet(name=name, rows=rows, merges=merges)
+    return RawSheet(name=name, rows=rows, merges=merges, hidden=hidden)
 
 
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
@@ -186,13 +192,16 @@ def _xlsx_error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
                 if b't="e"' not in xml:  # the common case: no error cell, no parsing
                     continue
                 cells = {}
-                for cell in ElementTree.fromstring(xml).iter(f"{{{ns['m']}}}c"):
-                    if cell.get("t") == "e":
+                # iterparse and clear each row: a whole tree of a national sheet takes gigabytes
+                for _, cell in ElementTree.iterparse(io.BytesIO(xml)):
+                    if cell.tag == f"{{{ns['m']}}}c" and cell.get("t") == "e":
                         match = _CELL_REF.fullmatch(cell.get("r", ""))
                         value = cell.find("m:v", ns)
                         if match:
                             cells[(int(match.group(2)) - 1, _col_index(match.group(1)))] = (
                                 value.text if value is not None and value.text else "#ERROR!")
+                    elif cell.tag == f"{{{ns['m']}}}row":
+                        cell.clear()
                 out[sheet.get("name")] = cells
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
         return {}
@@ -207,21 +216,21 @@ def _xls_error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
     """Error cells of each sheet of an old .xls (xlrd knows the BIFF error codes)."""
     import xlrd
 
+    out: dict[str, dict[tuple[int, int], str]] = {}
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True)
-    except Exception:  # xlrd raises many error types for files calamine could read anyway
-        return {}
-    out: dict[str, dict[tuple[int, int], str]] = {}
-    for name in book.sheet_names():
-        sheet = book.sheet_by_name(name)
-        cells = {}
-        for r in range(sheet.nrows):
-            for c, kind in enumerate(sheet.row_types(r)):
-                if kind == xlrd.XL_CELL_ERROR:
-                    cells[(r, c)] = _XLS_ERRORS.get(sheet.cell_value(r, c), "#ERROR!")
-        if cells:
-            out[name] = cells
-        book.unload_sheet(name)
+        for name in book.sheet_names():
+            sheet = book.sheet_by_name(name)
+            cells = {}
+            for r in range(sheet.nrows):
+                for c, kind in enumerate(sheet.row_types(r)):
+                    if kind == xlrd.XL_CELL_ERROR:
+                        cells[(r, c)] = _XLS_ERRORS.get(sheet.cell_value(r, c), "#ERROR!")
+            if cells:
+                out[name] = cells
+            book.unload_sheet(name)
+    except Exception:  # xlrd raises many error types (even on loading a sheet) for damaged files
+        return out      # that calamine could read anyway: keep the error cells found so far
     return out
 
 
@@ -250,7 +259,9 @@ def _read_csv(data: bytes, file_name: str) -> RawSheet:
     text = unicodedata.normalize("NFC", _decode(data, file_name))
     if "\x00" in text:
         raise _refuse_unreadable(file_name, "binary content")
-    sample = text[:20000]
+    # csv.Sniffer takes quadratic time, and splits lines on "\n" only (old Mac Excel ends them
+    # with "\r"): sniff a short sample with its line ends made plain.
+    sample = text[:config.CSV_SNIFF_CHARS].replace("\r\n", "\n").replace("\r", "\n")
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:

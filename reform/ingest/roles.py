@@ -16,7 +16,8 @@ from reform.ingest.units import UnitRegistry
 
 SCORE_ROLES: tuple[Role, ...] = (
     Role.STT, Role.CODE, Role.NAME, Role.NAME_ALT, Role.COMPONENT, Role.TOTAL, Role.PERCENT,
-    Role.RANK, Role.GROUP, Role.PERIOD, Role.NOTE, Role.IGNORE)
+    Role.RANK, Role.GROUP, Role.PERIOD, Role.INDEX, Role.INDICATOR, Role.VALUE, Role.CHANGE,
+    Role.NOTE, Role.IGNORE)
 INSPECTION_ROLES: tuple[Role, ...] = (
     Role.DATE, Role.TEAM, Role.KIND, Role.CATEGORY, Role.VIOLATIONS, Role.OFFICIALS)
 ROLES: tuple[Role, ...] = SCORE_ROLES + INSPECTION_ROLES
@@ -26,7 +27,8 @@ VALUE_ROLES: tuple[Role, ...] = (Role.COMPONENT, Role.TOTAL, Role.PERCENT, Role.
 """Roles whose cells are numbers read for each unit."""
 
 _KEYED_ROLES = frozenset(
-    (*VALUE_ROLES, Role.GROUP, Role.CODE, Role.STT, Role.PERIOD, Role.NOTE, *INSPECTION_ROLES))
+    (*VALUE_ROLES, Role.GROUP, Role.CODE, Role.STT, Role.PERIOD, Role.NOTE, Role.INDEX, Role.INDICATOR,
+     Role.VALUE, Role.CHANGE, *INSPECTION_ROLES))
 """Roles whose cells belong to the unit named in a name column to their left."""
 
 
@@ -43,6 +45,7 @@ class Column:
     parent: str = ""
     max_value: float | None = None
     key_col: int | None = None  # the name column that says which unit a value belongs to
+    period: str = ""  # the period a header names ("Năm 2021"): one score of a years-wide table
 
     @property
     def letter(self) -> str:
@@ -60,6 +63,10 @@ class Header:
     @classmethod
     def of(cls, parts: Sequence[str]) -> Header:
         return cls(tuple(parts), fold(" ".join(parts)), fold(parts[-1]) if parts else "")
+
+
+def _plus_minus(header: Header) -> bool:
+    return any(mark in " ".join(header.parts) for mark in ("+/-", "±", "+/−"))
 
 
 def _one_label_in_percent(header: Header) -> bool:
@@ -91,6 +98,9 @@ class RoleRule:
 ROLE_RULES: tuple[RoleRule, ...] = (
     RoleRule(r"^(stt|tt|so|thu|no)(\s|$)", Role.STT, "row number: 'STT', 'Số TT', 'No.'",
              last=r"stt|tt|so tt|thu tu|so thu tu|no|"),
+    RoleRule(r"^(tang giam|tang|giam|thay doi|chenh lech|bien dong|change|difference)\b", Role.CHANGE,
+             "a published change ('Tăng/giảm so với 2022'), not a period of its own"),
+    RoleRule(r"", Role.CHANGE, "a change written '+/-'", needs=_plus_minus),
     RoleRule(r"\b(xep loai|nhom|phan loai|group|tier|grade)\b", Role.GROUP,
              "the group printed for the unit: 'Xếp loại'"),
     RoleRule(r"\b(xep hang|thu hang|rank|ranking)\b", Role.RANK, "the printed rank: 'Xếp hạng'"),
@@ -120,6 +130,13 @@ ROLE_RULES: tuple[RoleRule, ...] = (
     RoleRule(r"sipas|pci|papi|par index|chi so cchc|chi so cai cach", Role.TOTAL,
              "the index itself ('Chỉ số SIPAS') is the total, not one of its parts",
              unless=r"thanh phan"),
+    RoleRule(r"^(chi so|ten chi so|ma chi so|bo chi so|index)$", Role.INDEX,
+             "which index a row of a long table is ('Chỉ số'); over numbers it is a score"),
+    RoleRule(r"^(chi tieu|ten chi tieu|indicator|variable|noi dung|tieu chi|chi so thanh phan"
+             r"|thanh phan|linh vuc)$", Role.INDICATOR,
+             "the indicator of a long table's row; over numbers it is a score"),
+    RoleRule(r"^(gia tri|value|diem|diem so|so diem|score)$", Role.VALUE,
+             "the value beside an indicator column; alone it is a score"),
 )
 """Header rules in the order they are tried: the first that fits names the role."""
 
@@ -141,6 +158,44 @@ def _numeric(value: object) -> bool:
     return number is not None
 
 
+_YEAR_ONLY = re.compile(r"((?:19|20)\d\d)")
+_QUARTER = re.compile(r"(?:(?:quy|q)\s*([1-4])\s+((?:19|20)\d\d))|(?:((?:19|20)\d\d)\s+q\s*([1-4]))")
+_MONTH = re.compile(r"(?:(?:thang\s+)?(\d{1,2})\s+((?:19|20)\d\d))|(?:((?:19|20)\d\d)\s+(\d{1,2}))")
+_PERIOD_WORDS = re.compile(r"^(?:(?:nam|ket qua|ket qua nam|diem|diem nam|chi so|chi so nam|ky|ky danh gia"
+                           r"|year|tong diem nam)\s+)?(.+)$")
+
+
+def period_of(value: object) -> str | None:
+    """The period a cell names, written the canonical way, or None.
+
+    >>> period_of(2016), period_of("Q1/2024"), period_of("Tháng 3/2024"), period_of("Hà Nội")
+    ('2016', '2024-Q1', '2024-03', None)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return str(int(value)) if value == value and float(value).is_integer() and 1900 <= value <= 2099 else None
+    text = fold(value)
+    if _YEAR_ONLY.fullmatch(text):
+        return text
+    if found := _QUARTER.fullmatch(text):
+        quarter, year = (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
+        return f"{year}-Q{quarter}"
+    if found := _MONTH.fullmatch(text):
+        month, year = (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
+        return f"{year}-{int(month):02d}" if 1 <= int(month) <= 12 else None
+    return None
+
+
+def header_period(parts: Sequence[str]) -> str | None:
+    """The period a column's header names ("Năm 2021", "2022", "Kết quả 2023", "Q1/2024"),
+    which makes it one period's score in a years-side-by-side table; None otherwise."""
+    if not parts:
+        return None
+    found = _PERIOD_WORDS.fullmatch(fold(parts[-1]))
+    return period_of(found.group(1)) if found else None
+
+
 def role_from_values(header_role: Role | None, values: list[object], registry: UnitRegistry) -> Role:
     """The role of a column from its header's role (or None) and the values below it.
 
@@ -150,6 +205,14 @@ def role_from_values(header_role: Role | None, values: list[object], registry: U
     """
     filled = [v for v in values if clean_text(v)]
     numeric_share = sum(_numeric(v) for v in filled) / len(filled) if filled else 0.0
+    if header_role in (None, Role.COMPONENT) and filled and all(period_of(v) for v in filled) \
+            and len({period_of(v) for v in filled}) < len(filled):
+        return Role.PERIOD  # values that all look like periods, repeated: a long table's period
+    if header_role in (Role.INDEX, Role.INDICATOR, Role.VALUE) and filled:
+        if header_role != Role.VALUE and numeric_share >= 0.5:
+            return Role.COMPONENT
+        if header_role == Role.VALUE and numeric_share < 0.5:
+            return Role.IGNORE
     if header_role is None:
         if not filled:
             return Role.IGNORE
@@ -219,14 +282,14 @@ def resolve_names(columns: list[Column], body: list[list[object]], registry: Uni
 def resolve_totals(columns: list[Column]) -> list[Column]:
     """Several "total" headers: one in % is the percent column; otherwise the last is the
     total and earlier ones are components ("Tổng điểm thẩm định" vs a final "Tổng")."""
-    totals = [c for c in columns if c.role == Role.TOTAL]
+    totals = [c for c in columns if c.role == Role.TOTAL and not c.period]  # "Năm 2021" stays a total
     if len(totals) <= 1:
         return list(columns)
     with_percent = [c for c in totals if "%" in c.header]
     keep = [c for c in totals if c not in with_percent][-1:] or totals[-1:]
     out = list(columns)
     for i, column in enumerate(out):
-        if column.role != Role.TOTAL or column in keep:
+        if column.role != Role.TOTAL or column in keep or column.period:
             continue
         percent_free = not any(p.role == Role.PERCENT for p in out)
         out[i] = replace(column, role=Role.PERCENT if column in with_percent and percent_free

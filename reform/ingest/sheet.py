@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from reform.analysis.groups import group_label
 from reform.core.kinds import kind_of
 from reform.core.model import TOTAL, Issue, Level, MatchMethod, Role, Severity, UnitMatch
 from reform.core.text import cell_ref, clean_text, fold, parse_number
@@ -51,6 +52,10 @@ class SheetData:
     unit_rows: dict[str, list[str]]  # unit_id -> cells of its name (to report duplicates)
     issues: list[Issue]
     additive: bool = False
+    shape: str = "annex"  # "annex", "long" or "wide" (see ``shapes``)
+    periods_seen: tuple[str, ...] = ()  # the years met while inferring the period
+    detected: SheetLayout | None = None  # the whole sheet's layout, when this is one period of it
+    shape_text: tuple[str, str] = ("", "")  # the shape found, said in Vietnamese and English
 
 
 @dataclass(frozen=True)
@@ -189,7 +194,7 @@ def _groups(sheet: RawSheet, column: Column, rows: list[int], units: list[str | 
     for r, unit_id in zip(rows, units, strict=True):
         raw = sheet.rows[r][column.col] if column.col < len(sheet.rows[r]) else None
         if unit_id is not None and clean_text(raw):
-            published.setdefault((unit_id, column.key_col), {})["group"] = clean_text(raw)
+            published.setdefault((unit_id, column.key_col), {})["group"] = group_label(raw)
 
 
 def read_cells(sheet: RawSheet, layout: SheetLayout, plan: RowPlan, units: UnitRows) -> Cells:

@@ -16,13 +16,17 @@ import pandas as pd
 from reform.core import config
 from reform.core.kinds import kind_of
 from reform.core.model import Role
-from reform.core.text import parse_number
+from reform.core.text import fold, parse_number
 from reform.ingest.layout import Component, SheetLayout
 from reform.ingest.readers import RawSheet
 from reform.ingest.roles import Column
 
 _CODE_PREFIX = re.compile(r"^\s*((?:\d+)(?:\.\d+)*)\s*[.)]?\s+(?=\S)")
 _MAX_LABEL = re.compile(r"\(\s*(?:tối đa\s*)?([0-9]+(?:[.,][0-9]+)?)\s*(?:điểm|đ|d)\s*\)", re.IGNORECASE)
+
+
+_MAX_NOTE = re.compile(r"(?:điểm tối đa|thang điểm|tổng điểm tối đa)\s*[:=]?\s*([0-9]+(?:[.,][0-9]+)?)", re.IGNORECASE)
+"""A note in the title giving the total's maximum: "(Điểm tối đa: 60)"."""
 
 
 def split_code(label: str) -> tuple[str, str]:
@@ -57,12 +61,23 @@ def _criterion(label: str, parent: str, position: int, col: int, order: int) -> 
     return Component(code, label, parent, max_value, col, order)
 
 
+_SET_LABELS = re.compile(r"^(?:\d+\s+)?(?:cac\s+)?(?:chi so thanh phan|chi so|linh vuc|tieu chi|tieu chi thanh phan"
+                         r"|noi dung|thanh phan|components?|sub indices|fields|criteria)$")
+"""Labels that name a set of columns, not a field summing them ("Chỉ số thành phần", "Các lĩnh vực")."""
+
+
+def labels_a_set(label: str) -> bool:
+    """Whether a merged header only labels the columns under it ("1. Chỉ số thành phần")."""
+    return bool(_SET_LABELS.match(fold(max_from_label(label)[1])))
+
+
 def _header_groups(columns: list[Column], header_rows_count: int) -> list[tuple[str, list[Column]]]:
     """Runs of component columns under the same label (the label right above each one;
-    a third row above is a banner)."""
+    a third row above is a banner, and a label that only names a set is none)."""
     groups: list[tuple[str, list[Column]]] = []
     for column in columns:
         upper = column.parts[-2] if len(column.parts) >= 2 and header_rows_count >= 2 else ""
+        upper = "" if labels_a_set(upper) else upper
         if groups and upper and groups[-1][0] == upper:
             groups[-1][1].append(column)
         else:
@@ -210,6 +225,9 @@ def total_maximum(layout: SheetLayout, sheet: RawSheet, index: str) -> float | N
         from_label, _ = max_from_label(totals[0].header)
         if from_label:
             return from_label
+    note = _MAX_NOTE.search(layout.title)
+    if totals and note:
+        return parse_number(note.group(1))[0]
     kind = kind_of(index)
     if kind.total_maximum is not None:
         return kind.total_maximum

@@ -77,7 +77,7 @@ class UnitRegistry:
             unit_id = candidates[0]
             return UnitMatch(name, unit_id, self._names[unit_id], MatchMethod.EXACT, 100.0,
                              ambiguous=self.ambiguity(candidates))
-        choices = self._fuzzy_choices(level)
+        choices = self._fuzzy_choices(wanted)
         found = process.extract(key, list(choices), scorer=fuzz.ratio, limit=3)
         suggestions = tuple(
             self._names[choices[k][0]] for k, score, _ in found if score >= config.FUZZY_SUGGEST_MIN
@@ -93,12 +93,17 @@ class UnitRegistry:
     def _fuzzy_choices(self, level: str | None) -> dict[str, list[str]]:
         # Only units of the registry are fuzzy targets; units proposed while reading this
         # file match exactly or not at all (two new names are not spellings of each other).
-        cache_key = level or ""
+        # Only units valid on the day names resolve to are close spellings: thousands of new
+        # communes must not catch an office's misspelt name in a 2024 file ('Sở Xây dựng').
+        day = self.on.isoformat() if self.on else ""
+        cache_key = f"{level or ''}|{day}"
         if cache_key not in self._choices:
             self._choices[cache_key] = {
                 k: ids for k, ids in self._by_key.items()
                 if (not level or any(self._levels.get(u) == level for u in ids))
                 and not all(u in self._remembered for u in ids)
+                and any(self._valid_on(u, day) if day else not self._valid.get(u, ("", ""))[0]
+                        for u in ids)
             }
         return self._choices[cache_key]
 
@@ -179,6 +184,8 @@ LEVEL_WORDS: tuple[tuple[str, Level], ...] = (
     (r"^(xa|thi tran|dac khu)\b", Level.COMMUNE),
     (r"^(tinh|thanh pho)\b", Level.PROVINCE),
     (r"^(quan|huyen|thi xa)\b", Level.DISTRICT),
+    (r"^so\b", Level.DEPARTMENT),
+    (r"^phong\b", Level.OFFICE),
 )
 """The kind word a unit's name starts with (folded) and the level it says."""
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -21,9 +22,12 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from reform.core.errors import ReformError, UsageError, require_lang
+from reform.core import config
+from reform.core.errors import UsageError, require_lang
 from reform.core.i18n import format_number, t
+from reform.present import render
 from reform.present.charts.base import group_color, text_color_on
+from reform.present.deck import Deck, Slide, SlideTable, Source
 from reform.present.frames import best_first, is_missing, require_columns
 from reform.present.labels import change_label, period_label
 
@@ -31,8 +35,7 @@ DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 """Debian's Chromium: kaleido 1.x renders through a Chromium browser and finds it through
 the ``BROWSER_PATH`` variable (read by choreographer) when it is not on its own search list."""
 
-IMAGE_FORMATS = ("png", "svg")
-"""Raster for slides and documents, vector for print; both offline through kaleido."""
+IMAGE_FORMATS = render.IMAGE_FORMATS
 
 HEADER_FILL = "1F4E79"
 """Dark blue header with white bold text: high contrast on screen and on paper."""
@@ -81,8 +84,12 @@ def ranking_to_excel(
     title: str = "",
     subtitle: str = "",
     components: pd.DataFrame | None = None,
+    sources: Sequence[Source] = (),
+    as_of: str | None = None,
+    illustrative: bool = False,
+    today: date | None = None,
 ) -> bytes:
-    """The ranking as a formatted .xlsx workbook (one sheet), best first.
+    """The ranking as a formatted .xlsx workbook, best first, and a metadata sheet.
 
     Layout: row 1 the title (default "Kết quả xếp hạng"), row 2 the period and component,
     row 4 the bold header on a dark fill, the units from row 5 with panes frozen under the
@@ -92,6 +99,10 @@ def ranking_to_excel(
     matrix (index = unit names as in ``table['unit']``, columns = component names, values %)
     whose columns are appended after the ranking columns.
     Published rank and group columns are included when present with at least one value.
+    Text beginning with = + - @ is stored as text, never as a formula. The second sheet
+    ("Thông tin") gives the title, the language of the labels (numbers are stored as
+    numbers: Excel shows them with the reader's decimal mark), the export date, ``as_of``,
+    whether the data are ``illustrative``, and the ``sources`` (file, version, SHA-256).
 
     Returns the workbook bytes. Raises ``UsageError`` when ``table`` lacks ``unit`` or
     ``rank`` or ``lang`` is unknown.
@@ -115,6 +126,9 @@ def ranking_to_excel(
     _excel_notes(sheet, last_row + 2, subtitle=subtitle,
                  with_change=any(c == "change" for c, _ in columns), lang=lang)
     _excel_layout(sheet, width=len(columns) + len(extra), last_row=last_row)
+    _excel_metadata(workbook.create_sheet(t("export.meta.sheet", lang)), lang=lang,
+                    title=title or t("export.title", lang), sources=sources, as_of=as_of,
+                    illustrative=illustrative, today=today or date.today())
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -148,6 +162,19 @@ def _excel_value(column: str, fmt: str | None, raw: object, is_new: object, lang
     return str(raw)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+"""A cell text starting so would run as a formula in Excel (CSV/formula injection)."""
+
+
+def _set_text(cell, value: object) -> None:
+    """Keep a text that looks like a formula as text: openpyxl would store "=…" as a formula,
+    and Excel evaluates "+", "-", "@" too; the quote prefix makes Excel show it as typed."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.value = value
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def _excel_rows(sheet, rows: pd.DataFrame, columns: list[tuple[str, str | None]], *,
                 lang: str) -> None:
     """One row per unit under the header; group cells in the group's colour."""
@@ -156,6 +183,7 @@ def _excel_rows(sheet, rows: pd.DataFrame, columns: list[tuple[str, str | None]]
         for j, (column, fmt) in enumerate(columns, start=1):
             value = _excel_value(column, fmt, record[column], is_new.loc[index], lang)
             cell = sheet.cell(row=i, column=j, value=value)
+            _set_text(cell, value)
             cell.border = _BORDER
             if fmt is not None:
                 cell.number_format = fmt
@@ -186,8 +214,10 @@ def _excel_components(sheet, rows: pd.DataFrame, components: pd.DataFrame, *,
 def _excel_notes(sheet, row: int, *, subtitle: str, with_change: bool, lang: str) -> None:
     """Under the table: where the data came from, and what the arrows mean."""
     if subtitle:
-        sheet.cell(row=row, column=1, value=t("export.note", lang, text=subtitle)).font = Font(
-            italic=True)
+        # pages pass the sample banner, written in Markdown for the screen
+        cell = sheet.cell(row=row, column=1,
+                          value=t("export.note", lang, text=subtitle.replace("**", "")))
+        cell.font = Font(italic=True)
         row += 1
     if with_change:
         sheet.cell(row=row, column=1, value=t("export.change_note", lang)).font = Font(
@@ -209,6 +239,32 @@ def _excel_layout(sheet, *, width: int, last_row: int) -> None:
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"{header}:{header}"
+
+
+def _excel_metadata(sheet, *, lang: str, title: str, sources: Sequence[Source],
+                    as_of: str | None, illustrative: bool, today: date) -> None:
+    """Where the numbers come from: title, language, dates, the sample warning, the files."""
+    facts = [("title", title), ("language", t("ui.language.self", lang)),
+             ("date", today.isoformat()), ("as_of", as_of or "—")]
+    if illustrative:
+        facts.append(("illustrative", t("deck.illustrative", lang)))
+    for i, (key, value) in enumerate(facts, start=1):
+        sheet.cell(row=i, column=1, value=t(f"export.meta.{key}", lang)).font = Font(bold=True)
+        _set_text(sheet.cell(row=i, column=2, value=value), value)
+    header = len(facts) + 2
+    names = ("file", "version", "index", "periods", "uploaded", "sha")
+    for j, name in enumerate(names, start=1):
+        cell = sheet.cell(row=header, column=j, value=t(f"deck.col.{name}", lang))
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
+    for i, source in enumerate(sources, start=header + 1):
+        values = (source.file, source.version, source.index, ", ".join(source.periods),
+                  source.uploaded_at, source.sha256)
+        for j, value in enumerate(values, start=1):
+            _set_text(sheet.cell(row=i, column=j, value=value), value)
+    for letter, width in zip("ABCDEF", (28, 40, 10, 30, 22, 66), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = sheet.cell(row=header + 1, column=1)
 
 
 def _excel_text(value: object) -> str:
@@ -236,36 +292,35 @@ def browser_path() -> str | None:
 
 
 def figure_to_image(
-    fig: go.Figure, fmt: str = "png", width: int = 1600, height: int = 900, scale: float = 1
+    fig: go.Figure, fmt: str = "png", width: int = 1600, height: int = 900, scale: float = 1,
+    *, keep: bool = True,
 ) -> bytes:
     """``fig`` rendered offline by kaleido through Chromium, as PNG or SVG bytes.
 
     The image is ``width`` × ``height`` layout pixels times ``scale``. MathJax is switched
     off and plotly.js comes from the installed plotly package, so nothing is fetched from
-    the internet.
+    the internet. One Chromium is kept for the process (``render.RENDERER``); ``keep=False``
+    starts one for this image only.
     Raises ``UsageError`` for a format other than png/svg, ``ReformError`` (both languages)
     when no browser is available or it fails to start.
     """
     if fmt not in IMAGE_FORMATS:
         raise UsageError.of("export.bad_format", fmt=fmt)
-    import kaleido  # late: importing kaleido costs time and only exports need it
-    from kaleido.errors import BrowserFailedError, ChromeNotFoundError
+    return render.render_image(fig, fmt, width=width, height=height, scale=scale,
+                               browser=browser_path(), keep=keep)
 
-    path = browser_path()
-    if path is not None and not Path(path).exists():
-        raise ReformError.of("export.no_browser")
-    try:
-        data = kaleido.calc_fig_sync(
-            fig.to_dict() if isinstance(fig, go.Figure) else fig,
-            opts={"format": fmt, "width": width, "height": height, "scale": scale},
-            kopts={"mathjax": False},
-        )
-    except ChromeNotFoundError as exc:
-        raise ReformError.of("export.no_browser") from exc
-    except BrowserFailedError as exc:
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ReformError.of("export.browser_failed", detail=detail) from exc
-    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+def chart_image(fig: go.Figure, fmt: str = "png", *, illustrative: bool = False,
+                lang: str = "vi") -> bytes:
+    """A chart as people take it away: 1920 × 1080 layout pixels (PNG drawn at 2×), text at
+    projector size, and "Dữ liệu minh họa" under the title when the data are the sample.
+    Raises as :func:`figure_to_image`."""
+    figure = render.projector_figure(fig)
+    if illustrative:
+        figure = render.with_caption(figure, t("deck.illustrative", lang))
+    scale = config.SLIDE_IMAGE_SCALE if fmt == "png" else 1
+    return figure_to_image(figure, fmt, width=config.SLIDE_IMAGE_WIDTH,
+                           height=config.SLIDE_IMAGE_HEIGHT, scale=scale)
 
 
 # --------------------------------------------------------------------------------------------
@@ -281,7 +336,11 @@ def _textbox(slide, text: str, *, left: Emu, top: Emu, width: Emu, height: Emu, 
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
-    paragraph = frame.paragraphs[0]
+    _write_run(frame.paragraphs[0], text, size=size, bold=bold, colour=colour, align=align)
+
+
+def _write_run(paragraph, text: str, *, size: int, bold: bool, colour: str, align) -> None:
+    """``text`` as the paragraph's one run, in the deck's type."""
     paragraph.alignment = align
     run = paragraph.add_run()
     run.text = text
@@ -414,18 +473,158 @@ def _top_table_slide(deck, top: pd.DataFrame, *, lang: str) -> None:
 
 
 def _fill_cell(cell, text: str, *, bold: bool = False, colour: str = "#1A1A1A",
-               fill: str | None = None, align=PP_ALIGN.CENTER) -> None:
+               fill: str | None = None, align=PP_ALIGN.CENTER, size: int = 20) -> None:
     cell.text = ""
-    paragraph = cell.text_frame.paragraphs[0]
-    paragraph.alignment = align
-    run = paragraph.add_run()
-    run.text = text
-    run.font.size = Pt(20)
-    run.font.bold = bold
-    run.font.color.rgb = _rgb(colour)
+    _write_run(cell.text_frame.paragraphs[0], text, size=size, bold=bold, colour=colour, align=align)
     if fill is not None:
         cell.fill.solid()
         cell.fill.fore_color.rgb = _rgb(fill)
+
+
+# --------------------------------------------------------------------------------------------
+# The meeting deck (reform.present.deck) as .pptx
+# --------------------------------------------------------------------------------------------
+
+TITLE_SLIDE_LAYOUT = 0
+"""The default template's title slide: a centred title and a subtitle placeholder."""
+
+TITLE_ONLY_LAYOUT = 5
+"""The default template's 'Title Only': a real title placeholder, so PowerPoint's outline,
+navigation and screen readers know each slide by its title; the body is placed here."""
+
+TITLE_COLOUR = "#1F4E79"
+WARNING_COLOUR = "#C51B29"
+_CONTENT_TOP = Inches(1.45)
+_FOOTER = Inches(0.45)
+
+
+def deck_to_pptx(deck: Deck, *, progress: Callable[[int, int], None] | None = None) -> bytes:
+    """The meeting deck (16:9) as .pptx bytes: every slide with its title in the title
+    placeholder, charts as PNG pictures drawn at 2× by the kept Chromium, tables as native
+    tables (group cells in the group colour), bullets at 24 pt or more, the narrative in the
+    speaker notes, "Dữ liệu minh họa" on each slide of the sample; the last slide names the
+    source files and versions. ``progress(done, total)`` is called after each slide.
+
+    Raises ``ReformError`` from ``figure_to_image`` when a chart cannot be rendered.
+    """
+    document = Presentation()
+    document.slide_width, document.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+    total = len(deck.slides)
+    for done, model in enumerate(deck.slides, start=1):
+        if model.kind == "title":
+            _deck_title_slide(document, model)
+        else:
+            slide = _titled_slide(document, model.title)
+            _deck_body(slide, model, lang=deck.lang)
+        slide = document.slides[-1]
+        if deck.illustrative:
+            _textbox(slide, t("deck.illustrative", deck.lang), left=SLIDE_MARGIN,
+                     top=SLIDE_HEIGHT - _FOOTER, width=SLIDE_WIDTH - 2 * SLIDE_MARGIN,
+                     height=Inches(0.4), size=18, colour=WARNING_COLOUR, align=PP_ALIGN.RIGHT)
+        if model.notes:
+            slide.notes_slide.notes_text_frame.text = "\n".join(model.notes)
+        if progress is not None:
+            progress(done, total)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _style_title(shape, text: str, *, size: int, left: Emu, top: Emu, width: Emu,
+                 height: Emu) -> None:
+    """The title placeholder moved onto the 16:9 slide, in the deck's blue."""
+    shape.left, shape.top, shape.width, shape.height = left, top, width, height
+    shape.text_frame.text = text
+    shape.text_frame.word_wrap = True
+    for paragraph in shape.text_frame.paragraphs:
+        for run in paragraph.runs:
+            run.font.size = Pt(size)
+            run.font.bold = True
+            run.font.color.rgb = _rgb(TITLE_COLOUR)
+
+
+def _deck_title_slide(document, model: Slide) -> None:
+    slide = document.slides.add_slide(document.slide_layouts[TITLE_SLIDE_LAYOUT])
+    inner = SLIDE_WIDTH - 2 * SLIDE_MARGIN
+    _style_title(slide.shapes.title, model.title, size=44, left=SLIDE_MARGIN, top=Inches(1.8),
+                 width=inner, height=Inches(1.6))
+    subtitle = slide.placeholders[1]
+    subtitle.left, subtitle.top, subtitle.width, subtitle.height = (
+        SLIDE_MARGIN, Inches(3.6), inner, Inches(2.4))
+    subtitle.text_frame.text = model.subtitle
+    for paragraph in subtitle.text_frame.paragraphs:
+        for run in paragraph.runs:
+            run.font.size = Pt(28)
+
+
+def _titled_slide(document, title: str):
+    slide = document.slides.add_slide(document.slide_layouts[TITLE_ONLY_LAYOUT])
+    _style_title(slide.shapes.title, title, size=36, left=SLIDE_MARGIN, top=Inches(0.3),
+                 width=SLIDE_WIDTH - 2 * SLIDE_MARGIN, height=Inches(1.0))
+    return slide
+
+
+def _deck_body(slide, model: Slide, *, lang: str) -> None:
+    """Subtitle, then bullets beside a chart, a chart alone, or a table."""
+    top = _CONTENT_TOP
+    inner = SLIDE_WIDTH - 2 * SLIDE_MARGIN
+    if model.subtitle:
+        _textbox(slide, model.subtitle, left=SLIDE_MARGIN, top=Inches(1.2), width=inner,
+                 height=Inches(0.5), size=22, colour="#404040")
+        top = Inches(1.75)
+    bottom = SLIDE_HEIGHT - _FOOTER
+    left, width = SLIDE_MARGIN, inner
+    if model.bullets:
+        bullet_width = Inches(4.2) if model.figure is not None else inner
+        _bullets(slide, model.bullets, left=left, top=top, width=bullet_width,
+                 height=bottom - top)
+        left, width = left + bullet_width, inner - bullet_width
+    if model.figure is not None:
+        _picture(slide, chart_image(model.figure, "png", lang=lang), left=left, top=top,
+                 width=width, height=bottom - top)
+    if model.table is not None:
+        _native_table(slide, model.table, left=SLIDE_MARGIN, top=top, width=inner)
+
+
+def _bullets(slide, bullets, *, left: Emu, top: Emu, width: Emu, height: Emu) -> None:
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    for i, text in enumerate(bullets):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        run = paragraph.add_run()
+        run.text = text
+        run.font.size = Pt(28)
+        paragraph.space_after = Pt(14)
+
+
+def _picture(slide, png: bytes, *, left: Emu, top: Emu, width: Emu, height: Emu) -> None:
+    """The chart as large as the area allows at 16:9, centred in it."""
+    ratio = config.SLIDE_IMAGE_WIDTH / config.SLIDE_IMAGE_HEIGHT
+    w = min(width, int(height * ratio))
+    h = int(w / ratio)
+    slide.shapes.add_picture(io.BytesIO(png), left + (width - w) // 2, top, width=w, height=h)
+
+
+def _native_table(slide, table: SlideTable, *, left: Emu, top: Emu, width: Emu) -> None:
+    """A SlideTable as a PowerPoint table; 20 pt, 18 pt when it has more than ten rows."""
+    size = 18 if len(table.rows) > 10 else 20
+    row_height = Inches(0.34 if len(table.rows) > 10 else 0.45)
+    shape = slide.shapes.add_table(len(table.rows) + 1, len(table.columns), left, top, width,
+                                   row_height * (len(table.rows) + 1))
+    grid = shape.table
+    for j, text in enumerate(table.columns):
+        _fill_cell(grid.cell(0, j), text, bold=True, colour="#FFFFFF", fill="#" + HEADER_FILL,
+                   size=size)
+    for i, row in enumerate(table.rows, start=1):
+        group = table.groups[i - 1] if i - 1 < len(table.groups) else None
+        for j, text in enumerate(row):
+            fill = colour = None
+            if j == table.group_column and group:
+                fill = group_color(group)
+                colour = text_color_on(fill)
+            _fill_cell(grid.cell(i, j), text, colour=colour or "#1A1A1A", fill=fill, size=size,
+                       align=PP_ALIGN.LEFT if len(text) > 12 else PP_ALIGN.CENTER)
 
 
 # --------------------------------------------------------------------------------------------

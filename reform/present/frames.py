@@ -6,12 +6,15 @@ must have, how a numeric column reads as floats, which score a ranking shows, be
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
+from reform.core import config
 from reform.core.errors import UsageError
+from reform.core.i18n import format_number, format_signed
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], key: str, **values: object) -> None:
@@ -54,3 +57,29 @@ def column_or(frame: pd.DataFrame, column: str, default: object) -> pd.Series:
     if column in frame:
         return frame[column]
     return pd.Series(default, index=frame.index, dtype="object" if default is None else None)
+
+
+def number_styler(frame: pd.DataFrame, lang: str, decimals: Mapping[str, int] | None = None,
+                  signed: Iterable[str] = ()):
+    """``frame`` as a pandas Styler writing every number by the rule of ``lang`` ("85,32" in
+    Vietnamese, "85.32" in English, whatever the reader's browser), sorting by the numbers.
+
+    Integer columns get no decimals; others ``decimals[column]`` or ``DISPLAY_DECIMALS``;
+    ``signed`` columns (changes, gaps) carry their sign ("+2,10"). A missing value shows as
+    "–". Never changes ``frame``.
+    """
+    decimals, signed = dict(decimals or {}), set(signed)
+    formats = {}
+    for column in frame.columns:
+        series = frame[column]
+        if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+            continue
+        places = decimals.get(column, 0 if pd.api.types.is_integer_dtype(series)
+                              else config.DISPLAY_DECIMALS)
+        formats[column] = partial(_number_text, lang=lang, decimals=places,
+                                  write=format_signed if column in signed else format_number)
+    return frame.style.format(formats)
+
+
+def _number_text(value: object, *, lang: str, decimals: int, write) -> str:
+    return "–" if is_missing(value) else write(float(value), lang, decimals)

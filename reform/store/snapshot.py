@@ -2,13 +2,17 @@
 
 Discipline scores are not stored: they derive from the inspection records by the configured
 rule, so they are added here and every consumer ranks DISCIPLINE like any other index.
+
+The illustrative sample (versions uploaded by ``config.SAMPLE_USER``) never mixes with real
+data: an index shows its sample versions only while it has no real version at all, so no rank
+change, trend or comparison ever sets a real period against an illustrative one.
 """
 from __future__ import annotations
 
 import hashlib
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -16,8 +20,8 @@ import pandas as pd
 
 from reform.analysis.discipline import discipline_scores
 from reform.core import config
-from reform.core.kinds import INDEX_CODES
-from reform.core.model import SCORE_COLUMNS
+from reform.core.kinds import INDEX_CODES, inspection_kind
+from reform.core.model import LINK_COLUMNS, SCORE_COLUMNS
 from reform.store.store import Store
 
 
@@ -32,6 +36,10 @@ class Snapshot:
     published: pd.DataFrame
     inspections: pd.DataFrame
     token: int
+    samples: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"index": []}))
+    """One row per index whose data shown comes from the illustrative sample."""
+    links: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LINK_COLUMNS))
+    """Old → new unit links of the crosswalks shown (``core.model.LINK_COLUMNS``)."""
 
     @cached_property
     def unit_names(self) -> dict[str, str]:
@@ -42,12 +50,21 @@ class Snapshot:
     def empty(self) -> bool:
         return self.scores.empty
 
+    @property
+    def sample_indices(self) -> frozenset[str]:
+        """Indices whose data shown is the illustrative sample."""
+        return frozenset(self.samples["index"])
+
+    def is_sample(self, *indices: str | None) -> bool:
+        """True when any of ``indices`` shows the illustrative sample."""
+        return any(index in self.sample_indices for index in indices)
+
     def indices(self) -> list[str]:
         found = set(self.scores["index"])
         return [i for i in INDEX_CODES if i in found] + sorted(found - set(INDEX_CODES))
 
 
-_FRAMES = ("scores", "units", "components", "published", "inspections")
+_FRAMES = ("scores", "units", "components", "published", "inspections", "samples", "links")
 
 
 def load_snapshot(store: Store, cache_dir: Path | None = config.SNAPSHOT_CACHE_DIR) -> Snapshot:
@@ -72,16 +89,44 @@ def load_snapshot(store: Store, cache_dir: Path | None = config.SNAPSHOT_CACHE_D
 
 
 def _load_from_store(store: Store, token: int) -> Snapshot:
-
-    scores = store.scores()
-    inspections = store.inspections()
+    sample = sample_versions(store.datasets())
+    frames = {"scores": store.scores(), "components": store.components(),
+              "published": store.published(), "inspections": store.inspections()}
+    frames["inspections"] = frames["inspections"].assign(index=inspection_kind().code)
+    frames, shown = keep_apart(frames, sample)
+    inspections = frames["inspections"].drop(columns="index")
+    scores = frames["scores"]
     if not inspections.empty:
         derived = discipline_scores(inspections, period="year").reindex(columns=SCORE_COLUMNS)
         scores = pd.concat([scores, derived], ignore_index=True) if not scores.empty else derived
     return Snapshot(
-        scores=scores, units=store.units(), components=store.components(),
-        published=store.published(), inspections=inspections, token=token,
+        scores=scores, units=store.units(), components=frames["components"],
+        published=frames["published"], inspections=inspections, token=token,
+        samples=pd.DataFrame({"index": sorted(shown)}),
+        links=store.lineage().drop(columns="version").astype({"weight": "float64"}),
     )
+
+
+def sample_versions(datasets: list[dict]) -> set[int]:
+    """The versions of the illustrative sample (stored by ``config.SAMPLE_USER``)."""
+    return {d["version"] for d in datasets if d["uploaded_by"] == config.SAMPLE_USER}
+
+
+def keep_apart(frames: dict[str, pd.DataFrame],
+               sample: set[int]) -> tuple[dict[str, pd.DataFrame], set[str]]:
+    """Drop the sample's rows of every index that has real rows in any frame.
+
+    Each frame needs ``index`` and ``version`` columns. Returns new frames and the indices
+    still shown from the sample (those with no real data).
+    """
+    real, illustrative = set(), set()
+    for frame in frames.values():
+        is_sample = frame["version"].isin(sample)
+        real |= set(frame.loc[~is_sample, "index"])
+        illustrative |= set(frame.loc[is_sample, "index"])
+    kept = {name: frame[~(frame["version"].isin(sample) & frame["index"].isin(real))]
+            .reset_index(drop=True) for name, frame in frames.items()}
+    return kept, illustrative - real
 
 
 def _read_cache(folder: Path, token: int) -> Snapshot | None:

@@ -284,21 +284,15 @@ class Store:
             self._insert_rows(conn, version, dataset)
             superseded = tuple(sorted({v for key, v in before.items()
                                        if key[0] == dataset.index and key[1] in dataset.periods}))
-            conn.execute(audit_table.insert().values(
-                at=now, who=user, action="import", version=version,
-                detail=json.dumps({"file": dataset.file_name, "sha256": dataset.sha256,
-                                   "index": dataset.index, "periods": list(dataset.periods),
-                                   "superseded": list(superseded)}, ensure_ascii=False)))
+            _audit(conn, now, user, "import", version, {
+                "file": dataset.file_name, "sha256": dataset.sha256, "index": dataset.index,
+                "periods": list(dataset.periods), "superseded": list(superseded)})
         return SaveResult(int(version), duplicate=False, superseded=superseded)
 
     @staticmethod
     def _insert_version(conn, dataset: Dataset, options_json: str, user: str, now: datetime) -> int:
         """The file's bytes (once per SHA-256) and a new version row, the newest; its number."""
-        if conn.execute(sa.select(files.c.sha256).where(files.c.sha256 == dataset.sha256)).first() is None:
-            conn.execute(files.insert().values(
-                sha256=dataset.sha256, file_name=dataset.file_name, size=len(dataset.data),
-                content=dataset.data, uploaded_at=now, uploaded_by=user))
-        precedence = (conn.execute(sa.select(sa.func.max(versions.c.precedence))).scalar() or 0) + 1
+        precedence = _keep_file(conn, dataset.sha256, dataset.file_name, dataset.data, user, now)
         return conn.execute(versions.insert().values(
             index=dataset.index, kind=dataset.kind, periods=json.dumps(list(dataset.periods)),
             file_sha256=dataset.sha256, file_name=dataset.file_name,
@@ -400,19 +394,13 @@ class Store:
                 "old_unit_id", "new_unit_id", "kind", "weight", "effective", "note", "source"]), version)
             superseded = tuple(sorted({v for key, v in before.items()
                                        if key == (self.LINEAGE, lineage.effective)}))
-            conn.execute(audit_table.insert().values(
-                at=now, who=user, action="lineage", version=version,
-                detail=json.dumps({"file": lineage.file_name, "sha256": lineage.sha256,
-                                   "effective": lineage.effective, "links": len(lineage.links),
-                                   "superseded": list(superseded)}, ensure_ascii=False)))
+            _audit(conn, now, user, "lineage", version, {
+                "file": lineage.file_name, "sha256": lineage.sha256, "effective": lineage.effective,
+                "links": len(lineage.links), "superseded": list(superseded)})
         return SaveResult(int(version), duplicate=False, superseded=superseded)
 
     def _insert_lineage_version(self, conn, lineage: LineageSet, user: str, now: datetime) -> int:
-        if conn.execute(sa.select(files.c.sha256).where(files.c.sha256 == lineage.sha256)).first() is None:
-            conn.execute(files.insert().values(
-                sha256=lineage.sha256, file_name=lineage.file_name, size=len(lineage.data),
-                content=lineage.data, uploaded_at=now, uploaded_by=user))
-        precedence = (conn.execute(sa.select(sa.func.max(versions.c.precedence))).scalar() or 0) + 1
+        precedence = _keep_file(conn, lineage.sha256, lineage.file_name, lineage.data, user, now)
         return conn.execute(versions.insert().values(
             index=self.LINEAGE, kind="lineage", periods=json.dumps([lineage.effective]),
             file_sha256=lineage.sha256, file_name=lineage.file_name,
@@ -442,6 +430,21 @@ class Store:
             links[f"{side}_name"] = ids.map(units["name"]).fillna(ids)
             links[f"{side}_level"] = ids.map(units["level"]).fillna("")
         return links.reindex(columns=[*LINK_COLUMNS, "version"]).reset_index(drop=True)
+
+
+def _keep_file(conn, sha256: str, file_name: str, data: bytes, user: str, now: datetime) -> int:
+    """The file's bytes, once per SHA-256; returns the precedence a new version takes (the
+    highest so far + 1: the newest upload is the one shown)."""
+    if conn.execute(sa.select(files.c.sha256).where(files.c.sha256 == sha256)).first() is None:
+        conn.execute(files.insert().values(sha256=sha256, file_name=file_name, size=len(data),
+                                           content=data, uploaded_at=now, uploaded_by=user))
+    return (conn.execute(sa.select(sa.func.max(versions.c.precedence))).scalar() or 0) + 1
+
+
+def _audit(conn, now: datetime, user: str, action: str, version: int, detail: dict) -> None:
+    """One line of the audit log: who did what to which version, with the details as JSON."""
+    conn.execute(audit_table.insert().values(at=now, who=user, action=action, version=version,
+                                             detail=json.dumps(detail, ensure_ascii=False)))
 
 
 def _bulk_insert(conn, table: sa.Table, frame: pd.DataFrame, version: int) -> None:

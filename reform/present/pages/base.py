@@ -6,12 +6,13 @@ show when the sidebar's have no data). Pure: frames in, new frames out; no strea
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
-from reform.analysis import ranking, scope
+from reform.analysis import lineage, ranking, scope
 from reform.analysis.components import component_percent
 from reform.core.model import TOTAL
 from reform.present.labels import change_labels, with_change_labels
@@ -79,13 +80,21 @@ class Rankings:
 
 
 def build_wide_ranking(data: Snapshot, *, index: str, period: str, level: str | None,
-                       component: str = TOTAL, lang: str = "vi") -> Rankings:
+                       component: str = TOTAL, lang: str = "vi",
+                       as_of: date | None = None) -> Rankings:
     """``rank_units`` by ``component`` and the wide table with one column per field
-    (``fields`` lists their labels). Raises UsageError when there is no data."""
-    table = ranking.rank_units(data.scores, data.units, index=index, period=period, level=level,
-                                 component=component, published=data.published)
-    wide = ranking_with_components(table, data.scores, data.components, index=index,
+    (``fields`` lists their labels). With the store's lineage, the period is shown on the
+    units valid ``as_of`` (or its previous period on this period's units, for the change),
+    with a ``coverage`` column. Raises UsageError when there is no data."""
+    scores = lineage.on_units(data.scores, data.links, index=index, period=period, as_of=as_of)
+    table = ranking.rank_units(scores, data.units, index=index, period=period, level=level,
+                               component=component, published=data.published)
+    table = lineage.with_coverage(table, scores, index=index, period=period, component=component)
+    wide = ranking_with_components(table, scores, data.components, index=index,
                                    period=period, lang=lang)
+    if not wide.empty and table["coverage"].astype(bool).any():
+        wide = wide.assign(coverage=wide["unit_id"].map(dict(zip(table["unit_id"], table["coverage"],
+                                                                  strict=True))).fillna(""))
     fields = list(field_labels(data.components, index=index, period=period).values())
     return Rankings(table, wide, fields, group_order(table))
 
@@ -111,10 +120,11 @@ def pick_period(available: Sequence[str], wanted: str | None) -> str | None:
     return (same_year or options)[-1]
 
 
-def pick_level(available: Sequence[str] | Iterable[str], wanted: str | None) -> str | None:
-    """``wanted`` when it is one of ``available`` blocks, else the first of them (the
-    caller lists the main block first); None when there are none."""
-    available = list(available)
+def pick_level(data: Snapshot, index: str, period: str | None, wanted: str | None) -> str | None:
+    """``wanted`` when ``index`` has units of that block in ``period``, else the block the
+    sidebar and the rankings open on (``scope.default_level``: the largest); None when the
+    period has no scored unit."""
+    available = scope.levels(data.scores, index, period, units=data.units)
     if wanted in available:
         return wanted
-    return available[0] if available else None
+    return scope.default_level(data.scores, index, period, units=data.units) if available else None

@@ -21,6 +21,7 @@ from reform.core.model import Issue, UnitMatch
 from reform.core.text import clean_text, collation_key, column_letter
 from reform.ingest.layout import SheetLayout
 from reform.ingest.readers import RawSheet
+from reform.ingest.sheet import SheetData
 
 _HOW_ORDER = {"new": 0, "fuzzy": 1, "chosen": 2, "alias": 3, "exact": 4}
 """Names that need the analyst's eye (new, fuzzy) come first in the match table."""
@@ -88,6 +89,26 @@ def columns_table(layout: SheetLayout, raw: RawSheet, *, samples: int = 3) -> pd
         rows.append({"letter": column.letter, "header": column.header, "role": str(column.role),
                      "examples": " | ".join(values)})
     return pd.DataFrame(rows, columns=["letter", "header", "role", "examples"])
+
+
+def sheet_layouts(sheets: Iterable[SheetData]) -> list[SheetLayout]:
+    """The layout of each sheet read, once per sheet even when it held several periods (a long
+    or years-side-by-side table): the whole sheet's, where the analyst sets column roles."""
+    found: dict[str, SheetLayout] = {}
+    for sheet_data in sheets:
+        found.setdefault(sheet_data.layout.sheet, sheet_data.detected or sheet_data.layout)
+    return list(found.values())
+
+
+def shape_lines(sheets: Iterable[SheetData], *, lang: str = "vi") -> list[str]:
+    """What shape each sheet's table was found in, once per sheet: "Sheet 'X': long table: 13
+    periods from column E." (annex: the period and where it came from, and the years seen)."""
+    lines: dict[str, str] = {}
+    for sheet_data in sheets:
+        vi, en = sheet_data.shape_text
+        if vi and sheet_data.layout.sheet not in lines:
+            lines[sheet_data.layout.sheet] = f"'{sheet_data.layout.sheet}': {vi if lang == 'vi' else en}"
+    return list(lines.values())
 
 
 def changed_roles(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, str]:

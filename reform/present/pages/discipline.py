@@ -55,7 +55,7 @@ def build_discipline(data: Snapshot, *, period: str | None, level: str | None,
     if data.inspections.empty or not years:
         raise UsageError.of("oversight.no_inspections")
     year = pick_period(years, period[:4] if period else None)
-    chosen = pick_level(scope.levels(data.scores, discipline.INDEX, year, units=data.units), level)
+    chosen = pick_level(data, discipline.INDEX, year, level)
     records = _records_of_level(data, chosen)
     categories = discipline.violation_rates(records, data.units, by=("category",), within=year,
                                             lang=lang)

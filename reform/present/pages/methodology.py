@@ -81,7 +81,7 @@ def group_thresholds(index: str, *, lang: str = "vi",
     return pd.DataFrame(rows, columns=[applies_label, group_label, range_label])
 
 
-GENERAL_CAVEATS: tuple[str, ...] = ("percent", "criteria")
+GENERAL_CAVEATS: tuple[str, ...] = ("percent", "criteria", "reorganisation")
 """The caveats that hold for every index; each is catalog entry ``views.caveat.<name>``."""
 
 CAVEATS: tuple[str, ...] = (*GENERAL_CAVEATS, "PAPI", "PCI", "SIPAS", "DISCIPLINE")

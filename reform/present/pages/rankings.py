@@ -3,6 +3,7 @@ and its CSV headers."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 import pandas as pd
 
@@ -37,8 +38,18 @@ def filter_ranking(table: pd.DataFrame, *, search: str = "", groups: Iterable[st
 
 
 def build_rankings(data: Snapshot, *, index: str, period: str, level: str | None,
-                   component: str = TOTAL, lang: str = "vi") -> Rankings:
+                   component: str = TOTAL, lang: str = "vi", as_of: date | None = None) -> Rankings:
     """The Rankings page: ``rank_units`` by ``component`` and the wide table with one column
-    per field (``fields`` lists their labels). Raises UsageError when there is no data."""
+    per field (``fields`` lists their labels), on the units valid ``as_of`` when given.
+    Raises UsageError when there is no data."""
     return build_wide_ranking(data, index=index, period=period, level=level,
-                              component=component, lang=lang)
+                              component=component, lang=lang, as_of=as_of)
+
+
+def table_columns(wide: pd.DataFrame) -> list[str]:
+    """The columns the Rankings table shows, in order: ``points`` is left out when it only
+    repeats ``percent`` (a maximum of 100 for every unit)."""
+    shown = [c for c in wide.columns if c != "unit_id"]
+    repeats = (wide["value"].round(2).equals(wide["percent"].round(2))
+               if {"value", "percent"} <= set(wide.columns) else False)
+    return [c for c in shown if not (repeats and c == "value")]

@@ -40,7 +40,7 @@ def build_satisfaction(data: Snapshot, *, period: str | None, level: str | None,
     if not periods:
         raise UsageError.of("oversight.no_sipas")
     chosen = pick_period(periods, period)
-    block = pick_level(scope.levels(data.scores, satisfaction.INDEX, chosen, units=data.units), level)
+    block = pick_level(data, satisfaction.INDEX, chosen, level)
     goal = config.SIPAS_TARGET_PERCENT if target is None else float(target)
     return Satisfaction(
         period=chosen, periods=periods, level=block,
