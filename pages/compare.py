@@ -38,4 +38,4 @@ except ReformError as error:
 st.plotly_chart(charts.compare_units(view.matrix, lang=lang), key="compare_chart",
                 config=ui.plotly_config(), theme=None)
 columns = ui.score_table_columns(view.groups, view.fields)
-ui.show_table(base.group_badges(view.table), column_config=columns, key="compare_table")
+ui.show_table(base.group_badges(view.table, lang=lang), column_config=columns, key="compare_table")

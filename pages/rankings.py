@@ -5,7 +5,7 @@ import streamlit as st
 
 from reform.app import ui
 from reform.core.errors import ReformError
-from reform.present import charts, exports, narrative
+from reform.present import charts, deck, exports
 from reform.present.pages import base, rankings
 
 # Inputs
@@ -32,7 +32,8 @@ except ReformError as error:
 
 with right:
     groups = st.multiselect(ui.tr("rankings.groups"), view.groups, key="groups",
-                            bind="query-params", placeholder=ui.tr("rankings.all_groups"))
+                            bind="query-params", placeholder=ui.tr("rankings.all_groups"),
+                            format_func=ui.group_label)
 shown = rankings.filter_ranking(view.wide, search=search, groups=groups)
 
 # Show
@@ -41,7 +42,7 @@ title = ui.tr("rankings.file_title", index=ui.index_label(scope.index), period=s
 st.plotly_chart(charts.ranking_bars(view.table, lang=lang, title=title), key="ranking_chart",
                 config=ui.plotly_config(), theme=None)
 columns = ui.score_table_columns(view.groups, view.fields)
-ui.show_table(base.group_badges(shown), column_config=columns, key="ranking_table",
+ui.show_table(base.group_badges(shown, lang=lang), column_config=columns, key="ranking_table",
               column_order=rankings.table_columns(shown),
               height="content" if len(shown) <= 50 else 800)
 
@@ -54,12 +55,10 @@ def _excel() -> bytes:
 
 
 def _deck() -> bytes:
-    # Made only when the button is pressed: kaleido starts Chromium to draw the chart.
-    sentences = narrative.ranking_sentences(view.table, index=scope.index, lang=lang,
-                                            components=data.components, scores=data.scores)
-    figure = charts.ranking_bars(view.table, lang=lang, title=title)
-    return exports.ranking_to_pptx(view.table, lang=lang, title=title, sentences=sentences,
-                                   figures=[figure])
+    # Made only when the button is pressed: kaleido starts Chromium to draw the charts.
+    meeting = deck.build_deck(data, index=scope.index, period=scope.period, level=scope.level,
+                              datasets=ui.store().datasets(), lang=lang)
+    return exports.deck_to_pptx(meeting)
 
 
 csv, excel, pptx = st.columns(3)

@@ -33,7 +33,7 @@ st.header(name)
 rank, score, group, change = st.columns(4)
 rank.metric(ui.tr("profile.rank"), "–" if view.rank_text is None else view.rank_text, border=True)
 score.metric(ui.tr("profile.score"), format_percent(view.row["percent"], lang), border=True)
-group.metric(ui.tr("profile.group"), view.row["group"] or "–", border=True)
+group.metric(ui.tr("profile.group"), ui.group_label(view.row["group"]) if view.row["group"] else "–", border=True)
 change.metric(ui.tr("profile.change"), view.change_text or "–", border=True)
 
 st.subheader(ui.tr("profile.sentences"))

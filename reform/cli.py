@@ -7,6 +7,8 @@
     python -m reform datasets [--json] [--db URL]
     python -m reform export --index CODE --period P [--level LEVEL]
                             --format xlsx|pptx|png|svg --out FILE [--lang vi|en] [--db URL]
+    python -m reform backup --out FILE [--db URL]
+    python -m reform restore FILE [--db URL]
 
 Exit codes: 0 done (warnings allowed), 1 the file or request was refused (nothing stored),
 2 a usage error. No traceback reaches the user for a bad file.
@@ -71,6 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--db")
 
+    p = sub.add_parser("backup", help="sao lưu toàn bộ kho vào một tệp zip / back up the whole store to one zip")
+    p.add_argument("--out", required=True)
+    p.add_argument("--db")
+
+    p = sub.add_parser("restore", help="khôi phục bản sao lưu vào kho trống / restore a backup into an empty store")
+    p.add_argument("file")
+    p.add_argument("--db")
+
     p = sub.add_parser("datasets", help="các phiên bản dữ liệu / dataset versions")
     p.add_argument("--json", action="store_true")
     p.add_argument("--db")
@@ -107,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     lang = getattr(args, "lang", None) or _lang()
     try:
         return {"import": cmd_import, "rank": cmd_rank, "datasets": cmd_datasets,
-                "export": cmd_export, "lineage": cmd_lineage}[args.command](args)
+                "export": cmd_export, "lineage": cmd_lineage, "backup": cmd_backup,
+                "restore": cmd_restore}[args.command](args)
     except UsageError as exc:
         print(exc.message(lang), file=sys.stderr)
         return EXIT_USAGE
@@ -282,6 +293,26 @@ def cmd_rank(args) -> int:
     else:
         print(f"{args.index.upper()} {args.period} — {level}")
         print(out.drop(columns=["unit_id"]).to_string(index=False))
+    return EXIT_OK
+
+
+def cmd_backup(args) -> int:
+    """``backup --out FILE``: the whole store in one zip file."""
+    from reform.store.backup import write_backup
+
+    summary = write_backup(_store(args), args.out)
+    print(t("backup.written", _lang(), file=summary.path, versions=summary.versions,
+            rows=summary.total_rows))
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    """``restore FILE``: a backup into an empty store (refused, exit 1, when damaged)."""
+    from reform.store.backup import restore_backup
+
+    summary = restore_backup(_store(args), args.file)
+    print(t("backup.restored", _lang(), file=summary.path, versions=summary.versions,
+            rows=summary.total_rows))
     return EXIT_OK
 
 

@@ -130,3 +130,18 @@ def test_xlsx_metadata_and_injection_strings_stored_as_text(sample, meeting):
     assert facts["Ngôn ngữ nhãn"] == "Tiếng Việt"
     files = [about.cell(row=r, column=1).value for r in range(8, 11)]
     assert files == ["sample_par.xlsx", "sample_sipas.xlsx", "sample_inspections.xlsx"]
+
+
+@needs_browser
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_rankings_page_deck_has_a_title_placeholder_on_every_slide(sample, lang):
+    # The Rankings page's download: the meeting deck of the sidebar's scope, no unit slides.
+    data, datasets = sample
+    built = deck.build_deck(data, index="PAR", period="2024", level="ward", datasets=datasets,
+                            lang=lang)
+    slides = list(Presentation(io.BytesIO(exports.deck_to_pptx(built))).slides)
+    assert len(slides) == len(built.slides) >= 8
+    assert [s.kind for s in built.slides][-1] == "sources" and "unit" not in {
+        s.kind for s in built.slides}
+    for slide, model in zip(slides, built.slides, strict=True):
+        assert slide.shapes.title is not None and slide.shapes.title.text == model.title

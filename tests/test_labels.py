@@ -10,6 +10,8 @@ from reform.present.frames import number_styler
 from reform.present.labels import (
     change_label,
     change_labels,
+    group_label,
+    group_labels,
     period_label,
     readable_examples,
     role_label,
@@ -111,3 +113,28 @@ def test_tables_write_numbers_by_the_language_not_the_browser(lang, expected):
     lines = styled.hide(axis="index").to_string(delimiter="|").splitlines()
     assert [line.split("|")[:5] for line in lines[1:]] == expected
     assert frame["value"].tolist() == [1234.567, 85.0]  # the numbers themselves stay for sorting
+
+
+@pytest.mark.parametrize(("group", "en"), [
+    ("Tốt", "Good"), ("Khá", "Fair"), ("Trung bình", "Average"), ("Yếu", "Weak"),
+    ("Rất tốt", "Very good"), ("Tương đối thấp", "Rather low"), ("Thấp", "Low"),
+    (" Khá ", "Fair"), ("A", "A"), ("Nhóm II", "Nhóm II"),
+])
+def test_group_label_in_english_keeps_vietnamese_unchanged(group, en):
+    assert group_label(group, "en") == en
+    assert group_label(group, "vi") == group.strip()  # Vietnamese pages show the stored value
+
+
+@pytest.mark.parametrize("missing", [None, "", "  ", float("nan"), pd.NA])
+def test_group_label_of_no_group(missing):
+    assert (group_label(missing, "vi"), group_label(missing, "en")) == ("Chưa xếp nhóm", "No group")
+
+
+def test_group_labels_changes_only_the_shown_copy():
+    table = pd.DataFrame({"unit": ["a", "b", "c", "d"], "group": ["Khá", "", None, "Yếu"]})
+    shown = group_labels(table, lang="en")
+    assert shown["group"].tolist()[:2] + shown["group"].tolist()[3:] == ["Fair", "", "Weak"]
+    assert pd.isna(shown["group"].iloc[2])
+    assert table["group"].tolist()[:2] + table["group"].tolist()[3:] == ["Khá", "", "Yếu"]
+    vi = group_labels(table, lang="vi")["group"].tolist()
+    assert vi[:2] + vi[3:] == ["Khá", "", "Yếu"]

@@ -26,6 +26,7 @@ PAGES = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "pages").gl
 PRESENTER_PAGES = ["pages/overview.py", "pages/rankings.py", "pages/trends.py",
                    "pages/unit_profile.py", "pages/components.py", "pages/compare.py",
                    "pages/methodology.py"]
+PROJECTOR_PNG = {"format": "png", "width": 1920, "height": 1080, "scale": 2}
 TIMEOUT = 30  # a cold run imports plotly, pandas and reads the store
 
 
@@ -116,6 +117,16 @@ def test_page_runs_on_the_sample(page, sample_db_url, monkeypatch):
     assert not at.error, [e.value for e in at.error]
     if page in PRESENTER_PAGES:
         assert at.title
+    for chart in at.get("plotly_chart"):  # the toolbar's PNG is projector-size on every chart
+        assert json.loads(chart.proto.config)["toImageButtonOptions"] == PROJECTOR_PNG
+
+
+def test_the_rankings_chart_saves_a_projector_png(sample_db_url, monkeypatch):
+    at = start(sample_db_url, monkeypatch, "pages/rankings.py")
+    config_ = json.loads(at.get("plotly_chart")[0].proto.config)
+    assert config_["toImageButtonOptions"] == {"format": "png", "width": 1920, "height": 1080,
+                                               "scale": 2}
+    assert config_["displaylogo"] is False
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -234,6 +245,38 @@ def test_rankings_search_and_group_filter(sample, sample_db_url, monkeypatch):
     expected = ranking(sample, index="PAR", period="2024", level="ward")
     assert shown_units(at) == expected.loc[expected["group"] == "A", "unit"].tolist()
     assert at.caption[0].value == f"{(expected['group'] == 'A').sum()}/18 đơn vị"
+
+
+ENGLISH_GROUPS = {"Tốt": "Good", "Khá": "Fair", "Trung bình": "Average", "Yếu": "Weak"}
+
+
+def test_english_rankings_name_sipas_groups_in_english(sample, sample_db_url, monkeypatch):
+    at = start(sample_db_url, monkeypatch, "pages/rankings.py")
+    at.selectbox(key="index").select("SIPAS").run()
+    expected = ranking(sample, index="SIPAS", period="2024", level="ward")
+    assert at.dataframe[0].value["group"].tolist() == [[g] for g in expected["group"]]  # vi
+    # A shared link (one run: AppTest cannot rerun a selectbox whose labels changed language)
+    at = open_link(sample_db_url, monkeypatch, "pages/rankings.py",
+                   {"lang": "English", "index": "SIPAS"})
+    assert at.dataframe[0].value["group"].tolist() == [
+        [ENGLISH_GROUPS[g]] for g in expected["group"]]
+    badges = column_config(at.dataframe[0])["group"]["type_config"]["options"]
+    assert {b["value"] for b in badges} == {ENGLISH_GROUPS[g] for g in set(expected["group"])}, badges
+    legend = [trace["name"] for trace in figures(at)[0]["data"] if trace.get("type") == "bar"]
+    assert set(legend) == {ENGLISH_GROUPS[g] for g in set(expected["group"])}
+    filtered = open_link(sample_db_url, monkeypatch, "pages/rankings.py",
+                         {"lang": "English", "index": "SIPAS", "groups": "Fair"})
+    assert shown_units(filtered) == expected.loc[expected["group"] == "Khá", "unit"].tolist()
+
+
+def test_english_discipline_ranking_table_names_groups_in_english(sample_db_url, monkeypatch):
+    at = start(sample_db_url, monkeypatch, "pages/discipline.py")
+    vi = set(at.dataframe[0].value["group"]) if "group" in at.dataframe[0].value else set()
+    at.radio(key="lang").set_value("en").run()
+    tables = [d.value for d in at.dataframe if "group" in d.value.columns]
+    groups = {g for table in tables for g in table["group"] if isinstance(g, str) and g}
+    assert groups and groups <= set(ENGLISH_GROUPS.values())
+    assert not vi or vi <= set(ENGLISH_GROUPS)
 
 
 def test_rankings_by_a_component(sample, sample_db_url, monkeypatch):

@@ -32,6 +32,7 @@ from reform.present.pages.data import (
     periods_label,
     save_message,
     save_options,
+    status_text,
     unit_choices,
 )
 from tests.test_templates import fill_template, par_rows
@@ -196,7 +197,8 @@ def test_check_period_refuses_other_text(text: str) -> None:
 
 @pytest.mark.parametrize(("periods", "label"), [
     ([], ""), (["2024"], "2024"), (["2019", "2017", "2018"], "2017–2019"),
-    (["2019", "2021"], "2019, 2021"), (["2023-01", "2024-12", "2023-05"], "2023-01 … 2024-12"),
+    (["2019", "2021"], "2019, 2021"), (["2024", "2017", "2019", "2020"], "2017, 2019–2020, 2024"),
+    (["2023-01", "2024-12", "2023-05"], "2023-01 … 2024-12"),
 ])
 def test_periods_label(periods: list[str], label: str) -> None:
     assert periods_label(periods) == label
@@ -238,6 +240,16 @@ def test_datasets_table() -> None:
         "uploaded_at": ["2024-05-01 10:00:00", "2024-04-01 09:00:00"], "uploaded_by": ["an", "binh"]})
     pd.testing.assert_frame_equal(datasets_table(datasets, lang="en"), expected)
     assert list(datasets_table(datasets, lang="vi")["status"]) == ["đang dùng", "đã thay thế"]
+
+
+def test_status_names_the_periods_still_in_use() -> None:
+    entry = {"status": "active", "periods": ["2017", "2018", "2019"],
+             "periods_in_use": ["2018"]}
+    assert status_text(entry, lang="en") == "in use: 2018 of 2017–2019"
+    assert status_text(entry, lang="vi") == "đang dùng: 2018 trong 2017–2019"
+    assert status_text({**entry, "periods_in_use": ["2019", "2017", "2018"]}, lang="en") == "active"
+    assert status_text({**entry, "status": "superseded", "periods_in_use": []},
+                       lang="en") == "superseded"
 
 
 def test_audit_table_latest_first_limited() -> None:

@@ -87,6 +87,11 @@ def index_label(code: str) -> str:
     return labels.index_label(code, lang())
 
 
+def group_label(group: object) -> str:
+    """A group's name in the chosen language ("Khá" -> "Fair"); the stored value stays."""
+    return labels.group_label(group, lang())
+
+
 def level_label(level: str) -> str:
     """The block's name in the chosen language; its code when it has none."""
     return labels.level_label(level, lang())
@@ -349,10 +354,13 @@ def computed(func, /, **options):
 
 
 def plotly_config() -> dict:
-    """Chart toolbar settings (pages draw with ``theme=None``: Streamlit's theme would shrink and
-    grey the projector-sized fonts the figures set, the same as the exported PNG): no Plotly logo, and 'save as PNG' at twice the size so
-    presenters get a sharp picture for their slides."""
-    return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+    """Chart toolbar settings, the same for every chart of every page: no Plotly logo, and
+    'save as PNG' writes a projector-size picture, 1920×1080 laid out and drawn at 2× (3840×2160
+    pixels), like the exported deck's charts, so presenters get a sharp slide whatever the
+    window size. Pages draw with ``theme=None``: Streamlit's theme would shrink and grey the
+    projector-sized fonts the figures set."""
+    return {"displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "width": 1920, "height": 1080, "scale": 2}}
 
 
 def no_data(error: ReformError) -> None:
@@ -363,11 +371,12 @@ def no_data(error: ReformError) -> None:
 
 def group_badge_column(groups: list[str]):
     """A table column drawing each unit's group as a badge in the group's chart colour; the
-    cells must be one-label lists (``pages.base.group_badges``)."""
+    cells must be one-label lists in the chosen language (``pages.base.group_badges``);
+    ``groups`` are the stored labels, which pick the colours."""
 
     return st.column_config.MultiselectColumn(
-        tr("ui.group"), options=groups, color=[group_color(g) for g in groups] or None,
-        width="small")
+        tr("ui.group"), options=[group_label(g) for g in groups],
+        color=[group_color(g) for g in groups] or None, width="small")
 
 
 def score_table_columns(groups: list[str], fields: list[str]) -> dict:
@@ -415,7 +424,8 @@ def ranking_block(table, *, title: str, parts: tuple, csv_label: str, excel_labe
     current = lang()
     st.plotly_chart(charts.ranking_bars(table, lang=current, title=title), key="ranking_chart",
                     config=plotly_config(), theme=None)
-    show_table(table, key="ranking_table", column_config=ranking_columns(),
+    show_table(labels.group_labels(table, lang=current), key="ranking_table",
+               column_config=ranking_columns(),
                column_order=["rank", "unit", "change_label", "group", "value", "percent"])
     csv, excel = st.columns(2)
     csv.download_button(csv_label, exports.dataframe_to_csv(table),

@@ -29,7 +29,7 @@ from reform.present import render
 from reform.present.charts.base import group_color, text_color_on
 from reform.present.deck import Deck, Slide, SlideTable, Source
 from reform.present.frames import best_first, is_missing, require_columns
-from reform.present.labels import change_label, period_label
+from reform.present.labels import change_label, group_label, period_label
 
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 """Debian's Chromium: kaleido 1.x renders through a Chromium browser and finds it through
@@ -159,6 +159,8 @@ def _excel_value(column: str, fmt: str | None, raw: object, is_new: object, lang
         return None
     if fmt is not None:
         return float(raw) if fmt == "0.00" else int(raw)
+    if column in ("group", "published_group") and str(raw).strip():
+        return group_label(raw, lang)  # "Khá" -> "Fair" in English; the colour uses the raw
     return str(raw)
 
 
@@ -190,7 +192,7 @@ def _excel_rows(sheet, rows: pd.DataFrame, columns: list[tuple[str, str | None]]
             if column == "change":
                 cell.alignment = Alignment(horizontal="center")
             if column in ("group", "published_group") and value is not None:
-                colour = group_color(value).lstrip("#").upper()  # Excel writes ARGB in capitals
+                colour = group_color(record[column]).lstrip("#").upper()  # ARGB in capitals
                 cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
                 cell.font = Font(bold=True, color=text_color_on("#" + colour)[1:].upper())
                 cell.alignment = Alignment(horizontal="center")

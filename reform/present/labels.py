@@ -73,11 +73,41 @@ def level_label(level: str, lang: str = "vi") -> str:
     return t(key, lang) if has(key) else level
 
 
+GROUP_KEYS: dict[str, str] = {
+    "Xuất sắc": "excellent",
+    "Rất tốt": "very_good",
+    "Tốt": "good",
+    "Khá": "fair",
+    "Trung bình": "average",
+    "Tương đối thấp": "rather_low",
+    "Yếu": "weak",
+    "Thấp": "low",
+}
+"""The Vietnamese group names of the SIPAS, discipline and PCI schemes, and their catalog
+keys (``label.group.<key>``); the stored value stays Vietnamese, only the label changes.
+Letters and numerals ("A", "Nhóm II", "Q1") read the same in both languages."""
+
+
 def group_label(group: object, lang: str = "vi") -> str:
-    """A group label as shown; "Chưa xếp nhóm"/"No group" for a missing or blank one."""
+    """A group label as shown in ``lang``: "Khá" -> "Fair" in English, unchanged in Vietnamese
+    and for groups without a catalog name ("A"); "Chưa xếp nhóm"/"No group" for a missing or
+    blank one.
+
+    >>> group_label("Tương đối thấp", "en"), group_label("Khá", "vi"), group_label("B", "en")
+    ('Rather low', 'Khá', 'B')
+    """
     if is_missing(group) or str(group).strip() == "":
         return t("label.no_group", lang)
-    return str(group)
+    key = GROUP_KEYS.get(str(group).strip())
+    return t(f"label.group.{key}", lang) if key else str(group)
+
+
+def group_labels(table: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
+    """``table`` with its ``group`` column as shown in ``lang`` (blank stays blank); a new
+    frame. Raises KeyError without a ``group`` column."""
+    shown = [g if is_missing(g) or str(g).strip() == "" else group_label(g, lang)
+             for g in table["group"]]
+    return table.assign(group=pd.Series(shown, index=table.index, dtype="object"))
 
 
 def role_label(role: str, lang: str = "vi") -> str:

@@ -18,7 +18,7 @@ from reform.analysis import ranking, scope, trends
 from reform.analysis.trends import field_changes
 from reform.core.errors import UsageError
 from reform.core.i18n import format_number, format_percent, format_signed, t
-from reform.present.labels import unit_name
+from reform.present.labels import group_label, unit_name
 
 MOST_MOVERS = 3
 """At most this many units share a "rose most" or "fell most" sentence: more is a list, not
@@ -163,7 +163,8 @@ def _groups(table: pd.DataFrame, lang: str) -> list[str]:
     for position, group in enumerate(order):
         count = int(counts[group])
         key = _form("group_first", count) if position == 0 else "group_next"
-        parts.append(_say(key, lang, units=_count(count, "unit", lang), group=group))
+        parts.append(_say(key, lang, units=_count(count, "unit", lang),
+                          group=group_label(group, lang)))
     return [_say("groups", lang, parts=_join(parts, lang))]
 
 
@@ -230,7 +231,7 @@ def _standing(table: pd.DataFrame, row: pd.Series, name: str, lang: str) -> list
     if pd.isna(row["rank"]):
         return [_say("unit_unranked", lang, unit=name)]
     rank = int(row["rank"])
-    group = _say("unit_group", lang, group=row["group"]) if row["group"] else ""
+    group = _say("unit_group", lang, group=group_label(row["group"], lang)) if row["group"] else ""
     out = [_say("unit_rank", lang, unit=name, rank=rank, ordinal=ordinal(rank, lang),
                 total=int(table["rank"].notna().sum()), value=_score(row, _basis(table), lang),
                 group=group)]

@@ -206,11 +206,17 @@ class Store:
         return data.reindex(columns=INSPECTION_COLUMNS).reset_index(drop=True)
 
     def datasets(self) -> list[dict]:
-        """Every version with its status (active, superseded, deleted), newest first."""
+        """Every version with its status (active, superseded, deleted), newest first.
+
+        ``periods_in_use`` lists the version's periods whose data it is the one shown of
+        (``_winners``): all of ``periods`` for a version nothing replaced, some when a later
+        upload replaced only part of it, none when superseded or deleted.
+        """
         with self.engine.connect() as conn:
             frame = self._versions_frame(conn)
             sha = pd.read_sql(sa.select(files.c.sha256, files.c.size), conn)
-        winners = set(self._winners(frame).values())
+        shown = self._winners(frame)
+        winners = set(shown.values())
         sizes = dict(zip(sha["sha256"], sha["size"], strict=True))
         out = []
         for row in frame.sort_values("version", ascending=False).itertuples(index=False):
@@ -218,6 +224,8 @@ class Store:
             out.append({
                 "version": int(row.version), "index": row.index, "kind": row.kind,
                 "periods": list(row.periods), "file": row.file_name, "sha256": row.file_sha256,
+                "periods_in_use": [p for p in row.periods
+                                   if shown.get((row.index, p)) == row.version],
                 "size": int(sizes.get(row.file_sha256, 0)), "sheets": json.loads(row.sheets),
                 "units": int(row.units), "status": status,
                 "uploaded_at": pd.Timestamp(row.uploaded_at).isoformat(timespec="seconds"),

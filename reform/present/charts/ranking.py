@@ -25,7 +25,7 @@ from reform.present.charts.base import (
     text_color_on,
     unique_names,
 )
-from reform.present.frames import as_float, column_or, display_scores
+from reform.present.frames import as_float, column_or, display_scores, is_missing
 from reform.present.labels import change_label, group_label, period_label, score_text
 
 RANKING_COLUMNS = ["unit_id", "unit", "rank", "value", "percent"]
@@ -85,27 +85,29 @@ def _top_of(frame: pd.DataFrame, *, top_n: int | None, marked: set[str],
 
 
 def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """``frame`` plus the category name, the group as shown and the rank-change arrow."""
+    """``frame`` plus the category name, the group as stored ("" for none; charts name it in
+    the language, colour it by the stored value) and the rank-change arrow."""
     groups = column_or(frame, "group", None)
     change = column_or(frame, "change", pd.NA)
     is_new = column_or(frame, "is_new", False)
     return frame.assign(
         _name=unique_names(frame),
-        _group=[group_label(g, lang) for g in groups],
+        _group=["" if is_missing(g) else str(g).strip() for g in groups],
         _arrow=[change_label(c, n, lang) for c, n in zip(change, is_new, strict=True)],
     )
 
 
 def _legend_order(frame: pd.DataFrame, lang: str) -> list[str]:
-    """Groups best first, units without a group last."""
-    no_group = t("label.no_group", lang)
-    order = group_order(g for g in frame["_group"] if g != no_group)
-    return order + ([no_group] if (frame["_group"] == no_group).any() else [])
+    """Stored groups best first, units without a group ("") last."""
+    order = group_order(g for g in frame["_group"] if g)
+    return order + ([""] if (frame["_group"] == "").any() else [])
 
 
 def _group_bars(part: pd.DataFrame, group: str, *, is_percent: bool, marked: set[str],
                 lang: str) -> go.Bar:
-    """One group's bars: score and arrow in the bar, the full story on hover, outlines."""
+    """One group's bars (``group`` as stored, "" for none), named in ``lang``: score and
+    arrow in the bar, the full story on hover, outlines."""
+    legend = group_label(group, lang)
     percent = as_float(part["percent"])
     bar_text = [f"{score_text(s, is_percent and not math.isnan(p), lang)}  {a}".rstrip()
                 for s, p, a in zip(part["_score"], percent, part["_arrow"], strict=True)]
@@ -113,14 +115,14 @@ def _group_bars(part: pd.DataFrame, group: str, *, is_percent: bool, marked: set
         f"<b>{name}</b><br>{t('chart.hover.rank', lang)}: "
         f"{'' if math.isnan(r) else int(r)} {a}<br>"
         f"{t('chart.hover.score', lang)}: {score_text(s, not math.isnan(p), lang)}<br>"
-        f"{t('chart.hover.group', lang)}: {group}"
+        f"{t('chart.hover.group', lang)}: {legend}"
         for name, r, s, p, a in zip(part["unit"], part["_rank"], part["_score"], percent,
                                     part["_arrow"], strict=True)
     ]
     outlined = part["unit_id"].astype(str).isin(marked).to_numpy()
-    colour = group_color(None if group == t("label.no_group", lang) else group)
+    colour = group_color(group or None)
     return go.Bar(
-        x=part["_score"].to_numpy(), y=part["_name"].tolist(), orientation="h", name=group,
+        x=part["_score"].to_numpy(), y=part["_name"].tolist(), orientation="h", name=legend,
         marker={"color": colour,
                 "line": {"color": "#000000", "width": [3 if o else 0 for o in outlined]}},
         text=bar_text,

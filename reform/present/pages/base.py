@@ -15,7 +15,7 @@ import pandas as pd
 from reform.analysis import lineage, ranking, scope
 from reform.analysis.components import component_percent
 from reform.core.model import TOTAL
-from reform.present.labels import change_labels, with_change_labels
+from reform.present.labels import change_labels, group_label, with_change_labels
 from reform.store.snapshot import Snapshot
 
 __all__ = ["Rankings", "Snapshot", "build_wide_ranking", "field_labels", "group_badges",
@@ -56,10 +56,12 @@ def ranking_with_components(table: pd.DataFrame, scores: pd.DataFrame, component
     return out.reset_index(drop=True)
 
 
-def group_badges(table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` with ``group`` as a one-label list ([] when none), the shape
+def group_badges(table: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
+    """``table`` with ``group`` as a one-label list ([] when none), the label in ``lang``
+    (``labels.group_label``: "Khá" -> ["Fair"] in English), the shape
     ``st.column_config.MultiselectColumn`` draws as a coloured badge. Returns a new frame."""
-    return table.assign(group=[[g] if isinstance(g, str) and g else [] for g in table["group"]])
+    return table.assign(group=[[group_label(g, lang)] if isinstance(g, str) and g else []
+                               for g in table["group"]])
 
 
 def group_order(table: pd.DataFrame) -> list[str]:

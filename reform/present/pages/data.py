@@ -234,7 +234,7 @@ def datasets_table(datasets: Iterable[Mapping], *, lang: str = "vi") -> pd.DataF
     for entry in datasets:
         rows.append({
             "version": int(entry["version"]),
-            "status": t(f"uploads.status.{entry['status']}", lang),
+            "status": status_text(entry, lang=lang),
             "index": entry["index"], "periods": periods_label(entry["periods"]),
             "file": entry["file"], "units": int(entry["units"]),
             "uploaded_at": str(entry["uploaded_at"]).replace("T", " "),
@@ -244,16 +244,43 @@ def datasets_table(datasets: Iterable[Mapping], *, lang: str = "vi") -> pd.DataF
                                        "uploaded_at", "uploaded_by"])
 
 
+def status_text(entry: Mapping, *, lang: str = "vi") -> str:
+    """A version's status in ``lang``; an active version of which a later upload replaced
+    some periods says which are still shown: "in use: 2017, 2019–2024 of 2017–2024".
+
+    ``entry`` is a row of ``Store.datasets()`` (``periods_in_use`` optional: all in use)."""
+    status = str(entry["status"])
+    periods = list(entry["periods"])
+    in_use = list(entry.get("periods_in_use", periods))
+    if status == "active" and set(in_use) != set(periods):
+        return t("uploads.status.partial", lang, used=periods_label(in_use) or "–",
+                 periods=periods_label(periods))
+    return t(f"uploads.status.{status}", lang)
+
+
+def _year_runs(years: list[int]) -> list[tuple[int, int]]:
+    """Sorted years as (first, last) runs of consecutive years."""
+    runs: list[tuple[int, int]] = []
+    for year in years:
+        if runs and year == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], year)
+        else:
+            runs.append((year, year))
+    return runs
+
+
 def periods_label(periods: Iterable[str]) -> str:
-    """A short label for a list of periods: consecutive years as a range ("2017–2024"),
-    months by their first and last ("2023-01 … 2024-12"), anything else listed ("2019, 2021")."""
+    """A short label for a list of periods: consecutive years as a range ("2017–2024", or
+    "2017, 2019–2024" with a gap), months by their first and last ("2023-01 … 2024-12"),
+    anything else listed ("2019, 2021")."""
     items = sorted(set(periods))
     if not items:
         return ""
     if len(items) == 1:
         return items[0]
-    if all(p.isdigit() for p in items) and int(items[-1]) - int(items[0]) == len(items) - 1:
-        return f"{items[0]}–{items[-1]}"
+    if all(p.isdigit() for p in items):
+        return ", ".join(str(a) if a == b else f"{a}–{b}"
+                         for a, b in _year_runs([int(p) for p in items]))
     if all(len(p) == 7 and p[4] == "-" for p in items):
         return f"{items[0]} … {items[-1]}"
     return ", ".join(items)
