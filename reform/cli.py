@@ -139,11 +139,11 @@ def _store(args):
 
 def cmd_import(args) -> int:
     from reform.ingest.pipeline import import_file
-    from reform.ingest.readers import read_path
+    from reform.ingest.readers import read_bytes
 
     lang = _lang()
     store = _store(args)
-    data, _ = read_path(args.file)
+    data = read_bytes(args.file)
     options = {"index": args.index, "period": args.period, "level": args.level, "sheet": args.sheet,
                "parent": args.parent}
     parsed = import_file(data, Path(args.file).name, store.units(), store.previous_units, **options)
@@ -370,11 +370,11 @@ def cmd_lineage(args) -> int:
 
 def cmd_lineage_import(args) -> int:
     from reform.ingest.crosswalk import read_lineage
-    from reform.ingest.readers import read_path
+    from reform.ingest.readers import read_bytes
 
     lang = _lang()
     store = _store(args)
-    data, _ = read_path(args.file)
+    data = read_bytes(args.file)
     lineage, crosswalk = read_lineage(data, Path(args.file).name, store.units(), sheet=args.sheet)
     result = None
     if crosswalk.ok and not args.dry_run:

@@ -105,13 +105,21 @@ def read_workbook(data: bytes, file_name: str) -> RawWorkbook:
 
 def read_path(path: str | Path) -> tuple[bytes, RawWorkbook]:
     """Read the file at ``path``; returns its bytes (to keep) and its cells."""
+    data = read_bytes(path)
+    return data, read_workbook(data, Path(path).name)
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of the file at ``path``, its size checked before it is read; for callers
+    that parse it themselves (the import pipeline), so the cells are not read twice.
+
+    Raises :class:`FileRefused` when it cannot be opened or is over the size limit."""
     path = Path(path)
     try:
         limits.check_size(path.stat().st_size, path.name)
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise FileRefused.of("ingest.cannot_open", path=path, reason=exc.strerror or exc) from exc
-    return data, read_workbook(data, path.name)
 
 
 def _refuse_unreadable(file_name: str, detail: str) -> FileRefused:
