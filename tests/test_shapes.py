@@ -314,11 +314,20 @@ def test_pci_2016_rankings_show_its_published_tiers(realdata):
     assert table.loc[table["unit"] == "Đà Nẵng", "group"].item() == "Rất tốt"
 
 
-def test_an_index_with_thresholds_keeps_its_computed_groups():
-    from reform.analysis.groups import shown_groups
+def test_published_groups_are_the_groups_shown_whatever_the_index():
+    from reform.analysis.groups import group_mismatch, shown_groups
 
-    computed = pd.Series(["A", "B"])
-    published = pd.Series(["Khá ", "Trung Bình"])
-    assert shown_groups(computed, published, index="PAR", period="2018").tolist() == ["A", "B"]
-    assert shown_groups(computed, published, index="PCI", period="2016").tolist() == ["Khá", "Trung bình"]
-    assert shown_groups(computed, pd.Series(["", ""]), index="PCI", period="2016").tolist() == ["A", "B"]
+    computed = pd.Series(["A", "B", "C"])
+    published = pd.Series(["Khá ", "Trung Bình", ""])
+    # PAR has thresholds: the publisher's labels win; a unit left unlabelled keeps its A–D group.
+    assert shown_groups(computed, published, index="PAR", period="2018").tolist() == [
+        "Khá", "Trung bình", "C"]
+    # PCI's computed groups are quartiles, another scheme: an unlabelled unit shows none.
+    assert shown_groups(computed, published, index="PCI", period="2016").tolist() == [
+        "Khá", "Trung bình", ""]
+    assert shown_groups(computed, pd.Series(["", "", ""]), index="PCI", period="2016").tolist() == [
+        "A", "B", "C"]
+    # The check against the thresholds still sees where the publisher differs.
+    assert group_mismatch(computed, pd.Series(["Nhóm A", "C", ""]), index="PAR",
+                          period="2018").tolist() == [False, True, False]
+    assert not group_mismatch(computed, published, index="PCI", period="2016").any()

@@ -112,17 +112,34 @@ def group_label(label: object) -> str:
 
 def shown_groups(computed: pd.Series, published: pd.Series, *, index: str, period: str,
                  schemes: Schemes | None = None) -> pd.Series:
-    """The groups to show: the published ones (normalised by ``group_label``) when the file
-    published a group column and the index has no thresholds of its own for ``period``, since
-    quartiles are only a stand-in for the publisher's tiers; else ``computed``.
+    """The groups to show: the publisher's, wherever the file published a group column.
 
-    Returns a new ``str`` Series aligned with ``computed``; "" where a unit has no published
-    group. Raises nothing.
+    Published labels are normalised by ``group_label``. Computed groups (thresholds or
+    quartiles) are only a stand-in for a publisher that gives none: a unit the publisher left
+    without a label keeps its computed group when the index has thresholds of its own (the same
+    scheme), and "" when its computed group would be a quartile (another scheme).
+
+    Returns a new ``str`` Series aligned with ``computed``. Raises nothing.
     """
-    has_published = bool((published.fillna("").astype(str).str.strip() != "").any())
-    if not has_published or group_scheme(index, period, schemes) is not None:
+    labels = published.fillna("").astype(str).map(group_label)
+    given = labels != ""
+    if not bool(given.any()):
         return computed
-    return published.fillna("").map(group_label).astype("str")
+    fallback = computed if group_scheme(index, period, schemes) is not None else ""
+    return labels.where(given, fallback).astype("str")
+
+
+def group_mismatch(computed: pd.Series, published: pd.Series, *, index: str, period: str,
+                   schemes: Schemes | None = None) -> pd.Series:
+    """True where the publisher's group differs from the one the index's thresholds give.
+
+    Quartiles are not the publisher's scheme, so an index without thresholds never mismatches.
+    Returns a new ``bool`` Series aligned with ``computed``. Raises nothing.
+    """
+    labels = published.fillna("").astype(str)
+    if group_scheme(index, period, schemes) is None:
+        return pd.Series(False, index=computed.index, dtype=bool)
+    return ((labels.str.strip() != "") & (group_keys(labels) != group_keys(computed))).astype(bool)
 
 
 def group_keys(labels: pd.Series) -> pd.Series:
@@ -132,4 +149,4 @@ def group_keys(labels: pd.Series) -> pd.Series:
 
 
 __all__ = ["EPSILON", "Schemes", "assign_groups", "block_groups", "group_keys", "group_label",
-           "group_scheme", "shown_groups"]
+           "group_scheme", "group_mismatch", "shown_groups"]

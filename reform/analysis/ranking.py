@@ -246,14 +246,13 @@ def _published(current: pd.DataFrame, published: pd.DataFrame | None, *, index: 
 
 
 def _with_figures(current: pd.DataFrame, previous: pd.Series, is_new: pd.Series,
-                  group: pd.Series, printed: tuple[pd.Series, pd.Series]) -> pd.DataFrame:
+                  group: pd.Series, printed: tuple[pd.Series, pd.Series],
+                  mismatch: pd.Series) -> pd.DataFrame:
     """``current`` plus change, percentile, gaps, groups and the published comparison."""
     score, rank = current["score"], current["rank"]
     ranked = int(rank.notna().sum())
     percentile = (ranked - rank.astype("float64") + 1) / ranked * 100 if ranked else np.nan
     published_rank, published_group = printed
-    mismatch = ((published_group != "")
-                & (groups.group_keys(published_group) != groups.group_keys(group)))
     return current.assign(
         previous_rank=previous,
         change=previous - rank,
@@ -295,9 +294,10 @@ def rank_units(
     - ``percentile``: share of the ranked units ranked at or below the unit (best = 100).
     - ``gap_to_leader`` (≤ 0) and ``gap_to_average``: in percent points, or points when the
       block is ranked on points.
-    - ``group``: ``groups.assign_groups`` on percent ("" without one); ``published_rank`` /
+    - ``group``: the published group where the file gives one (``groups.shown_groups``), else
+      ``groups.assign_groups`` on percent ("" without one); ``published_rank`` /
       ``published_group`` from ``published`` (``<NA>`` / "" otherwise); ``group_mismatch``
-      where a published group exists and differs ("Nhóm A" equals "A").
+      where a published group differs from the index's thresholds ("Nhóm A" equals "A").
 
     Raises UsageError (both languages) when the index has no data in ``period`` for
     ``component``, when the level or parent filters leave no unit, or for an unknown basis.
@@ -315,8 +315,10 @@ def rank_units(
     group = groups.block_groups(current["percent"], current["score"], index=index,
                                 period=period, schemes=schemes)
     printed = _published(current, published, index=index, period=period)
+    mismatch = groups.group_mismatch(group, printed[1], index=index, period=period,
+                                     schemes=schemes)
     group = groups.shown_groups(group, printed[1], index=index, period=period, schemes=schemes)
-    table = _with_figures(current, previous, is_new, group, printed)
+    table = _with_figures(current, previous, is_new, group, printed, mismatch)
     return scope.sort_rows(table, "rank")[RANKING_COLUMNS]
 
 
