@@ -41,13 +41,14 @@ run: venv sample
 lint: venv
 	$(BIN)/ruff check .
 
+# --dist loadfile keeps each file on one worker, so a module's costly fixtures (a running app,
+# a stored crosswalk, one process measuring the heavy hostile files) are built once;
+# --durations prints the 30 slowest steps, where the next cut is.
 test: venv system-deps lint
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=30
 
-bench: venv
-	PYTHONPATH=$(CURDIR) $(BIN)/python bench/bench_analytics.py
-	PYTHONPATH=$(CURDIR) $(BIN)/python bench/bench_import.py
-	PYTHONPATH=$(CURDIR) $(BIN)/python bench/bench_export.py
+bench: venv system-deps
+	PYTHONPATH=$(CURDIR) $(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache tests/screenshots

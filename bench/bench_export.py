@@ -1,4 +1,4 @@
-"""Benchmark chart images and the meeting deck: one PNG (1920×1080 at 2×) and a 12-slide
+"""Chart images and the meeting deck for the benchmarks (``bench/run.py`` uses its helpers): one PNG (1920×1080 at 2×) and a 12-slide
 .pptx from the illustrative sample, with a Chromium started per image ("before") and with
 the one kept Chromium ("after"); median, min and max of several runs, JSON in bench/out/.
 

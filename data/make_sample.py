@@ -525,9 +525,9 @@ def _merge(ws: Worksheet, row: int, col: int, end_row: int, end_col: int, value:
         ws.merge_cells(start_row=row, start_column=col, end_row=end_row, end_column=end_col)
 
 
-def _title_rows(ws: Worksheet, width: int, title: str) -> None:
+def _title_rows(ws: Worksheet, width: int, title: str, issuer: str = DISTRICT) -> None:
     """Rows 1–4 of an annex: issuer, "PHỤ LỤC", the title, the illustrative note."""
-    _merge(ws, 1, 1, 1, min(width, 4), DISTRICT, bold=True, align=CENTER, size=12)
+    _merge(ws, 1, 1, 1, min(width, 4), issuer, bold=True, align=CENTER, size=12)
     _merge(ws, 2, 1, 2, width, "PHỤ LỤC", bold=True, align=CENTER, size=13)
     _merge(ws, 3, 1, 3, width, title, bold=True, align=CENTER, size=13)
     _merge(ws, 4, 1, 4, width, ILLUSTRATIVE, italic=True, align=CENTER)
@@ -557,8 +557,12 @@ def _cell_value(value: float, as_text: bool) -> object:
     return vi_number(value) if as_text else float(value)
 
 
-def write_par_sheet(ws: Worksheet, table: pd.DataFrame, framework: pd.DataFrame, year: int) -> None:
-    """Lay out one year of ``par_table`` on ``ws`` like the district's annex.
+def write_par_sheet(ws: Worksheet, table: pd.DataFrame, framework: pd.DataFrame, year: int,
+                    *, issuer: str = DISTRICT,
+                    title: str = "CỦA CÁC PHÒNG, BAN VÀ UBND CÁC PHƯỜNG") -> None:
+    """Lay out one year of ``par_table`` on ``ws`` like the district's annex (the city's from
+    2025, when districts are gone: ``issuer`` and ``title`` say whose); only the blocks the
+    table has get a heading.
 
     The 2019 sheet stores every number as text with a decimal comma, as that year's file did.
     """
@@ -567,8 +571,7 @@ def write_par_sheet(ws: Worksheet, table: pd.DataFrame, framework: pd.DataFrame,
     first_crit = 3
     total_col = first_crit + len(codes)
     width = total_col + 3
-    _title_rows(ws, width, f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year} CỦA CÁC PHÒNG, BAN "
-                           "VÀ UBND CÁC PHƯỜNG")
+    _title_rows(ws, width, f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year} {title}", issuer)
     head = dict(bold=True, align=CENTER, border=True)
     _merge(ws, 6, 1, 7, 1, "STT", **head)
     _merge(ws, 6, 2, 7, 2, "Tên đơn vị", **head)
@@ -595,7 +598,7 @@ def write_par_sheet(ws: Worksheet, table: pd.DataFrame, framework: pd.DataFrame,
 
     row = 9
     headings = {"office": "I. KHỐI PHÒNG, BAN CHUYÊN MÔN", "ward": "II. KHỐI PHƯỜNG"}
-    for block in ("office", "ward"):
+    for block in [b for b in ("office", "ward") if (table["block"] == b).any()]:
         _put(ws, row, 1, headings[block], bold=True, border=True)
         for c in range(2, width + 1):
             _put(ws, row, c, None, border=True)

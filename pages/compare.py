@@ -35,7 +35,6 @@ except ReformError as error:
     ui.no_data(error)
 
 # Show
-st.plotly_chart(charts.compare_units(view.matrix, lang=lang), key="compare_chart",
-                config=ui.plotly_config(), theme=None)
+ui.chart(charts.compare_units(view.matrix, lang=lang), key="compare_chart")
 columns = ui.score_table_columns(view.groups, view.fields)
 ui.show_table(base.group_badges(view.table, lang=lang), column_config=columns, key="compare_table")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from reform.app import ui
 from reform.core.errors import ReformError
-from reform.present import charts
+from reform.present import charts, rank_order
 from reform.present.pages import components
 
 # Inputs
@@ -24,17 +24,17 @@ except ReformError as error:
     ui.no_data(error)
 
 # Show (the heatmap's own title names it: no subheader above it)
-st.plotly_chart(charts.component_heatmap(view.matrix, lang=lang), key="heatmap_chart",
-                config=ui.plotly_config(), theme=None)
+# Rows in the order of the ranking below (best first), as leaders read it, not the alphabet.
+matrix = rank_order.rows_by_rank(view.matrix, view.ranking)
+ui.chart(charts.component_heatmap(matrix, lang=lang), key="heatmap_chart",
+         parts=(scope.index, scope.period, scope.level, "heatmap"))
 
 st.subheader(ui.tr("components.ranking"))
-st.plotly_chart(charts.ranking_bars(view.ranking, lang=lang), key="component_ranking_chart",
-                config=ui.plotly_config(), theme=None)
+ui.chart(charts.ranking_bars(view.ranking, lang=lang), key="component_ranking_chart")
 
 st.subheader(ui.tr("components.correlations"))
 if view.correlations.empty:
     st.info(ui.tr("components.too_few"))
 else:
     st.caption(ui.tr("components.correlation_note"))
-    st.plotly_chart(charts.correlation_heatmap(view.correlations, lang=lang),
-                    key="correlation_chart", config=ui.plotly_config(), theme=None)
+    ui.chart(charts.correlation_heatmap(view.correlations, lang=lang), key="correlation_chart")

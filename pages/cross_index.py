@@ -36,15 +36,15 @@ y = right.selectbox(ui.tr("cross.y"), view.indices, index=1, key="y", format_fun
 if x == y:
     st.info(ui.tr("cross.same"))
     st.stop()
-pair = cross_index.compare_pair(view.table, x=x, y=y, lang=lang)
+pair = ui.computed(cross_index.build_pair, period=scope.period, level=scope.level, x=x, y=y,
+                   lang=lang)  # once per pair, not on every rerun
 
 # ---- show --------------------------------------------------------------------------------------
 number = ui.number_column
 index_columns = {code: number(ui.index_label(code)) for code in view.indices}
 columns = {"unit_id": None, "unit": st.column_config.TextColumn(ui.tr("cross.col.unit_name"))} | index_columns
 
-st.plotly_chart(charts.scatter_indices(view.table, x, y, lang=lang), key="scatter_chart",
-                config=ui.plotly_config(), theme=None)
+ui.chart(charts.scatter_indices(view.table, x, y, lang=lang), key="scatter_chart")
 st.markdown(ui.tr("cross.correlation", text=cross_index.correlation_text(pair.correlation, lang)))
 
 st.subheader(ui.tr("cross.standouts"))
@@ -57,7 +57,7 @@ else:
 
 st.subheader(ui.tr("cross.table"))
 ui.show_table(view.table, column_config=columns, key="cross_table")
-st.download_button(ui.tr("cross.csv"), exports.dataframe_to_csv(view.table),
+st.download_button(ui.tr("cross.csv"), lambda: exports.dataframe_to_csv(view.table),
                    file_name=ui.download_name("cross", view.period, view.level, ext="csv"),
                    mime="text/csv", key="download_csv", on_click="ignore",
                    icon=":material/download:")

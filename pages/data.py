@@ -7,16 +7,18 @@ from datetime import date
 import streamlit as st
 
 from reform.app import ui
-from reform.core import config
+from reform.core.access import Action
 from reform.core.errors import ReformError
 from reform.core.kinds import INDEX_CODES
 from reform.core.model import LEVELS
 from reform.ingest import templates
+from reform.ingest.crosswalk import read_lineage
 from reform.ingest.pipeline import ParsedFile, import_file
 from reform.ingest.readers import read_workbook
 from reform.ingest.roles import ROLES
 from reform.present import labels
 from reform.present.pages import data as uploads
+from reform.present.pages import data_report
 
 _STATUS_COLOR = {"active": "green", "superseded": "orange", "deleted": "red"}
 
@@ -31,6 +33,30 @@ def _parse(data: bytes, file_name: str, url: str, token: int, options: dict) -> 
 def _fixes(sha: str) -> dict:
     """The analyst's corrections for one file (roles per sheet, unit overrides)."""
     return st.session_state.setdefault("data_fixes", {}).setdefault(sha, {"roles": {}, "units": {}})
+
+
+def _issues(parsed: ParsedFile, workbook, *, key: str) -> None:
+    """The validation report: counts, then each issue with the unit of its row (the name as
+    the file writes it, the unit matched) and its message whole; every message can be read
+    in full below the table."""
+    counts = uploads.issue_counts(parsed.issues)
+    st.markdown("**" + ui.tr("data.issues", errors=counts["error"], warnings=counts["warning"]) + "**")
+    if not parsed.issues:
+        st.caption(ui.tr("data.no_issues"))
+        return
+    table = data_report.issues_with_units(parsed, workbook, lang=ui.lang())
+    text = st.column_config.TextColumn
+    # Rows taller than 4 rem let Streamlit's grid wrap the text: three lines of a message.
+    st.dataframe(table, key=f"issues_{key}", hide_index=True, row_height=72, column_config={
+        "severity": text(ui.tr("data.col.severity"), width="small"),
+        "sheet": text(ui.tr("data.col.sheet"), width="small"),
+        "cell": text(ui.tr("data.col.cell"), width="small"),
+        "unit_read": text(ui.tr("data.col.raw_name"), width="medium"),
+        "unit": text(ui.tr("data.col.unit"), width="medium"),
+        "message": text(ui.tr("data.col.message"), width="large"),
+    })
+    with st.expander(ui.tr("data.messages_whole", count=len(table))):
+        st.markdown("\n".join(f"- {line}" for line in data_report.issue_lines(table)))
 
 
 def _file_section(upload, *, index: str | None, period: str | None, level: str | None) -> None:
@@ -59,7 +85,6 @@ def _file_section(upload, *, index: str | None, period: str | None, level: str |
     except ReformError as error:
         st.error(error.message(ui.lang()))
         return
-
     st.markdown(ui.tr("data.summary", index=parsed.index,
                       periods=uploads.periods_label(parsed.periods) or "–",
                       units=parsed.unit_count, components=parsed.component_count))
@@ -69,25 +94,14 @@ def _file_section(upload, *, index: str | None, period: str | None, level: str |
         st.caption(line)
 
     # The validation report and the Store button first: they are what the analyst acts on.
-    counts = uploads.issue_counts(parsed.issues)
-    st.markdown("**" + ui.tr("data.issues", errors=counts["error"], warnings=counts["warning"]) + "**")
-    if parsed.issues:
-        st.dataframe(uploads.issues_table(parsed.issues, lang=ui.lang()), key=f"issues_{key}",
-                     hide_index=True, column_config={
-                         "severity": st.column_config.TextColumn(ui.tr("data.col.severity"), width="small"),
-                         "sheet": st.column_config.TextColumn(ui.tr("data.col.sheet"), width="small"),
-                         "cell": st.column_config.TextColumn(ui.tr("data.col.cell"), width="small"),
-                         "message": st.column_config.TextColumn(ui.tr("data.col.message"), width="large"),
-                     })
-    else:
-        st.caption(ui.tr("data.no_issues"))
+    _issues(parsed, workbook, key=key)
     if not parsed.ok:
         st.warning(ui.tr("data.blocked"))
     if st.button(ui.tr("data.store"), key=f"store_{key}", type="primary", disabled=not parsed.ok):
         try:
             result = ui.store().save(parsed.dataset(uploads.save_options(
                 index=index, period=period, level=level, sheet=sheet or None,
-                roles=fixes["roles"], unit_overrides=fixes["units"])), user=config.DEFAULT_USER)
+                roles=fixes["roles"], unit_overrides=fixes["units"])), **ui.actor())
         except ReformError as error:
             st.error(error.message(ui.lang()))
             return
@@ -103,6 +117,12 @@ def _file_section(upload, *, index: str | None, period: str | None, level: str |
         st.toast(stored, icon=":material/check_circle:")
 
     # What was read, and the analyst's corrections: columns per sheet, then unit names.
+    _columns(parsed, workbook, key=key, fixes=fixes)
+    _unit_matches(parsed, key=key, fixes=fixes)
+
+
+def _columns(parsed: ParsedFile, workbook, *, key: str, fixes: dict) -> None:
+    """Each sheet's columns with the role read, for the analyst to correct."""
     st.caption(ui.tr("data.columns"))
     # One tab per sheet, however many periods it held; roles are chosen on the whole sheet.
     layouts = uploads.sheet_layouts(parsed.sheets)
@@ -128,6 +148,9 @@ def _file_section(upload, *, index: str | None, period: str | None, level: str |
         with tab.expander(ui.tr("data.first_rows")):
             st.dataframe(uploads.first_rows(layout, raw), key=f"rows_{key}_{number}")
 
+
+def _unit_matches(parsed: ParsedFile, *, key: str, fixes: dict) -> None:
+    """Each unit name as written and the unit matched, for the analyst to correct."""
     matched = parsed.matches()
     with st.expander(ui.tr("data.units", check=uploads.attention_count(matched)),
                      expanded=uploads.attention_count(matched) > 0):
@@ -150,7 +173,6 @@ def _file_section(upload, *, index: str | None, period: str | None, level: str |
         fixes["units"].update(overrides)
         st.rerun()  # so the sidebar and the version list show the new data at once
 
-
 def _versions() -> None:
     # Restore and delete say what they did here, beside their buttons, not at the page's top.
     for kind, message in st.session_state.pop("data_flash", []):
@@ -169,15 +191,15 @@ def _versions() -> None:
             st.badge(row.status, color=_STATUS_COLOR.get(entry["status"], "gray"))
         text.markdown(ui.tr("data.version_line", version=version, index=row.index, periods=row.periods,
                             file=row.file, units=row.units, at=row.uploaded_at, who=row.uploaded_by))
-        if restore.button(ui.tr("data.restore"), key=f"restore_{version}",
+        if ui.can(Action.RESTORE) and restore.button(ui.tr("data.restore"), key=f"restore_{version}",
                           disabled=entry["status"] == "active"):
-            current.restore(version, user=config.DEFAULT_USER)
+            current.restore(version, **ui.actor())
             st.session_state.setdefault("data_flash", []).append(
                 ("success", ui.tr("data.restored", version=version)))
             st.rerun()
-        if delete.button(ui.tr("data.delete"), key=f"delete_{version}",
+        if ui.can(Action.DELETE) and delete.button(ui.tr("data.delete"), key=f"delete_{version}",
                          disabled=entry["status"] == "deleted"):
-            current.delete(version, user=config.DEFAULT_USER)
+            current.delete(version, **ui.actor())
             st.session_state.setdefault("data_flash", []).append(
                 ("info", ui.tr("data.deleted", version=version)))
             st.rerun()
@@ -187,6 +209,60 @@ def _versions() -> None:
             icon=":material/download:")
     with st.expander(ui.tr("data.audit")):
         st.dataframe(uploads.audit_table(current.audit_log(), limit=50), key="audit", hide_index=True)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _read_lineage(data: bytes, file_name: str, url: str, token: int):
+    # Keyed by the store's state token: the units it already knows change the links' ids.
+    return read_lineage(data, file_name, ui.store().units())
+
+
+def _lineage() -> None:
+    """The statistics office's crosswalk: read, reported (links, units, bad rows by cell),
+    then stored on request, as ``python -m reform lineage import`` does."""
+    st.caption(ui.tr("data.lineage.intro"))
+    if not ui.can(Action.UPLOAD):
+        return
+    upload = ui.file_uploader(ui.tr("data.lineage.upload"), types=["xlsx", "xls", "csv"],
+                              key="lineage_upload")
+    stored = st.session_state.pop("lineage_stored", None)
+    if stored:
+        st.success(stored, icon=":material/check_circle:")
+    if upload is None:
+        return
+    try:
+        lineage, crosswalk = _read_lineage(upload.getvalue(), upload.name, ui.store().url,
+                                           ui.store().state_token())
+    except ReformError as error:
+        st.error(error.message(ui.lang()))
+        return
+    st.markdown(data_report.lineage_summary(lineage, crosswalk, lang=ui.lang()))
+    counts = uploads.issue_counts(crosswalk.issues)
+    st.markdown("**" + ui.tr("data.lineage.issues", errors=counts["error"],
+                             warnings=counts["warning"]) + "**")
+    if crosswalk.issues:
+        text = st.column_config.TextColumn
+        st.dataframe(data_report.lineage_issues(crosswalk.issues, lang=ui.lang()),
+                     key="lineage_issues", hide_index=True, row_height=72, column_config={
+                         "severity": text(ui.tr("data.col.severity"), width="small"),
+                         "sheet": text(ui.tr("data.col.sheet"), width="small"),
+                         "cell": text(ui.tr("data.col.cell"), width="small"),
+                         "message": text(ui.tr("data.col.message"), width="large")})
+    with st.expander(ui.tr("data.lineage.links", count=len(lineage.links))):
+        ui.show_table(data_report.lineage_links(lineage.links, lang=ui.lang()), key="lineage_links")
+    if not crosswalk.ok:
+        st.warning(ui.tr("data.lineage.blocked"))
+    if st.button(ui.tr("data.lineage.store"), key="lineage_store", type="primary",
+                 disabled=not crosswalk.ok):
+        try:
+            result = ui.store().save_lineage(lineage, **ui.actor())
+        except ReformError as error:
+            st.error(error.message(ui.lang()))
+            return
+        st.session_state["lineage_stored"] = ui.tr(
+            "data.lineage.duplicate" if result.duplicate else "data.lineage.stored",
+            version=result.version)
+        st.rerun()  # the sidebar's as-of switch and the versions list show it at once
 
 
 def _templates() -> None:
@@ -211,8 +287,8 @@ st.caption(ui.tr("data.intro"))
 ui.sample_banner()
 ui.sample_offer()  # the first real upload: offer to leave the illustrative sample
 
-files = st.file_uploader(ui.tr("data.upload"), type=["xlsx", "xlsm", "xls", "csv", "html"],
-                         accept_multiple_files=True, key="upload", max_upload_size=config.MAX_UPLOAD_BYTES // 2**20)
+files = ui.file_uploader(ui.tr("data.upload"), types=["xlsx", "xlsm", "xls", "csv", "html"],
+                        multiple=True, key="upload") if ui.can(Action.UPLOAD) else ui.upload_locked()
 with st.expander(ui.tr("data.options")):
     left, middle, right = st.columns(3)
     index_choice = left.selectbox(ui.tr("data.index"), ["", *INDEX_CODES], key="upload_index",
@@ -234,5 +310,7 @@ for upload in uploads.distinct_uploads(files):
 
 st.header(ui.tr("data.versions"))
 _versions()
+st.header(ui.tr("data.lineage"))
+_lineage()
 st.header(ui.tr("data.templates"))
 _templates()

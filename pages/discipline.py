@@ -1,6 +1,7 @@
 """Kỷ cương / Discipline: inspections month by month, by unit and category, regular against
 unannounced visits, repeat violators, the discipline score ranking, and one unit's records.
-Uses the DISCIPLINE data whatever index the sidebar shows (the year comes from its period)."""
+Uses the DISCIPLINE data whatever index the sidebar chose (the year comes from its period); the
+sidebar then shows that index instead of offering the others."""
 import streamlit as st
 
 from reform.app import ui
@@ -31,13 +32,15 @@ def _columns() -> dict:
     }
 
 
+# Violations per 100 officials checked: a rate, one decimal. (A comment, not a docstring:
+# Streamlit's "magic" would print a bare string on the page.)
 RATES = {"rate_per_100": config.RATE_DECIMALS}
-"""Violations per 100 officials checked: a rate, one decimal."""
 
 # ---- inputs ----------------------------------------------------------------------------------
 data = ui.require_data()
 scope = ui.scope()
 lang = ui.lang()
+ui.fixed_index("DISCIPLINE")  # the sidebar's index does not apply here: offer only this one
 st.title(ui.tr("discipline.title"))
 ui.sample_banner()
 
@@ -52,20 +55,16 @@ st.caption(ui.tr("discipline.scope", year=view.year,
                  level=ui.level_label(view.level) if view.level else ui.level_label("unit")))
 if scope.period and scope.period[:4] != view.year:
     st.info(ui.tr("discipline.other_year", wanted=scope.period[:4], year=view.year))
-config = ui.plotly_config()
-
 st.subheader(ui.tr("discipline.monthly"))
-st.plotly_chart(charts.monthly_trend(view.monthly, lang=lang), key="monthly_chart", config=config, theme=None)
+ui.chart(charts.monthly_trend(view.monthly, lang=lang), key="monthly_chart")
 
 st.subheader(ui.tr("discipline.calendar"))
-st.plotly_chart(charts.discipline_calendar(view.calendar, lang=lang), key="calendar_chart",
-                config=config, theme=None)
+ui.chart(charts.discipline_calendar(view.calendar, lang=lang), key="calendar_chart")
 
 left, right = st.columns(2)
 with left:
     st.subheader(ui.tr("discipline.categories"))
-    st.plotly_chart(charts.category_bars(view.categories, lang=lang), key="category_chart",
-                    config=config, theme=None)
+    ui.chart(charts.category_bars(view.categories, lang=lang), key="category_chart")
 with right:
     st.subheader(ui.tr("discipline.kinds"))
     ui.show_table(view.kinds, column_config=_columns(), key="kinds_table", decimals=RATES)
@@ -85,11 +84,12 @@ st.subheader(ui.tr("discipline.records"))
 unit_id = ui.unit_picker(data, ui.Scope("DISCIPLINE", view.year, view.level), key="unit")
 if unit_id:
     try:
-        records = discipline.unit_inspections(data, unit_id=unit_id, year=view.year, lang=lang)
+        records = ui.computed(discipline.unit_inspections, unit_id=unit_id, year=view.year,
+                              lang=lang)
     except ReformError as error:
         ui.no_data(error)
     ui.show_table(records, column_config=_columns(), key="records_table", decimals=RATES)
-    st.download_button(ui.tr("discipline.records_csv"), exports.dataframe_to_csv(records),
+    st.download_button(ui.tr("discipline.records_csv"), lambda: exports.dataframe_to_csv(records),
                        file_name=ui.download_name("DISCIPLINE", view.year, unit_id.split(":")[-1], ext="csv"),
                        mime="text/csv", key="download_records", on_click="ignore",
                        icon=":material/download:")

@@ -36,3 +36,8 @@ for tab, item in zip(tabs, indices, strict=True):
         st.caption(ui.tr("methodology.groups_note"))
         st.subheader(ui.tr("methodology.caveats"))
         st.markdown("\n".join(f"- {line}" for line in item.caveats))
+
+# The rule of results across the 2025 reorganisation holds for every index: stated once.
+heading, rules = methodology.lineage_rules(lang=lang)
+st.subheader(heading)
+st.markdown("\n".join(f"- {line}" for line in rules))

@@ -33,8 +33,8 @@ if view.note:
     st.caption(view.note)  # the most improved unit's full name, which its card would cut
 
 title = ui.tr("overview.chart_title", index=ui.index_label(scope.index), period=scope.period)
-st.plotly_chart(charts.ranking_bars(view.table, lang=lang, title=title), key="overview_chart",
-                config=ui.plotly_config(), theme=None)
+ui.chart(charts.ranking_bars(view.table, lang=lang, title=title), key="overview_chart",
+         parts=(scope.index, scope.period, scope.level))
 
 st.subheader(ui.tr("overview.sentences"))
 st.markdown("\n".join(f"- {sentence}" for sentence in view.sentences))

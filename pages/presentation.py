@@ -7,6 +7,7 @@ import streamlit as st
 
 from reform.app import ui
 from reform.core.errors import ReformError
+from reform.present import deck as meeting
 from reform.present import exports
 from reform.present.pages import presentation
 
@@ -19,13 +20,14 @@ slot = st.container()
 controls = st.container()
 with st.expander(ui.tr("deck.page.options")):
     units = tuple(ui.units_picker(data, scope, key="units"))
+    as_of = ui.as_of_switch(data)  # the deck on the units valid that day, as on the rankings page
     options = st.container()
 
 # Compute
 try:
-    deck = ui.computed(presentation.build_presentation, index=scope.index, period=scope.period,
+    deck = ui.computed(meeting.build_deck, index=scope.index, period=scope.period,
                        level=scope.level, units=units, datasets=tuple(ui.store().datasets()),
-                       lang=lang)
+                       as_of=as_of, lang=lang)
 except ReformError as error:
     ui.no_data(error)
 total = len(deck.slides)
@@ -38,7 +40,7 @@ def _go(step: int) -> None:
 
 
 cache = st.session_state.setdefault("_slide_images", {})
-image_key = (scope.index, scope.period, scope.level, units, lang, number, data.token)
+image_key = (scope.index, scope.period, scope.level, units, as_of, lang, number, data.token)
 if slide.figure is not None and image_key not in cache:
     try:
         cache[image_key] = presentation.chart_svg(slide)

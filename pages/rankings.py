@@ -39,8 +39,8 @@ shown = rankings.filter_ranking(view.wide, search=search, groups=groups)
 # Show
 st.caption(ui.tr("rankings.shown", shown=len(shown), total=len(view.wide)))
 title = ui.tr("rankings.file_title", index=ui.index_label(scope.index), period=scope.period)
-st.plotly_chart(charts.ranking_bars(view.table, lang=lang, title=title), key="ranking_chart",
-                config=ui.plotly_config(), theme=None)
+ui.chart(charts.ranking_bars(view.table, lang=lang, title=title), key="ranking_chart",
+         parts=(scope.index, scope.period, scope.level, component))
 columns = ui.score_table_columns(view.groups, view.fields)
 ui.show_table(base.group_badges(shown, lang=lang), column_config=columns, key="ranking_table",
               column_order=rankings.table_columns(shown),
@@ -57,13 +57,13 @@ def _excel() -> bytes:
 def _deck() -> bytes:
     # Made only when the button is pressed: kaleido starts Chromium to draw the charts.
     meeting = deck.build_deck(data, index=scope.index, period=scope.period, level=scope.level,
-                              datasets=ui.store().datasets(), lang=lang)
+                              datasets=ui.store().datasets(), as_of=as_of, lang=lang)
     return exports.deck_to_pptx(meeting)
 
 
 csv, excel, pptx = st.columns(3)
 csv.download_button(ui.tr("rankings.csv"),
-                    exports.dataframe_to_csv(rankings.for_download(shown, lang=lang)),
+                    lambda: exports.dataframe_to_csv(rankings.for_download(shown, lang=lang)),
                     file_name=ui.download_name(*parts, ext="csv"), mime="text/csv",
                     key="download_csv", on_click="ignore", icon=":material/download:")
 excel.download_button(

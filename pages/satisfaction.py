@@ -29,6 +29,7 @@ def _columns() -> dict:
 data = ui.require_data()
 scope = ui.scope()
 lang = ui.lang()
+ui.fixed_index("SIPAS")  # the sidebar's index does not apply here
 st.title(ui.tr("satisfaction.title"))
 ui.sample_banner()
 
@@ -44,7 +45,6 @@ st.caption(ui.tr("satisfaction.scope", period=view.period,
                  level=ui.level_label(view.level) if view.level else ui.level_label("unit")))
 if scope.period and scope.period != view.period:
     st.info(ui.tr("satisfaction.other_period", wanted=scope.period, period=view.period))
-config = ui.plotly_config()
 target = format_percent(view.target, lang, 0)
 
 st.subheader(ui.tr("satisfaction.ranking"))
@@ -54,9 +54,8 @@ ui.ranking_block(view.ranking, title=title, parts=("SIPAS", view.period, view.le
 
 st.subheader(ui.tr("satisfaction.elements"))
 st.caption(ui.tr("satisfaction.elements_note"))
-st.plotly_chart(charts.element_gap_bars(view.gaps, period=view.period, lang=lang,
-                                                     target=view.target),
-                key="elements_chart", config=config, theme=None)
+ui.chart(charts.element_gap_bars(view.gaps, period=view.period, lang=lang, target=view.target),
+         key="elements_chart")
 ui.show_table(view.gaps, column_config=_columns(), key="gaps_table", signed=("gap",))
 
 st.subheader(ui.tr("satisfaction.below", target=target))
@@ -69,7 +68,7 @@ st.subheader(ui.tr("satisfaction.unit"))
 unit_id = ui.unit_picker(data, ui.Scope("SIPAS", view.period, view.level), key="unit")
 if unit_id:
     try:
-        elements = satisfaction.unit_elements(data, period=view.period, unit_id=unit_id)
+        elements = ui.computed(satisfaction.unit_elements, period=view.period, unit_id=unit_id)
     except ReformError as error:
         ui.no_data(error)
     ui.show_table(elements, column_config=_columns(), key="unit_elements", signed=("gap",))

@@ -15,8 +15,9 @@ lang = ui.lang()
 
 st.title(ui.tr("trends.title"))
 ui.sample_banner()
-choice = trends.period_choice(data, index=scope.index, period=scope.period)
+choice = ui.computed(trends.period_choice, index=scope.index, period=scope.period)  # once a scope
 periods = choice.periods
+as_of = ui.as_of_switch(data)
 chosen = ui.units_picker(data, scope, key="units", max_selections=10)
 st.caption(ui.tr("trends.highlight_hint"))
 # The charts come right under the unit picker, so a laptop shows one without scrolling; the
@@ -34,25 +35,29 @@ period_to = end.selectbox(ui.tr("trends.to"), periods, key="period_to", bind="qu
 # Compute
 try:
     view = ui.computed(trends.build_trends, index=scope.index, level=scope.level,
-                       period_from=period_from, period_to=period_to, lang=lang)
+                       period_from=period_from, period_to=period_to, lang=lang, as_of=as_of)
 except ReformError as error:
     ui.no_data(error)
-highlight = chosen or view.top
+highlight = [u for u in chosen if u in view.units] or view.top
 
 # Show
 with charts_area:
     lines, bump, spread = st.tabs([ui.tr("trends.lines"), ui.tr("trends.bump"),
                                    ui.tr("trends.spread")])
     with lines:
-        st.plotly_chart(charts.trend_lines(view.series, lang=lang, highlight=highlight,
-                                           flags=view.flags),
-                        key="trend_chart", config=ui.plotly_config(), theme=None)
+        ui.chart(charts.trend_lines(view.series, lang=lang, highlight=highlight,
+                                           flags=view.flags, endings=view.endings), key="trend_chart")
+        # The note under the chart too: a reader of a printed page sees no annotation cut off.
+        endings = [f"{ui.unit_name(data, u)}: {view.endings[u]}" for u in highlight
+                   if u in view.endings]
+        if endings:
+            st.caption("\n\n".join(endings))
+        if view.as_of_caption:
+            st.caption(view.as_of_caption)
     with bump:
-        st.plotly_chart(charts.rank_bump(view.series, lang=lang, highlight=highlight),
-                        key="bump_chart", config=ui.plotly_config(), theme=None)
+        ui.chart(charts.rank_bump(view.series, lang=lang, highlight=highlight), key="bump_chart")
     with spread:
-        st.plotly_chart(charts.distribution(view.series, lang=lang), key="distribution_chart",
-                        config=ui.plotly_config(), theme=None)
+        ui.chart(charts.distribution(view.series, lang=lang), key="distribution_chart")
 
 with method_area:
     # Under the chart and small, but every word kept: a presenter must still say it.
@@ -70,7 +75,6 @@ if len(view.periods) < 2:
 elif view.movers is None:
     st.info(ui.tr("trends.same_period"))
 else:
-    st.plotly_chart(charts.movers_bars(view.movers, lang=lang), key="movers_chart",
-                    config=ui.plotly_config(), theme=None)
+    ui.chart(charts.movers_bars(view.movers, lang=lang), key="movers_chart")
     st.caption(ui.tr("trends.between", start=min(period_from, period_to),
                      end=max(period_from, period_to)))

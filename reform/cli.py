@@ -9,6 +9,15 @@
                             --format xlsx|pptx|png|svg --out FILE [--lang vi|en] [--db URL]
     python -m reform backup --out FILE [--db URL]
     python -m reform restore FILE [--db URL]
+    python -m reform users add NAME --role viewer|analyst|admin [--password-stdin] [--user WHO] [--db URL]
+    python -m reform users list [--json] [--db URL]
+    python -m reform users set-role NAME --role viewer|analyst|admin [--user WHO] [--db URL]
+    python -m reform users remove NAME [--user WHO] [--db URL]
+
+``users add`` reads the password typed twice at the terminal (getpass: not echoed) or, for
+scripts, one line of standard input (``--password-stdin``); never an argument, which any user
+of the machine can read in the process list. Whoever runs ``users`` holds the database, so acts
+as an admin; ``--user`` (the OS user by default) is who the audit log names.
 
 Exit codes: 0 done (warnings allowed), 1 the file or request was refused (nothing stored),
 2 a usage error. No traceback reaches the user for a bad file.
@@ -16,6 +25,7 @@ Exit codes: 0 done (warnings allowed), 1 the file or request was refused (nothin
 from __future__ import annotations
 
 import argparse
+import getpass
 import io
 import json
 import os
@@ -26,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from reform.core import config
+from reform.core.access import ROLES
 from reform.core.errors import FileRefused, ReformError, UsageError
 from reform.core.i18n import t
 
@@ -93,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     p.add_argument("--unit", action="append", help="unit_id: một trang hồ sơ / one profile slide")
-    p.add_argument("--as-of", dest="as_of")
+    p.add_argument("--as-of", dest="as_of", type=_iso_date,
+                   help="YYYY-MM-DD: trên các đơn vị có hiệu lực ngày này / on the units valid that day")
     p.add_argument("--db")
 
     lineage = sub.add_parser("lineage", help="đơn vị trước và sau sắp xếp / units across reorganisations")
@@ -109,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--json", action="store_true")
     p.add_argument("--db")
+    add_users_parsers(sub)
     return parser
 
 
@@ -118,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"import": cmd_import, "rank": cmd_rank, "datasets": cmd_datasets,
                 "export": cmd_export, "lineage": cmd_lineage, "backup": cmd_backup,
-                "restore": cmd_restore}[args.command](args)
+                "restore": cmd_restore, "users": cmd_users}[args.command](args)
     except UsageError as exc:
         print(exc.message(lang), file=sys.stderr)
         return EXIT_USAGE
@@ -336,7 +349,9 @@ def cmd_export(args) -> int:
 
     store = _store(args)
     snapshot = load_snapshot(store)
-    table, level = ranking_table(snapshot, index=args.index, period=args.period, level=args.level)
+    # The ranking, the deck and the images all stand on the units valid --as-of when given.
+    table, level = ranking_table(snapshot, index=args.index, period=args.period, level=args.level,
+                                 links=snapshot.links, as_of=args.as_of)
     index = args.index.upper()
     meeting = deck.build_deck(snapshot, index=index, period=str(args.period), level=level,
                               units=tuple(args.unit or ()), datasets=store.datasets(),
@@ -345,7 +360,7 @@ def cmd_export(args) -> int:
         subtitle = t("sample.banner", args.lang) if meeting.illustrative else ""
         payload = exports.ranking_to_excel(
             table, lang=args.lang, title=f"{meeting.title} — {t('level.' + str(level), args.lang)}",
-            subtitle=subtitle, sources=meeting.sources, as_of=args.as_of,
+            subtitle=subtitle, sources=meeting.sources, as_of=meeting.as_of,
             illustrative=meeting.illustrative)
     elif args.format in ("png", "svg"):
         figure = charts.ranking_bars(table, lang=args.lang, title=meeting.title)
@@ -438,3 +453,82 @@ def _link_rows(links: pd.DataFrame, side: str) -> list[dict]:
             for u, n, k, e in zip(links[f"{side}_unit_id"], links[f"{side}_name"], links["kind"],
                                   links["effective"], strict=True)]
 
+
+# ---- users: accounts of the built-in sign-in ------------------------------------------------
+
+def add_users_parsers(sub) -> None:
+    """The ``users`` command and its steps, on the subparsers ``sub`` of the main parser."""
+    users = sub.add_parser("users", help="tài khoản và vai trò / accounts and roles")
+    steps = users.add_subparsers(dest="step", required=True)
+    p = steps.add_parser("add", help="tạo tài khoản / create an account")
+    p.add_argument("name")
+    p.add_argument("--role", choices=list(ROLES), required=True)
+    p.add_argument("--password-stdin", action="store_true",
+                   help="đọc mật khẩu từ một dòng đầu vào chuẩn / read the password from one line of stdin")
+    _user_and_db(p)
+    p = steps.add_parser("list", help="các tài khoản / the accounts")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--db")
+    p = steps.add_parser("set-role", help="đổi vai trò / change the role")
+    p.add_argument("name")
+    p.add_argument("--role", choices=list(ROLES), required=True)
+    _user_and_db(p)
+    p = steps.add_parser("remove", help="xóa tài khoản / remove an account")
+    p.add_argument("name")
+    _user_and_db(p)
+
+
+def _user_and_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", default=config.DEFAULT_USER,
+                        help="người thực hiện, ghi vào nhật ký / who does it, for the audit log")
+    parser.add_argument("--db")
+
+
+def cmd_users(args) -> int:
+    """Run ``users <step>``; returns the exit code (0 done). Raises ``ReformError``s."""
+    from reform.store.accounts import Accounts
+    from reform.store.store import Store
+
+    lang = _lang()
+    accounts = Accounts(Store(args.db))
+    if args.step == "list":
+        return _list_users(accounts, args.json, lang)
+    if args.step == "add":
+        password = read_password(stdin=args.password_stdin, lang=lang)
+        account = accounts.add(args.name, password, args.role, by=args.user)
+        print(t("accounts.added", lang, name=account.name, role=t(f"accounts.role.{account.role}", lang)))
+    elif args.step == "set-role":
+        accounts.set_role(args.name, args.role, by=args.user)
+        print(t("accounts.role_set", lang, name=args.name.strip().lower(),
+                role=t(f"accounts.role.{args.role}", lang)))
+    else:
+        accounts.remove(args.name, by=args.user)
+        print(t("accounts.removed", lang, name=args.name.strip().lower()))
+    return 0
+
+
+def read_password(*, stdin: bool, lang: str) -> str:
+    """The new password: one line of standard input, or typed twice at the terminal.
+
+    Raises :class:`UsageError` when the two differ or no terminal is there to type in.
+    """
+    if stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise UsageError.of("accounts.no_terminal")
+    first = getpass.getpass(t("accounts.password", lang))
+    if getpass.getpass(t("accounts.password_again", lang)) != first:
+        raise UsageError.of("accounts.mismatch")
+    return first
+
+
+def _list_users(accounts, as_json: bool, lang: str) -> int:
+    found = accounts.list()
+    if as_json:
+        print(json.dumps([a.as_dict() for a in found], ensure_ascii=False))
+    elif not found:
+        print(t("accounts.none", lang))
+    for account in [] if as_json else found:
+        locked = f"  locked until {account.locked_until:%Y-%m-%d %H:%M}" if account.locked_until else ""
+        print(f"{account.name:<30} {t(f'accounts.role.{account.role}', lang):<14} {account.source}{locked}")
+    return 0

@@ -4,6 +4,7 @@ charts, list what went wrong on a page, and save screenshots."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
@@ -110,6 +111,24 @@ def running_app(database_url: str, log_path: Path) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextmanager
+def launched_chromium() -> Iterator[Browser]:
+    """Debian's Chromium launched through Playwright with ``CHROMIUM_ARGS``; closed on exit."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def copy_store(database_url: str, folder: Path) -> str:
+    """A private copy of a SQLite store in ``folder`` (a test may change it freely); its URL."""
+    target = folder / "reform.sqlite"
+    shutil.copy(database_url.removeprefix("sqlite:///"), target)
+    return f"sqlite:///{target}"
 
 
 def wait_for_run(page: Page, timeout: int = RUN_TIMEOUT_MS) -> None:

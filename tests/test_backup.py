@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
+import shutil
 import uuid
 import zipfile
 from pathlib import Path
@@ -17,17 +15,9 @@ import pytest
 from reform.core.errors import FileRefused
 from reform.store.backup import MANIFEST, restore_backup, write_backup
 from reform.store.store import Store
+from tests.command import run  # the command line, called in this process
 from tests.conftest import import_file
 from tests.helpers import par_annex, write_xlsx
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def run(*args: str, db: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """The command line in a subprocess, as users run it."""
-    full = {**os.environ, "REFORM_DATABASE_URL": db, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "reform", *args], capture_output=True, text=True,
-                          env=full, cwd=ROOT, timeout=120)
 
 
 def _annex(tmp_path: Path, year: int, note: str = "") -> Path:
@@ -97,16 +87,31 @@ def test_restore_gives_back_the_same_store(two_urls, tmp_path):
     assert target.audit_log()["id"].max() == before["audit"]["id"].max() + 1
 
 
-def test_cli_backup_and_restore(tmp_path, sqlite_url):
-    source = Store(sqlite_url)
-    _fill(source, tmp_path)
+@pytest.fixture(scope="module")
+def filled_sqlite(tmp_path_factory) -> Path:
+    """A SQLite store filled by ``_fill`` once; tests take copies of it."""
+    folder = tmp_path_factory.mktemp("filled")
+    store = Store(f"sqlite:///{folder / 'source.sqlite'}")
+    _fill(store, folder)
+    store.engine.dispose()  # closing the last connection folds the WAL into the file
+    return folder / "source.sqlite"
+
+
+@pytest.fixture
+def filled_url(filled_sqlite: Path, tmp_path: Path) -> str:
+    """A private copy of the filled store."""
+    shutil.copy(filled_sqlite, tmp_path / "filled.sqlite")
+    return f"sqlite:///{tmp_path / 'filled.sqlite'}"
+
+
+def test_cli_backup_and_restore(tmp_path, filled_url):
     out = tmp_path / "cli.zip"
-    done = run("backup", "--out", str(out), db=sqlite_url)
+    done = run("backup", "--out", str(out), db=filled_url)
     assert done.returncode == 0, done.stderr
     target_url = f"sqlite:///{tmp_path / 'target.sqlite'}"
     done = run("restore", str(out), db=target_url)
     assert done.returncode == 0, done.stderr
-    _assert_same(_state(source), _state(Store(target_url)))
+    _assert_same(_state(Store(filled_url)), _state(Store(target_url)))
 
 
 def _rewrite(path: Path, target: Path, change) -> Path:
@@ -172,11 +177,11 @@ def _not_zip(good: Path, tmp: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def good_backup(tmp_path_factory) -> Path:
+def good_backup(tmp_path_factory, filled_sqlite) -> Path:
     """A backup of a filled SQLite store, made once for the damage tests."""
     folder = tmp_path_factory.mktemp("good")
+    shutil.copy(filled_sqlite, folder / "source.sqlite")
     store = Store(f"sqlite:///{folder / 'source.sqlite'}")
-    _fill(store, folder)
     return write_backup(store, folder / "good.zip").path
 
 
@@ -204,13 +209,12 @@ def test_restore_into_a_store_with_data_is_refused(any_store, tmp_path):
     _assert_same(before, _state(any_store))
 
 
-def test_cli_restore_into_a_store_with_data_exits_1(tmp_path, sqlite_url):
-    _fill(Store(sqlite_url), tmp_path)
-    assert run("backup", "--out", str(tmp_path / "b.zip"), db=sqlite_url).returncode == 0
-    before = _state(Store(sqlite_url))
-    done = run("restore", str(tmp_path / "b.zip"), db=sqlite_url)
+def test_cli_restore_into_a_store_with_data_exits_1(tmp_path, filled_url):
+    assert run("backup", "--out", str(tmp_path / "b.zip"), db=filled_url).returncode == 0
+    before = _state(Store(filled_url))
+    done = run("restore", str(tmp_path / "b.zip"), db=filled_url)
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    _assert_same(before, _state(Store(sqlite_url)))
+    _assert_same(before, _state(Store(filled_url)))
 
 
 def test_backup_to_an_unwritable_place_exits_1(tmp_path, sqlite_url):

@@ -301,6 +301,22 @@ def test_picking_a_unit_puts_it_in_the_url(app: App, tabs: Tabs):
     save_screenshot(page, "ho-so-don-vi-chosen")
 
 
+def test_switching_language_relabels_the_choices_already_made(app: App, tabs: Tabs):
+    # The browser keeps a selectbox's choice as the text it showed: a switch to English left
+    # "Chỉ số CCHC (PAR Index)" and "Tổng điểm" in the boxes until the page changed.
+    page = tabs.open(f"{app.base}/xep-hang")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar.get_by_role("combobox", name="Chỉ số")).to_have_value(t("index.PAR", "vi"))
+    sidebar.get_by_text("English", exact=True).click()
+    wait_for_run(page)
+    expect(sidebar.get_by_role("combobox", name="Index")).to_have_value(t("index.PAR", "en"))
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.get_by_role("combobox", name=t("ui.component", "en"))).to_have_value(
+        t("component.TOTAL", "en"))
+    tabs.assert_clean(page)
+    save_screenshot(page, "xep-hang-switched-to-en")
+
+
 def test_shared_link_opens_the_view_it_names(app: App, tabs: Tabs):
     # Widgets bound to the URL carry their displayed labels, as the app's own links do.
     query = {"lang": "English", "index": t("index.PAR", "en"), "period": "2022",

@@ -4,20 +4,19 @@ in the URL, no sidebar, no text under 24 px on a slide at 1920×1080; a screensh
 slide goes to tests/screenshots/ for people to look at."""
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from browser_helpers import (
     CHROMIUM,
-    CHROMIUM_ARGS,
+    copy_store,
+    launched_chromium,
     page_problems,
     running_app,
     save_screenshot,
     wait_for_run,
 )
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from reform.present import deck
 from reform.store.snapshot import load_snapshot
@@ -44,20 +43,14 @@ SMALLEST_FONT_JS = """() => {
 @pytest.fixture(scope="module")
 def server(sample_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("presenter")
-    target = folder / "sample.sqlite"
-    shutil.copy(Path(sample_db_url.removeprefix("sqlite:///")), target)
-    with running_app(f"sqlite:///{target}", folder / "streamlit.log") as base:
+    with running_app(copy_store(sample_db_url, folder), folder / "streamlit.log") as base:
         yield base
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 def slide_count(sample_db_url: str) -> int:

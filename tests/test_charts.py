@@ -430,6 +430,18 @@ def test_profile_bars_unit_against_average_and_best():
     assert fig.layout.title.text == "Điểm mạnh, điểm yếu: Hàng Bạc"
 
 
+def test_profile_bars_put_the_units_best_field_on_top_whatever_the_frames_order():
+    # strengths_weaknesses lists fields by gap to the block average, weakest first.
+    strengths = pd.DataFrame({
+        "component": ["1", "2", "3"], "name": ["Thủ tục", "Tổ chức bộ máy", "Chỉ đạo"],
+        "percent": [60.0, 90.0, 75.0], "block_average": [70.0, 80.0, 74.0],
+        "block_best": [95.0, 99.0, 90.0],
+    })
+    fig = charts.profile_bars(strengths, unit_name="Hàng Bạc")
+    assert list(fig.data[0].y) == ["Tổ chức bộ máy", "Chỉ đạo", "Thủ tục"]
+    assert list(fig.data[1].x) == [80.0, 74.0, 70.0]  # the averages follow their fields
+
+
 def test_compare_units_grouped_bars_from_matrix_or_long_table():
     matrix = pd.DataFrame({"1": [90.0, 70.0], "2": [60.0, 80.0]}, index=["Hàng Bạc", "Hàng Gai"])
     fig = charts.compare_units(matrix)

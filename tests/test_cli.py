@@ -1,23 +1,16 @@
-"""The command line contract (ARCHITECTURE.md): run as users run it, in a subprocess."""
+"""The command line contract (ARCHITECTURE.md): arguments, output, exit codes, the store after.
+
+Called in this process (tests/command.py) to spare a start-up per call; test_command.py runs
+it as users do, in a subprocess, and checks the process gives the same."""
 import csv
 import io
 import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from tests.command import run
 from tests.helpers import par_annex, write_xlsx
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def run(*args: str, db: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "REFORM_DATABASE_URL": db, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "reform", *args], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=120)
 
 
 @pytest.fixture
@@ -115,7 +108,9 @@ def test_rank_csv_best_first_with_change_and_group(tmp_path, sqlite_url):
     assert [r["unit"] for r in table] == ["Phường Hàng Đào", "Phường Hàng Bạc", "Phường Hàng Bồ"]
     assert [r["rank"] for r in table] == ["1", "2", "3"]
     assert [r["change"] for r in table] == ["2", "-1", "-1"]
-    assert [r["group"] for r in table] == ["A", "A", "A"]
+    # The annex publishes its groups, and the publisher's are shown: Hàng Đào's score was raised
+    # above, its printed "C" was not.
+    assert [r["group"] for r in table] == ["C", "A", "A"]
     assert list(table[0])[:5] == ["rank", "unit", "value", "change", "group"]
     first_year = run("rank", "--index", "PAR", "--period", "2018", "--level", "ward", "--format", "csv", db=sqlite_url)
     assert {r["change"] for r in csv.DictReader(io.StringIO(first_year.stdout))} == {""}

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 
-from tests.test_cli import run
+from tests.command import run
 
 WARDS = 18
 

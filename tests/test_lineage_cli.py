@@ -13,8 +13,8 @@ import pytest
 from reform.core.model import LinkKind
 from reform.ingest.crosswalk import read_lineage
 from reform.store.store import Store
+from tests.command import run
 from tests.helpers import write_xlsx
-from tests.test_cli import run
 
 CROSSWALK = "BangChuyendoiDVHCmoi_cu_final.xlsx"
 OLD_WARDS = [  # Hoàn Kiếm's 18 wards, as a 2024 annex lists them
@@ -50,7 +50,8 @@ def annex(path, year: int, wards: list[str], title: str, scores: list[float]):
 
 @pytest.fixture(scope="module")
 def lineage_db(tmp_path_factory, realdata):
-    """A SQLite store holding the real crosswalk, stored once through the command line."""
+    """A SQLite store holding the real crosswalk, stored once through the command line (called
+    in this process: tests/command.py)."""
     folder = tmp_path_factory.mktemp("lineage")
     url = f"sqlite:///{folder / 'reform.sqlite'}"
     done = run("lineage", "import", str(realdata / CROSSWALK), "--json", db=url)
@@ -123,15 +124,19 @@ def _rank(db, period, *extra):
     return {row["unit"]: row for row in csv.DictReader(io.StringIO(done.stdout))}
 
 
-@pytest.fixture
-def two_years(db, tmp_path):
-    """2024 on the 18 old wards (title names the district), 2025 on the five new wards."""
+@pytest.fixture(scope="module")
+def two_years(lineage_db, tmp_path_factory):
+    """2024 on the 18 old wards (title names the district), 2025 on the five new wards, imported
+    once into a copy of the lineage store; the tests that use it only read."""
+    folder = tmp_path_factory.mktemp("two_years")
+    shutil.copy(lineage_db[0], folder / "reform.sqlite")
+    db = f"sqlite:///{folder / 'reform.sqlite'}"
     old_scores = [score_of(i) for i in range(len(OLD_WARDS))]
-    annex(tmp_path / "CCHC_2024.xlsx", 2024, OLD_WARDS, "ỦY BAN NHÂN DÂN QUẬN HOÀN KIẾM", old_scores)
-    annex(tmp_path / "CCHC_2025.xlsx", 2025, NEW_WARDS, "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI",
+    annex(folder / "CCHC_2024.xlsx", 2024, OLD_WARDS, "ỦY BAN NHÂN DÂN QUẬN HOÀN KIẾM", old_scores)
+    annex(folder / "CCHC_2025.xlsx", 2025, NEW_WARDS, "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI",
           [91.0, 85.0, 80.0, 75.0, 70.0])
-    first = _import(tmp_path / "CCHC_2024.xlsx", db)
-    second = _import(tmp_path / "CCHC_2025.xlsx", db)
+    first = _import(folder / "CCHC_2024.xlsx", db)
+    second = _import(folder / "CCHC_2025.xlsx", db)
     return db, dict(zip(OLD_WARDS, old_scores, strict=True)), first, second
 
 

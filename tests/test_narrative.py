@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from view_frames import strengths_frame
 
-from reform.analysis.components import STRENGTH_COLUMNS
 from reform.analysis.ranking import RANKING_COLUMNS
 from reform.core.errors import UsageError
 from reform.core.model import COMPONENT_COLUMNS, SCORE_COLUMNS
@@ -116,17 +116,11 @@ def test_ranking_sentences_warn_when_methodology_changed():
                                            scores=scores)) == 7
 
 
-STRENGTHS = pd.DataFrame({
-    "component": ["2", "3", "1"],
-    "name": ["Cải cách thể chế", "Cải cách thủ tục hành chính", "Chỉ đạo điều hành"],
-    "value": [5.0, 14, 9],
-    "max_value": [10.0, 14.5, 10],
-    "percent": [50.0, 96.55, 90],
-    "points_lost": [5.0, 0.5, 1],
-    "block_average": [70.0, 82.1, 73.33],
-    "block_best": [90.0, 96.55, 90],
-    "gap_to_average": [-20.0, 14.45, 16.67],
-})[STRENGTH_COLUMNS]
+STRENGTHS = strengths_frame([
+    ("2", "Cải cách thể chế", 5.0, 10.0, 50.0, 5.0, 70.0, 90.0, -20.0),
+    ("3", "Cải cách thủ tục hành chính", 14, 14.5, 96.55, 0.5, 82.1, 96.55, 14.45),
+    ("1", "Chỉ đạo điều hành", 9, 10, 90, 1, 73.33, 90, 16.67),
+])
 
 FIELD_CHANGES = pd.DataFrame({
     "component": ["1", "2", "3"],

@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from accounts_helpers import sign_in_apptest
 from streamlit.testing.v1 import AppTest
 
 from reform.store.store import Store
@@ -20,9 +21,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _open(monkeypatch: pytest.MonkeyPatch, url: str) -> AppTest:
-    """The app on the Data page, reading the store at ``url``."""
+    """The app on the Data page, reading the store at ``url``, signed in as an analyst."""
     monkeypatch.setenv("REFORM_DATABASE_URL", url)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    sign_in_apptest(at, url)  # only analysts may upload, delete or restore
     at.run()  # AppTest must run once before it can switch to a st.navigation page
     at.switch_page("pages/data.py")
     at.run()

@@ -425,7 +425,11 @@ def test_components_heatmap_ranking_and_correlations(sample, sample_db_url, monk
     heatmap, bars, corr = figures(at)
     matrix = components.component_matrix(sample.scores, sample.units, sample.components,
                                         index="PAR", period="2024", level="ward")
-    assert values(heatmap["data"][0]["y"]) == list(matrix.index)
+    # Rows follow the ranking (best first), not the alphabet.
+    by_rank = [u for u in ranking(sample, index="PAR", period="2024", level="ward")["unit"]
+               if u in set(matrix.index)]
+    assert values(heatmap["data"][0]["y"]) == by_rank != sorted(by_rank)
+    assert len(by_rank) == len(matrix)
     # Colours from the block's lowest score, not from 0; no subheader repeats the title.
     low = float(np.floor(np.nanmin(matrix.to_numpy(dtype=float))))
     assert (heatmap["data"][0]["zmin"], heatmap["data"][0]["zmax"]) == (low, 100.0)
@@ -438,6 +442,7 @@ def test_components_heatmap_ranking_and_correlations(sample, sample_db_url, monk
     assert bar_scores(figures(at)[1]) == pytest.approx(
         dict(zip(expected["unit"], expected["percent"], strict=True)))
     assert bar_scores(figures(at)[1]) != bar_scores(bars)
+    assert values(figures(at)[0]["data"][0]["y"]) == list(expected["unit"])  # the rows follow
 
 
 def test_compare_opens_on_the_top_three_then_follows_the_choice(sample, sample_db_url,

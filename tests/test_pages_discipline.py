@@ -131,7 +131,8 @@ def test_discipline_without_inspections_says_how_to_import(
 
 
 def test_satisfaction_page_tables(monkeypatch: pytest.MonkeyPatch, sample_db_url: str) -> None:
-    at = _open(monkeypatch, sample_db_url, "pages/satisfaction.py", index="SIPAS", period="2024")
+    # the page shows SIPAS whatever index the other pages use: it offers no index picker
+    at = _open(monkeypatch, sample_db_url, "pages/satisfaction.py", period="2024")
     ranking = _frame_with(at, "rank", "unit_id")
     assert len(ranking) == 18
     below = _frame_with(at, "shortfall")
@@ -202,3 +203,19 @@ def test_view_selections_are_bound_to_the_url(monkeypatch: pytest.MonkeyPatch, s
     # be replayed here; the binding itself (which the browser acts on) is checked instead.
     at = _open(monkeypatch, sample_db_url, page)
     assert {key: at.selectbox(key=key).proto.query_param_key for key in keys} == {k: k for k in keys}
+
+
+@pytest.mark.parametrize(("page", "index", "name"), [
+    ("pages/discipline.py", "DISCIPLINE", "Kỷ cương hành chính"),
+    ("pages/satisfaction.py", "SIPAS", "Chỉ số hài lòng (SIPAS)"),
+])
+def test_sidebar_offers_only_the_index_that_applies(monkeypatch: pytest.MonkeyPatch,
+                                                    sample_db_url: str, page: str, index: str,
+                                                    name: str) -> None:
+    at = _open(monkeypatch, sample_db_url, page)
+    keys = [s.key for s in at.sidebar.selectbox]
+    assert "index" not in keys  # the picker gave way to the one index shown
+    fixed = at.sidebar.selectbox(key="index_fixed")
+    assert fixed.disabled and fixed.options == [name] and fixed.value == index
+    # the choice made for the other pages is kept (in the session and the link)
+    assert at.session_state["index"] == "PAR" and at.query_params["index"] == "PAR"

@@ -11,7 +11,7 @@ from reform.core.model import TOTAL
 from reform.ingest.pipeline import parse_file
 from reform.ingest.units import UnitRegistry
 from reform.store.store import Store
-from tests.test_cli import run
+from tests.command import run
 
 
 def parse(store, path, **options):

@@ -16,7 +16,7 @@ from reform.core.gazetteer import seed_units
 from reform.ingest.units import UnitRegistry
 from reform.store.store import Store
 from tests import shape_fixtures as sf
-from tests.test_cli import run
+from tests.command import run
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTRY = UnitRegistry(seed_units())

@@ -28,7 +28,11 @@ def test_key_figures_in_percent():
     assert overview.improved_note(summary) == (
         "Tiến bộ nhất: **Phường Cửa Nam**, tăng 5 bậc so với kỳ trước.")
     assert overview.improved_note(summary, lang="en") == (
-        "Most improved: **Phường Cửa Nam**, up 5 places since the previous period.")
+        "Most improved: **Cửa Nam ward**, up 5 places since the previous period.")  # as sentences say
+    english = overview.key_figures(summary, lang="en")
+    assert [(m.delta, m.help) for m in english[2:]] == [
+        ("Hàng Bạc ward", "Hàng Bạc ward"), ("Hàng Bài ward", "Hàng Bài ward"),
+        (None, "Cửa Nam ward")]
 
 
 @pytest.mark.parametrize("change", [None, NAN, 0, -2])

@@ -3,25 +3,17 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from view_frames import (
-    ranking,
-)
+from view_frames import ranking, strengths_frame
 
 from reform.present.pages import compare, profile
 
 
 def test_lost_points_most_lost_first():
-    strengths = pd.DataFrame({
-        "component": ["2", "10", "1"],
-        "name": ["Văn bản", "Khác", "Chỉ đạo"],
-        "value": [5.0, 1.0, 8.0],
-        "max_value": [10.0, 2.0, 10.0],
-        "percent": [50.0, 50.0, 80.0],
-        "points_lost": [5.0, 1.0, 2.0],
-        "block_average": [60.0, 55.0, 70.0],
-        "block_best": [90.0, 100.0, 95.0],
-        "gap_to_average": [-10.0, -5.0, 10.0],
-    })
+    strengths = strengths_frame([
+        ("2", "Văn bản", 5.0, 10.0, 50.0, 5.0, 60.0, 90.0, -10.0),
+        ("10", "Khác", 1.0, 2.0, 50.0, 1.0, 55.0, 100.0, -5.0),
+        ("1", "Chỉ đạo", 8.0, 10.0, 80.0, 2.0, 70.0, 95.0, 10.0),
+    ])
     expected = pd.DataFrame({
         "Component": ["2. Văn bản", "1. Chỉ đạo", "10. Khác"],
         "Points": [5.0, 8.0, 1.0],

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from reform.analysis.components import STRENGTH_COLUMNS
 from reform.core.model import COMPONENT_COLUMNS, PUBLISHED_COLUMNS, SCORE_COLUMNS, UNIT_COLUMNS
 from reform.store.snapshot import Snapshot
 
@@ -27,6 +28,14 @@ def scores_frame(rows: list[tuple]) -> pd.DataFrame:
     """(index, period, unit_id, component, value, max_value) rows as a scores frame."""
     frame = pd.DataFrame(rows, columns=SCORE_COLUMNS[:6])
     return frame.assign(source="test", version=1)
+
+
+def strengths_frame(rows: list[tuple]) -> pd.DataFrame:
+    """A unit's fields as ``reform.analysis.components.strengths`` gives them, from rows of
+    (component, name, value, max_value, percent, points_lost, block_average, block_best,
+    gap_to_average)."""
+    return pd.DataFrame(rows, columns=STRENGTH_COLUMNS).astype(
+        {column: float for column in STRENGTH_COLUMNS[2:]})
 
 
 def components_frame(rows: list[tuple]) -> pd.DataFrame:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-from scipy import stats
 
 from reform.analysis import ranking, scope
 from reform.core.errors import UsageError
@@ -153,6 +152,8 @@ def index_correlation(frame: pd.DataFrame, x: str, y: str) -> dict:
     n = len(pairs)
     result = {"pearson": math.nan, "spearman": math.nan, "n": n}
     if n >= 3 and pairs["x"].nunique() > 1 and pairs["y"].nunique() > 1:
+        from scipy import stats  # here, not at import: scipy adds a second to the app's start
+
         result["pearson"] = float(stats.pearsonr(pairs["x"], pairs["y"]).statistic)
         result["spearman"] = float(stats.spearmanr(pairs["x"], pairs["y"]).statistic)
     return result

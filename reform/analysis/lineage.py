@@ -99,16 +99,25 @@ def scores_on_units_at(scores: pd.DataFrame, links: pd.DataFrame, *, index: str,
     that were not moved) and ``source`` 'lineage:<coverage>' on moved ones.
     """
     out = scores.assign(coverage="")
+    in_force = links_in_force(links, when)
+    if in_force.empty:
+        return out
+    effective = pd.to_datetime(in_force["effective"]).dt.date
+    # Periods that the same links move are re-aggregated in one pass: a profile or trend
+    # over ten years costs one groupby, not ten.
+    batches: dict[tuple, list[str]] = {}
     for period in periods:
         own = scope.period_date(period)
-        moving = links_in_force(links, when)
-        if own is not None and not moving.empty:
-            moving = moving[pd.to_datetime(moving["effective"]).dt.date > own]
-        here = (out["index"] == index) & (out["period"] == period)
-        if moving.empty or own is None or not here.any():
+        moving = effective > own if own is not None else None
+        if moving is not None and moving.any():
+            batches.setdefault(tuple(in_force.index[moving]), []).append(period)
+    columns = ["index", "period", "unit_id", "component", "value", "max_value"]
+    for rows, batch in batches.items():
+        here = (out["index"] == index) & out["period"].isin(batch)
+        if not here.any():
             continue
-        composite = reaggregate(out.loc[here, ["index", "period", "unit_id", "component", "value",
-                                               "max_value"]], moving, min_coverage=min_coverage)
+        composite = reaggregate(out.loc[here, columns], in_force.loc[list(rows)],
+                                min_coverage=min_coverage)
         composite = composite[composite["value"].notna() | (composite["coverage"] != "1/1")]
         moved = composite.assign(source="lineage:" + composite["coverage"], version=pd.NA)
         out = pd.concat([out[~here], moved.reindex(columns=out.columns)], ignore_index=True)
@@ -155,3 +164,34 @@ def with_coverage(table: pd.DataFrame, scores: pd.DataFrame, *, index: str, peri
                   & (scores["component"] == component)]
     coverage = dict(zip(here["unit_id"], here["coverage"], strict=True))
     return table.assign(coverage=table["unit_id"].map(coverage).fillna(""))
+
+
+def composite_history(scores: pd.DataFrame, links: pd.DataFrame, *, unit_id: str, index: str,
+                      min_coverage: float = config.LINEAGE_MIN_COVERAGE) -> pd.DataFrame:
+    """``scores`` with the periods of ``index`` that closed before ``unit_id`` existed
+    re-aggregated onto it from its predecessors (the links into it): the history a new unit
+    had before it was made, every component alike. Other units' rows are left as they are,
+    so ranks in those periods are among the old units and this one composite. A new frame
+    with ``coverage``; ``scores`` unchanged (with an empty ``coverage``) when no link leads
+    into ``unit_id``.
+    """
+    into = predecessors(links, unit_id)
+    if into.empty:
+        return scores.assign(coverage="")
+    start = pd.to_datetime(into["effective"]).dt.date.min()
+    before = [p for p in scope.periods(scores, index)
+              if (scope.period_date(p) or start) < start]
+    return scores_on_units_at(scores, into, index=index, periods=before, when=start,
+                              min_coverage=min_coverage)
+
+
+def merged_into(links: pd.DataFrame, unit_id: str) -> tuple[list[str], date | None]:
+    """The units ``unit_id`` went into (several when it was split), in the order of the
+    links, and the day that took effect; ``([], None)`` for a unit no link leads out of, or
+    one that was kept as it was (its only link is to itself)."""
+    out = successors(links, unit_id)
+    out = out[out["new_unit_id"] != unit_id]
+    if out.empty:
+        return [], None
+    day = pd.to_datetime(out["effective"]).dt.date.min()
+    return list(dict.fromkeys(out["new_unit_id"])), day

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from reform.analysis import groups, ranking, scope
 from reform.core.errors import UsageError
@@ -83,6 +82,8 @@ def _summary(table: pd.DataFrame) -> dict:
     both = table.dropna(subset=["base_rank", "new_rank"])
     spearman = kendall = math.nan
     if len(both) >= 2 and both["base_rank"].nunique() > 1 and both["new_rank"].nunique() > 1:
+        from scipy import stats  # here, not at import: scipy adds a second to the app's start
+
         a, b = both["base_rank"].astype("float64"), both["new_rank"].astype("float64")
         spearman = float(stats.spearmanr(a, b).statistic)
         kendall = float(stats.kendalltau(a, b).statistic)

@@ -5,19 +5,22 @@ Pages call these and ``reform``'s pure modules; they never compute with pandas t
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
 
 import streamlit as st
 
-from reform.analysis import scope as analysis_scope
 from reform.core import config
+from reform.core.access import Action, Role, allowed, parse_role
 from reform.core.errors import ReformError
 from reform.core.i18n import LANGS, t
-from reform.core.text import collation_key
 from reform.present import charts, exports, frames, labels
 from reform.present.charts import group_color
+from reform.present.charts.memo import memoized
+from reform.present.pages import choices
+from reform.store.accounts import Accounts, role_label
 from reform.store.snapshot import Snapshot, load_snapshot
 from reform.store.store import Store
 
@@ -55,7 +58,9 @@ def tr(key: str, **values: object) -> str:
 
 @st.cache_resource(show_spinner=False)
 def _store(url: str) -> Store:
-    return Store(url)
+    # Guarded: every change must name a role allowed to make it (``actor``), so a page that
+    # forgot to hide a button still cannot change data.
+    return Store(url, guarded=True)
 
 
 def store() -> Store:
@@ -97,14 +102,6 @@ def level_label(level: str) -> str:
     return labels.level_label(level, lang())
 
 
-def _levels_for(data: Snapshot, index: str, period: str | None) -> list[str]:
-    levels = analysis_scope.levels(data.scores, index, period, units=data.units)
-    if not levels:
-        return []
-    first = analysis_scope.default_level(data.scores, index, period, units=data.units)
-    return [first] + [level for level in levels if level != first]  # the default block first
-
-
 def sidebar() -> Scope:
     """Language, index, period and block pickers; returns the scope.
 
@@ -115,24 +112,49 @@ def sidebar() -> Scope:
     with st.sidebar:
         seed_from_url("lang", LANGS, lambda code, _lang: t("ui.language.self", code))
         st.radio(t("ui.language", lang()), LANGS, key="lang", horizontal=True,
-                 format_func=lambda code: t("ui.language.self", code))
+                 format_func=lambda code: t("ui.language.self", code), on_change=_relabel)
+        account_box()
+    require_browse()
+    with st.sidebar:
         data = snapshot()
         if data.empty:
             write_url({"lang": lang()})
             return Scope(None, None, None)
-        indices = data.indices()
+        # Read from millions of score rows at national scale: once per store state and scope.
+        indices = computed(choices.indices)
         seed_from_url("index", indices, labels.index_label)
-        index = st.selectbox(tr("ui.index"), indices, key="index", format_func=index_label)
-        periods = sorted(set(data.scores.loc[data.scores["index"] == index, "period"]), reverse=True)
+        # In a slot a page may fill with the one index it applies to (``fixed_index``).
+        st.session_state["_index_slot"] = slot = st.empty()
+        st.session_state.pop("_page_index", None)
+        index = slot.selectbox(tr("ui.index"), indices, key="index", format_func=index_label)
+        periods = computed(choices.periods, index=index)
         seed_from_url("period", periods)
         period = st.selectbox(tr("ui.period"), periods, key="period")
-        levels = _levels_for(data, index, period)
+        levels = computed(choices.levels, index=index, period=period)  # the default first
         seed_from_url("level", levels, labels.level_label)
         level = st.selectbox(tr("ui.level"), levels, key="level",
                              format_func=level_label) if levels else None
         write_url({"lang": lang(), "index": index, "period": period, "level": level})
         copy_link()
     return Scope(index, period, level)
+
+
+def _relabel() -> None:
+    """After a change of language, hand every choice back to its widget so the browser draws
+    it in the new language.
+
+    Streamlit's browser side keeps a selectbox's choice as the text it last showed ("Tổng
+    điểm"), so without this an English page kept Vietnamese choices until the page changed.
+    Setting a widget's own value from a callback makes the server send it again, labelled
+    anew. Only plain choices (text, or lists of text) are handed back: buttons, uploads and
+    editors cannot be set that way, and "_" keys are the app's own state.
+    """
+    for key in list(st.session_state):
+        value = st.session_state[key]
+        plain = isinstance(value, str) or (
+            isinstance(value, list | tuple) and all(isinstance(v, str) for v in value))
+        if key != "lang" and not str(key).startswith("_") and plain:
+            st.session_state[key] = value
 
 
 def seed_from_url(key: str, options: list[str] | tuple[str, ...], label=None) -> None:
@@ -188,7 +210,12 @@ def require_data() -> Snapshot:
 def is_sample(*indices: str | None) -> bool:
     """True when the data of ``indices`` (the sidebar's index by default) is the illustrative
     sample; real data is never mixed with it (``store.snapshot``)."""
-    return snapshot().is_sample(*(indices or (scope().index,)))
+    return snapshot().is_sample(*(indices or (shown_index(),)))
+
+
+def shown_index() -> str | None:
+    """The index the page shows: the one it is fixed to (``fixed_index``), else the sidebar's."""
+    return st.session_state.get("_page_index") or scope().index
 
 
 def sample_banner(*indices: str | None) -> None:
@@ -213,13 +240,13 @@ def remove_sample() -> int:
     sample = [d["version"] for d in current.datasets()
               if d["uploaded_by"] == config.SAMPLE_USER and d["status"] != "deleted"]
     for version in sample:
-        current.delete(version, user=config.DEFAULT_USER)
+        current.delete(version, **actor())
     return len(sample)
 
 
 def sample_offer() -> None:
     """At the first real upload, offer to leave the illustrative sample (a button)."""
-    if not has_sample_and_real():
+    if not can(Action.DELETE) or not has_sample_and_real():
         return
     with st.container(border=True):
         st.info(tr("ui.sample.offer"))
@@ -251,22 +278,21 @@ def copy_link() -> None:
 
 
 def unit_options(data: Snapshot, scope_: Scope) -> list[str]:
-    """Unit ids of the chosen block and period, in Vietnamese order of their names."""
-    scores = data.scores
-    here = scores[(scores["index"] == scope_.index) & (scores["period"] == scope_.period)]
-    units = data.units[data.units["unit_id"].isin(set(here["unit_id"]))]
-    if scope_.level:
-        units = units[units["level"] == scope_.level]
-    return sorted(units["unit_id"], key=lambda u: collation_key(unit_name(data, u)))
+    """Unit ids of the chosen block and period, in Vietnamese order of their names (sorted
+    once per store state and scope: 10,000 names take a while). ``data`` is the snapshot."""
+    return computed(choices.unit_options, index=scope_.index, period=scope_.period,
+                    level=scope_.level)
 
 
 def unit_name(data: Snapshot, unit_id: str) -> str:
     return data.unit_names.get(unit_id, unit_id)
 
 
-def unit_picker(data: Snapshot, scope_: Scope, *, key: str = "unit") -> str | None:
-    """One unit of the block, bound to the URL."""
-    options = unit_options(data, scope_)
+def unit_picker(data: Snapshot, scope_: Scope, *, key: str = "unit",
+                options: list[str] | None = None) -> str | None:
+    """One unit of the block (or of ``options``, e.g. the units valid on an as-of day),
+    bound to the URL."""
+    options = unit_options(data, scope_) if options is None else options
     if not options:
         return None
     accept_codes(key, options)
@@ -415,6 +441,10 @@ def _iso_day(text: str | None) -> date | None:
         return None
 
 
+_group_labels = memoized(labels.group_labels)
+"""``labels.group_labels`` once per table and language: a rerun shows the same cached table."""
+
+
 def ranking_block(table, *, title: str, parts: tuple, csv_label: str, excel_label: str) -> None:
     """The ranking chart, its table and CSV/Excel downloads, as the index pages show them.
 
@@ -422,13 +452,13 @@ def ranking_block(table, *, title: str, parts: tuple, csv_label: str, excel_labe
     the illustrative sample."""
 
     current = lang()
-    st.plotly_chart(charts.ranking_bars(table, lang=current, title=title), key="ranking_chart",
-                    config=plotly_config(), theme=None)
-    show_table(labels.group_labels(table, lang=current), key="ranking_table",
+    chart(charts.ranking_bars(table, lang=current, title=title), key="ranking_chart",
+          parts=parts)
+    show_table(_group_labels(table, lang=current), key="ranking_table",
                column_config=ranking_columns(),
                column_order=["rank", "unit", "change_label", "group", "value", "percent"])
     csv, excel = st.columns(2)
-    csv.download_button(csv_label, exports.dataframe_to_csv(table),
+    csv.download_button(csv_label, lambda: exports.dataframe_to_csv(table),  # when pressed
                         file_name=download_name(*parts, ext="csv"), mime="text/csv",
                         key="download_csv", on_click="ignore", icon=":material/download:")
     excel.download_button(
@@ -438,3 +468,182 @@ def ranking_block(table, *, title: str, parts: tuple, csv_label: str, excel_labe
         file_name=download_name(*parts, ext="xlsx"), key="download_xlsx", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table_view:")
+
+
+def fixed_index(code: str) -> None:
+    """For a page that shows one index whatever the sidebar chose (discipline, satisfaction):
+    the sidebar's index picker gives way to that index, shown but not offered; the choice
+    itself stays in the session and the link for the other pages."""
+    st.session_state["_page_index"] = code
+    slot = st.session_state.get("_index_slot")
+    if slot is None:
+        return
+    slot.selectbox(tr("ui.index"), [code], key="index_fixed", disabled=True,
+                   format_func=index_label, help=tr("ui.index_fixed", index=index_label(code)))
+
+
+def _uploader_css(key: str, button: str) -> str:
+    # Streamlit 1.67 has no translation for its uploader: its "Upload" button and its
+    # "50MB per file • XLSX…" line stay English. The line is hidden (our caption says it in
+    # the page's language) and the button's word is replaced.
+    scope = f".st-key-{key} [data-testid='stFileUploaderDropzone']"
+    word = '"' + button.replace("\\", "\\\\").replace('"', '\\"') + '"'  # a CSS string
+    return (f"<style>{scope} [data-testid='stFileUploaderDropzoneInstructions'] {{ display: none; }}"
+            f"{scope} button [data-testid='stMarkdownContainer'] p {{ font-size: 0; }}"
+            f"{scope} button [data-testid='stMarkdownContainer'] p::after {{ content: {word};"
+            " font-size: 1rem; }</style>")
+
+
+def file_uploader(label: str, *, key: str, types: list[str], multiple: bool = False):
+    """``st.file_uploader`` that speaks the page's language: its button and the line under it
+    (the size limit from config and the accepted types) come from the catalog. Returns what
+    ``st.file_uploader`` returns."""
+    st.html(_uploader_css(key, tr("ui.upload.button")))
+    files = st.file_uploader(label, type=types, accept_multiple_files=multiple, key=key,
+                             max_upload_size=config.MAX_UPLOAD_BYTES // 2**20)
+    st.caption(tr("ui.upload.limit", size=config.MAX_UPLOAD_BYTES // 2**20,
+                  types=", ".join(t.upper() for t in types)))
+    return files
+
+
+def chart(figure, *, key: str, parts: tuple = ()) -> None:
+    """A chart as every page draws it, with "Tải hình"/"Download image" under it: PNG
+    (1920×1080 at 2×) or SVG, drawn by the kept Chromium only when a button is pressed, and
+    marked "illustrative" exactly when the data shown is the sample."""
+    st.plotly_chart(figure, key=key, config=plotly_config(), theme=None)
+    current, sample = lang(), is_sample()
+    stem = "_".join(str(p) for p in parts if p) or key  # the file name, from the scope
+    with st.popover(tr("ui.chart.download"), icon=":material/image:", key=f"{key}_image"):
+        for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+            st.download_button(
+                tr(f"ui.chart.{fmt}"),
+                lambda fmt=fmt: exports.chart_image(figure, fmt, illustrative=sample, lang=current),
+                file_name=f"{stem}.{fmt}", mime=mime, key=f"{key}_{fmt}", on_click="ignore",
+                icon=":material/download:")
+
+
+# ---- accounts: who is signed in, what they may do, the sign-in widgets --------------------
+
+@dataclass(frozen=True)
+class User:
+    """Who uses this session: a name (empty when nobody signed in) and a role (None then)."""
+
+    name: str
+    role: Role | None
+
+
+def _secrets(section: str) -> dict:
+    """A section of the app's secrets.toml as plain dicts; empty when there is none."""
+    try:
+        value = st.secrets.get(section)
+    except FileNotFoundError:  # no secrets.toml at all (Streamlit's not-found error is one)
+        return {}
+    return {k: dict(v) if isinstance(v, Mapping) else v for k, v in (value or {}).items()}
+
+
+def oidc_configured() -> bool:
+    """True when the deployment configures an OIDC provider (``[auth]`` in secrets.toml): the
+    app then signs in with ``st.login`` instead of its own form."""
+    return bool(_secrets("auth"))
+
+
+def accounts() -> Accounts:
+    """The accounts of the store, plus any ``[users.NAME]`` of secrets.toml."""
+    return Accounts(store(), secrets=_secrets("users"))
+
+
+def _oidc_user() -> User:
+    """The OIDC identity, its role from the ``[roles]`` table of secrets.toml (by e-mail or
+    name, any case), else ``config.OIDC_DEFAULT_ROLE``."""
+    identity = str(st.user.get("email") or st.user.get("name") or "").strip().lower()
+    table = {str(k).strip().lower(): v for k, v in _secrets("roles").items()}
+    return User(identity, parse_role(table.get(identity, config.OIDC_DEFAULT_ROLE)))
+
+
+def current_user() -> User:
+    """The signed-in user of this session, or ``User("", None)``.
+
+    A form sign-in is checked against the store on every run: an account removed or given
+    another role by an admin takes effect at the user's next click.
+    """
+    if oidc_configured():
+        return _oidc_user() if st.user.get("is_logged_in") else User("", None)
+    signed = st.session_state.get("_account")
+    if not signed:
+        return User("", None)
+    account = accounts().get(signed)
+    if account is None:
+        del st.session_state["_account"]
+        return User("", None)
+    return User(account.name, account.role)
+
+
+def can(action: Action) -> bool:
+    """Whether this session's user may do ``action`` (browsing is open unless configured)."""
+    if action is Action.BROWSE and not config.login_to_browse():
+        return True
+    return allowed(current_user().role, action)
+
+
+def actor() -> dict:
+    """``user=`` and ``role=`` for the store's writers: ``store().save(dataset, **ui.actor())``.
+    The app's store is guarded, so a writer called without them is refused."""
+    user = current_user()
+    return {"user": user.name, "role": user.role}
+
+
+def _sign_in_form(*, key: str) -> None:
+    """The built-in form: name and password, checked against the store's accounts."""
+    with st.form(key, clear_on_submit=True, border=False):
+        name = st.text_input(tr("accounts.name"), key=f"{key}_name")
+        password = st.text_input(tr("accounts.password_field"), type="password", key=f"{key}_password")
+        pressed = st.form_submit_button(tr("accounts.sign_in"), key=f"{key}_submit",
+                                        icon=":material/login:")
+    if not pressed:
+        return
+    try:
+        account = accounts().sign_in(name, password)
+    except ReformError as error:
+        st.error(error.message(lang()))
+        return
+    st.session_state["_account"] = account.name
+    st.rerun()
+
+
+def _sign_out() -> None:
+    if oidc_configured():
+        st.logout()
+    st.session_state.pop("_account", None)
+
+
+def account_box() -> None:
+    """In the sidebar: who is signed in with a sign-out button, or the way to sign in."""
+    user = current_user()
+    if user.role is not None:
+        st.caption(tr("accounts.signed_in", name=user.name, role=role_label(user.role, lang())))
+        st.button(tr("accounts.sign_out"), key="sign_out", on_click=_sign_out,
+                  icon=":material/logout:")
+    elif oidc_configured():
+        st.button(tr("accounts.sign_in_sso"), key="sign_in_sso", on_click=st.login,
+                  icon=":material/login:")
+    else:
+        with st.expander(tr("accounts.sign_in"), icon=":material/login:"):
+            _sign_in_form(key="login")
+
+
+def require_browse() -> None:
+    """Stop with a sign-in when this deployment needs one to browse and nobody is signed in."""
+    if can(Action.BROWSE):
+        return
+    st.info(tr("accounts.browse_needs_login"))
+    if oidc_configured():
+        st.button(tr("accounts.sign_in_sso"), key="gate_sso", on_click=st.login, type="primary")
+    else:
+        _sign_in_form(key="gate")
+    st.stop()
+
+
+def upload_locked() -> list:
+    """What the Data page shows instead of an uploader to whoever may not upload; no files."""
+    st.info(tr("accounts.upload_needs_role"), icon=":material/lock:")
+    return []

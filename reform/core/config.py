@@ -43,6 +43,20 @@ DISPLAY_DECIMALS = 2
 RATE_DECIMALS = 1
 """Rates (violations per official checked, shares of answers) read best with one decimal."""
 
+STYLED_TABLE_MAX_CELLS = 6_000
+"""Tables up to this many cells (400 units × 15 columns) write numbers by the interface
+language (a pandas Styler, ~15 µs a cell on every rerun); larger ones send numbers rounded
+to the same places, which the browser writes: styling a national ranking (10,000 units ×
+15 columns) took seconds on each rerun."""
+
+CHART_MAX_TRACES = 40
+"""Most traces any chart may hold: one trace per unit stops drawing past a few hundred units
+(10,000 line traces took 16 s to build), so many units go into one WebGL trace."""
+
+HEATMAP_MAX_ROWS = 200
+"""Rows a unit × column heatmap draws one per unit; a larger block is drawn as the top and
+bottom units of its ranking, the note saying so (10,000 rows × 40 columns is 2 MB of JSON)."""
+
 SAMPLE_USER = "sample"
 """The reserved uploader of the illustrative sample: its versions are told apart by it, so the
 sample is never mixed with real data and is shown only for indices without real data."""
@@ -200,3 +214,35 @@ CSV_SNIFF_CHARS = 4096
 """Characters of a CSV given to csv.Sniffer, whose regexes take quadratic time: 20,000 hostile
 characters took 11 s, 4,096 take a fraction of a second and still hold a title, the header and
 dozens of rows."""
+
+# Accounts and sign-in (reform.core.access, reform.store.accounts).
+LOGIN_TO_BROWSE_ENV = "REFORM_LOGIN_TO_BROWSE"
+"""Set to 1/true/yes to require signing in before anything is shown (a closed deployment)."""
+
+
+def login_to_browse() -> bool:
+    """Whether browsing needs a login: no by default (leaders open shared links without an
+    account); changing data always does."""
+    return os.environ.get(LOGIN_TO_BROWSE_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+LOGIN_MAX_FAILURES = 5
+"""Wrong passwords in a row before an account is locked: enough for typos, too few to guess."""
+
+LOGIN_LOCK_MINUTES = 15
+"""How long a locked account stays locked: slows guessing to 20 tries an hour per account."""
+
+MIN_PASSWORD_CHARS = 10
+"""Shortest password accepted: a passphrase of a few words; argon2 makes each guess slow."""
+
+OIDC_DEFAULT_ROLE = "viewer"
+"""Role of a signed-in OIDC identity that the ``[roles]`` table of secrets.toml does not name:
+the identity provider vouches for who it is, not for what they may change."""
+
+STORE_BUSY_SECONDS = 30.0
+"""How long a SQLite writer waits for another's lock before retrying: an import of a national
+file holds the lock for ~10 s on a slow disk."""
+
+STORE_WRITE_ATTEMPTS = 5
+"""Tries of one write that met a lock or a serialization conflict before the user is told the
+store is busy (with backoff 0.2, 0.4, 0.8 … s between them)."""

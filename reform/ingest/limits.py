@@ -29,8 +29,10 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
+import pandas as pd
 from xlrd import compdoc
 
 from reform.core import config
@@ -213,6 +215,8 @@ class Extent:
     rows: int = 0
     columns: int = 0
     merges: int = 0
+    errors: bool = field(default=False, compare=False)
+    """Whether any cell is an error (``t="e"``): the reader then looks for them."""
 
 
 _ROW_REF = re.compile(rb'r="[A-Za-z]*(\d+)"')
@@ -223,6 +227,7 @@ _ROW_START = re.compile(rb"<(?:\w+:)?row[\s/>]")
 _CELL_STARTS = (b"<c ", b"<c>", b"<c/", b":c ", b":c>", b":c/")
 _MERGE_STARTS = (b"<mergeCell ", b":mergeCell ")
 _MAX_TAIL = 1024 * 1024
+_ERROR_CELL = b't="e"'
 
 
 def column_number(letters: str | bytes) -> int:
@@ -269,9 +274,12 @@ class ExtentScanner:
         self._widest = 0
         self._rows_unnumbered = False
         self._cells_unnumbered = False
+        self._errors = False
 
     def feed(self, chunk: bytes) -> None:
         buffer = self._tail + chunk
+        # The whole buffer, tail included: an attribute cut at its end is whole in the next one.
+        self._errors = self._errors or _ERROR_CELL in buffer
         cut = buffer.rfind(b"<")
         if cut <= 0:
             if len(buffer) <= _MAX_TAIL:
@@ -287,7 +295,7 @@ class ExtentScanner:
         rows = self._rows + (self._row_tags if self._rows_unnumbered else 0)
         widest = max(self._widest, self._in_row)
         columns = self._columns + (widest if self._cells_unnumbered else 0)
-        return Extent(rows, columns, self._merges)
+        return Extent(rows, columns, self._merges, self._errors)
 
     def _scan(self, buffer: bytes, end: int) -> None:
         rows = set(_ROW_REF.findall(buffer, 0, end))
@@ -525,6 +533,39 @@ def check_cells(rows: Iterable[Sequence[object]], sheet: str, *, file_name: str)
         for c, value in enumerate(row):
             if type(value) is str and len(value) > limit:
                 check_cell(value, sheet, cell_name(r, c), file_name=file_name)
+
+
+
+def check_grid(grid: np.ndarray, sheet: str, *, file_name: str) -> None:
+    """:func:`check_cells` on a rows × columns object array, a column at a time: a column of
+    numbers only is passed over whole, so a national sheet's millions of numbers cost no
+    Python step each. The cell named is the first too long in reading order, as there."""
+    first = [found for c in range(grid.shape[1]) if (found := _first_long(grid[:, c], c))]
+    if first:
+        r, c = min(first)
+        check_cell(grid[r, c], sheet, cell_name(r, c), file_name=file_name)
+
+
+def _first_long(column: np.ndarray, c: int) -> tuple[int, int] | None:
+    """(row, ``c``) of the first text in ``column`` longer than ``MAX_CELL_CHARS``, or None.
+    Stretches of numbers only are passed over whole: a title in the header makes a column
+    hold text, not its hundred thousand numbers below."""
+    limit = config.MAX_CELL_CHARS
+    for start in range(0, len(column), _STRETCH):
+        part = column[start:start + _STRETCH]
+        if pd.api.types.infer_dtype(part, skipna=True) in _NO_TEXT:
+            continue
+        long = [r for r, value in enumerate(part.tolist()) if type(value) is str and len(value) > limit]
+        if long:
+            return start + long[0], c
+    return None
+
+
+_STRETCH = 4096
+"""Cells of a column judged at once by ``_first_long``."""
+_NO_TEXT = frozenset({"floating", "integer", "mixed-integer-float", "empty", "boolean", "decimal",
+                      "datetime", "datetime64", "date", "time", "timedelta", "timedelta64"})
+"""What ``infer_dtype`` says of a column that holds no string."""
 
 
 Merge = tuple[int, int, int, int]

@@ -362,12 +362,14 @@ def _components(index: str, sheets: list[SheetData]) -> pd.DataFrame:
 def _units(sheets: list[SheetData]) -> pd.DataFrame:
     """The units met, each with every spelling it was written as."""
     found: dict[str, dict] = {}
+    spelt: dict[tuple[type, object], str] = {}  # a name is met once per period of a long table
     for sheet_data in sheets:
         for match in sheet_data.matches:
             entry = found.setdefault(match.unit_id, {
                 "unit_id": match.unit_id, "name": match.name, "how": str(match.how),
                 "level": str(sheet_data.unit_levels.get(match.unit_id, Level.UNIT)), "spellings": set()})
-            entry["spellings"].add(clean_text(match.raw_name))
+            key = (match.raw_name.__class__, match.raw_name)
+            entry["spellings"].add(spelt[key] if key in spelt else spelt.setdefault(key, clean_text(match.raw_name)))
     return pd.DataFrame([{**u, "spellings": tuple(sorted(u["spellings"]))} for u in found.values()],
                         columns=["unit_id", "name", "how", "level", "spellings"])
 

@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from reform.core import config
@@ -35,15 +36,56 @@ class RawSheet:
     rows: list[list[object]]
     merges: list[Merge] = field(default_factory=list)
     hidden: bool = False  # hidden in Excel: read, but the analyst never saw it
+    kept: np.ndarray | None = field(default=None, repr=False, compare=False)
+    """Rows of one period of a long table: the others read as blank (a bool per row)."""
+    _grid: np.ndarray | None = field(default=None, repr=False, compare=False)
+    shared: dict = field(default_factory=dict, repr=False, compare=False)
+    """What whole-column steps found on the cells, shared by the parts of a long table."""
 
     @property
     def width(self) -> int:
         return max((len(row) for row in self.rows), default=0)
 
+    def grid(self) -> np.ndarray:
+        """Every cell as one rows × columns object array (None past a short row's end),
+        built once and shared by the parts of a long table: the steps that read the body
+        take whole columns of it, never a row at a time."""
+        if self._grid is None or len(self._grid) != len(self.rows):
+            self._grid = as_grid(self.rows, self.width)
+        return self._grid
+
+    def column(self, col: int, rows: np.ndarray) -> np.ndarray:
+        """The cells of column ``col`` in ``rows`` (None where the sheet has none)."""
+        grid = self.grid()
+        if col >= grid.shape[1]:
+            return np.full(len(rows), None, dtype=object)
+        cells = grid[rows, col]
+        if self.kept is not None:  # rows of other periods read as blank
+            cells[~self.kept[rows]] = None
+        return cells
+
+    def with_rows(self, rows: list[list[object]], kept: np.ndarray) -> RawSheet:
+        """This sheet with ``rows`` (some blanked) and the mask of the rows it keeps; its grid
+        is shared, not copied."""
+        return RawSheet(self.name, rows, self.merges, self.hidden, kept=kept, _grid=self.grid(),
+                        shared=self.shared)
+
     def cell(self, row: int, col: int) -> object:
         if row < len(self.rows) and col < len(self.rows[row]):
             return self.rows[row][col]
         return None
+
+
+def as_grid(rows: list[list[object]], width: int) -> np.ndarray:
+    """``rows`` as one object array of ``width`` columns, short rows padded with None."""
+    grid = np.full((len(rows), width), None, dtype=object)
+    if rows and width and all(len(row) == width for row in rows):
+        grid[:, :] = rows
+        return grid
+    for r, row in enumerate(rows):
+        if row:
+            grid[r, :len(row)] = row
+    return grid
 
 
 @dataclass
@@ -87,13 +129,14 @@ def read_workbook(data: bytes, file_name: str) -> RawWorkbook:
         raise FileRefused.of("ingest.empty_file", file=file_name, accepted=ACCEPTED)
     limits.check_size(data, file_name)
     kind = sniff_kind(data, file_name)
+    extents = None
     if kind == "xlsx":
-        limits.scan_xlsx(data, file_name)  # before calamine: a forged sheet can abort the process
+        extents = limits.scan_xlsx(data, file_name)  # before calamine: a forged sheet can abort the process
     elif kind == "xls":
         limits.scan_xls(data, file_name)
     sha256 = hashlib.sha256(data).hexdigest()
     if kind in ("xlsx", "xls"):
-        sheets = _read_calamine(data, file_name)
+        sheets = _read_calamine(data, file_name, extents)
     elif kind == "html":
         sheets = _read_html(data, file_name)
     else:
@@ -126,7 +169,7 @@ def _refuse_unreadable(file_name: str, detail: str) -> FileRefused:
     return FileRefused.of("ingest.unreadable", file=file_name, detail=detail, accepted=ACCEPTED)
 
 
-def _read_calamine(data: bytes, file_name: str) -> list[RawSheet]:
+def _read_calamine(data: bytes, file_name: str, extents: dict[str, limits.Extent] | None = None) -> list[RawSheet]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = [_read_calamine_sheet(workbook, meta.name, file_name,
@@ -144,11 +187,12 @@ def _read_calamine(data: bytes, file_name: str) -> list[RawSheet]:
         raise _refuse_unreadable(file_name, type(exc).__name__) from exc
     # python-calamine reads error cells (#REF!, #DIV/0!) as empty strings, which would hide
     # them; put the error text back so validation can name the cell.
-    errors = _xlsx_error_cells(data) if data[:4] == b"PK\x03\x04" else _xls_error_cells(data)
+    errors = _xlsx_error_cells(data, extents) if data[:4] == b"PK\x03\x04" else _xls_error_cells(data)
     for sheet in sheets:
         for (r, c), text in errors.get(sheet.name, {}).items():
             if r < len(sheet.rows) and c < len(sheet.rows[r]) and sheet.rows[r][c] in ("", None):
                 sheet.rows[r][c] = text
+                sheet.grid()[r, c] = text
     return sheets
 
 
@@ -161,12 +205,13 @@ def _read_calamine_sheet(workbook: CalamineWorkbook, name: str, file_name: str, 
     ranges = sheet.merged_cell_ranges or []
     limits.check_merge_count(len(ranges), file_name=file_name, sheet=name)
     # skip_empty_area=False keeps absolute positions, so "F12" means F12.
-    rows = [list(row) for row in sheet.to_python(skip_empty_area=False)]
-    limits.check_cells(rows, name, file_name=file_name)
+    rows = sheet.to_python(skip_empty_area=False)  # a fresh list of fresh lists
     width = max((len(row) for row in rows), default=0)
+    grid = as_grid(rows, width)  # built here to check the cells a column at a time
+    limits.check_grid(grid, name, file_name=file_name)
     merges = limits.clip_merges(((r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges), len(rows), width)
     limits.check_merges(merges, file_name=file_name, sheet=name)
-    return RawSheet(name=name, rows=rows, merges=merges, hidden=hidden)
+    return RawSheet(name=name, rows=rows, merges=merges, hidden=hidden, _grid=grid)
 
 
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
@@ -179,8 +224,12 @@ def _col_index(letters: str) -> int:
     return index - 1
 
 
-def _xlsx_error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
-    """Error cells of each sheet of an .xlsx, read from its XML (only sheets that have any)."""
+def _xlsx_error_cells(data: bytes, extents: dict[str, limits.Extent] | None = None,
+                      ) -> dict[str, dict[tuple[int, int], str]]:
+    """Error cells of each sheet of an .xlsx, read from its XML (only sheets that have any).
+
+    A part the limits scan saw whole (``extents``) and found no error cell in is not
+    inflated again: a national sheet is a hundred megabytes of XML."""
     from xml.etree import ElementTree
 
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -194,7 +243,7 @@ def _xlsx_error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
             for sheet in book.iterfind("m:sheets/m:sheet", ns):
                 target = targets.get(sheet.get(f"{{{ns['r']}}}id"), "")
                 path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-                if path not in archive.namelist():
+                if path not in archive.namelist() or (path in (extents or {}) and not extents[path].errors):
                     continue
                 xml = archive.read(path)
                 if b't="e"' not in xml:  # the common case: no error cell, no parsing

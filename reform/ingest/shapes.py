@@ -17,10 +17,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from reform.core.i18n import t
 from reform.core.kinds import KINDS
 from reform.core.model import Role
 from reform.core.text import cell_ref, clean_text, fold
+from reform.ingest.columns import per_distinct
 from reform.ingest.layout import SheetLayout
 from reform.ingest.readers import RawSheet
 from reform.ingest.roles import Column, period_of
@@ -73,11 +76,11 @@ def shape_of(raw: RawSheet, layout: SheetLayout) -> Shape:
     pivot = {"indicator": indicator[0].letter, "value": value[0].letter} if indicator and value else {}
     index_part = {}
     if index_cols:
-        found = {index_code(row[index_cols[0].col]) for row in _body(raw, layout, index_cols[0].col)}
+        found = {index_code(v) for v in _body(raw, layout, index_cols[0].col)}
         index_part = {"index_column": index_cols[0].letter, "indices": tuple(sorted(i for i in found if i))}
     if period_cols:
         col = period_cols[0].col
-        periods = sorted({p for row in _body(raw, layout, col) if (p := period_of(row[col]))})
+        periods = sorted({p for v in _body(raw, layout, col) if (p := period_of(v))})
         return Shape(LONG, tuple(periods), (period_cols[0].letter,), **pivot, **index_part)
     wide = [c for c in layout.columns if c.period]
     if wide:
@@ -85,29 +88,48 @@ def shape_of(raw: RawSheet, layout: SheetLayout) -> Shape:
     return Shape(ANNEX, **pivot, **index_part)
 
 
-def _body(raw: RawSheet, layout: SheetLayout, col: int) -> list[list[object]]:
-    return [row for row in raw.rows[layout.first_row:] if col < len(row) and clean_text(row[col])]
+def _body(raw: RawSheet, layout: SheetLayout, col: int) -> list[object]:
+    """The distinct filled cells of column ``col`` below the header."""
+    cells = raw.column(col, np.arange(layout.first_row, len(raw.rows)))
+    return [v for v, text in zip(*_distinct_texts(cells), strict=True) if text]
 
 
-def _keep_rows(raw: RawSheet, first: int, keep: set[int]) -> RawSheet:
-    """``raw`` with the rows from ``first`` on blanked unless in ``keep`` (rows keep their place)."""
-    rows = [row if r < first or r in keep else [] for r, row in enumerate(raw.rows)]
-    return RawSheet(raw.name, rows, raw.merges, raw.hidden)
+def _distinct_texts(cells: np.ndarray) -> tuple[list[object], list[str]]:
+    seen = list({(v.__class__, v): v for v in cells}.values())
+    return seen, [clean_text(v) for v in seen]
+
+
+def _keep_rows(raw: RawSheet, first: int, keep: np.ndarray) -> RawSheet:
+    """``raw`` with the rows from ``first`` on blanked unless ``keep`` (a bool per row from
+    ``first`` on); rows keep their place, and the cells are shared, not copied."""
+    kept = np.concatenate([np.ones(first, dtype=bool), keep])[:len(raw.rows)]
+    blank = np.empty(1, dtype=object)
+    blank[0] = []
+    return raw.with_rows(np.where(kept, _row_objects(raw), blank).tolist(), kept)
+
+
+def _row_objects(raw: RawSheet) -> np.ndarray:
+    """The rows of ``raw`` as a 1-D object array (the lists themselves, not copies), made once
+    per sheet: each period of a long table picks its rows from it in one step."""
+    made = raw.shared.get("row_objects")
+    if made is None or made[0] is not raw.rows:
+        rows = np.empty(len(raw.rows), dtype=object)
+        for r, row in enumerate(raw.rows):
+            rows[r] = row
+        made = raw.shared["row_objects"] = (raw.rows, rows)
+    return made[1]
 
 
 def _long_parts(raw: RawSheet, layout: SheetLayout, index: str | None) -> list[Part]:
     col = layout.by_role(Role.PERIOD)[0]
     index_cols = layout.by_role(Role.INDEX)
-    rows_of: dict[str, set[int]] = {}
-    for r in range(layout.first_row, len(raw.rows)):
-        period = period_of(raw.cell(r, col.col))
-        if period is None:
-            continue
-        if index_cols and index and index_code(raw.cell(r, index_cols[0].col)) != index:
-            continue
-        rows_of.setdefault(period, set()).add(r)
-    return [Part(_keep_rows(raw, layout.first_row, rows), layout, period,
-                 f"column {col.letter}") for period, rows in sorted(rows_of.items())]
+    body = np.arange(layout.first_row, len(raw.rows))
+    periods = np.array(per_distinct(raw.column(col.col, body), period_of), dtype=object)
+    if index_cols and index:
+        periods[np.array(per_distinct(raw.column(index_cols[0].col, body), index_code), dtype=object) != index] = None
+    found = sorted({p for p in periods.tolist() if p is not None})
+    return [Part(_keep_rows(raw, layout.first_row, periods == period), layout, period,
+                 f"column {col.letter}") for period in found]
 
 
 def _wide_parts(raw: RawSheet, layout: SheetLayout) -> list[Part]:
@@ -147,9 +169,9 @@ def only_index(raw: RawSheet, layout: SheetLayout, index: str) -> RawSheet:
     index_cols = layout.by_role(Role.INDEX)
     if not index_cols:
         return raw
-    keep = {r for r in range(layout.first_row, len(raw.rows))
-            if index_code(raw.cell(r, index_cols[0].col)) == index}
-    return _keep_rows(raw, layout.first_row, keep)
+    body = np.arange(layout.first_row, len(raw.rows))
+    codes = np.array(per_distinct(raw.column(index_cols[0].col, body), index_code), dtype=object)
+    return _keep_rows(raw, layout.first_row, codes == index)
 
 
 def pivot_indicators(part: Part) -> Part:

@@ -6,6 +6,7 @@ classify the rows (units, headings, footers, the end) → match unit names → r
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -14,7 +15,8 @@ import pandas as pd
 from reform.analysis.groups import group_label
 from reform.core.kinds import kind_of
 from reform.core.model import TOTAL, Issue, Level, MatchMethod, Role, Severity, UnitMatch
-from reform.core.text import cell_ref, clean_text, fold, parse_number
+from reform.core.text import PROBLEMS, cell_ref, clean_text, fold, parse_numbers, unit_key
+from reform.ingest import columns
 from reform.ingest.layout import (
     SheetLayout,
     is_block_heading,
@@ -23,7 +25,6 @@ from reform.ingest.layout import (
     is_max_row,
     level_of_heading,
     may_be_label,
-    nonempty,
     numeric,
     repeats_header,
 )
@@ -34,7 +35,7 @@ from reform.ingest.units import UnitRegistry
 
 _SCORE_FRAME = ["index", "period", "unit_id", "component", "value", "max_value", "source"]
 _PUBLISHED_FRAME = ["index", "period", "unit_id", "rank", "group", "source"]
-_CELL_FRAME = ["unit_id", "row", "value", "source", "col", "role"]
+_CELL_FRAME = ["unit_id", "row", "value", "source", "col"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,41 @@ def _row_kind(row: list[object], primary: int, key_cols: list[int]) -> str:
     return "unit"
 
 
+def _plain_unit_rows(sheet: RawSheet, layout: SheetLayout, key_cols: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Filled rows from the first unit row on, and which of them are surely unit rows, judged
+    column by column: more than two cells written (no block heading), too few texts to
+    repeat the header, and a name that is no footer, signature or maximum label. The others
+    go through the row rules one by one. Found once per sheet, shared by its periods."""
+    grid = sheet.grid()
+    rows = np.arange(layout.first_row, len(grid))
+    filled = np.zeros(len(rows), dtype=bool)
+    written = np.zeros(len(rows), dtype=np.int32)
+    texts = np.zeros(len(rows), dtype=np.int32)
+    signature = [fold(v) for v in sheet.rows[layout.header_rows[-1]]] if layout.header_rows else []
+    labels = [c for c, key in enumerate(signature) if key and c < grid.shape[1]]
+    for c in range(grid.shape[1]):
+        column = grid[rows, c]
+        numbers = columns.numeric_only(column)  # judged once, asked by the three rules
+        filled |= columns.filled(column, numbers)
+        written += columns.written(column, numbers)
+        if c in labels:
+            texts += columns.texts(column, numbers)
+    names = columns.per_distinct(grid[rows, key_cols[0]], _plain_name)
+    maximum = np.zeros(len(rows), dtype=bool)  # a "Điểm tối đa" label left of the names
+    for c in range(min(key_cols[0] + 1, grid.shape[1])):
+        if not columns.numeric_only(column := grid[rows, c]):
+            maximum |= np.array(columns.per_distinct(column, lambda v: is_max_row([v])), dtype=bool)
+    few_texts = texts < 0.6 * len(labels) if len(labels) >= 2 else np.ones(len(rows), dtype=bool)
+    return rows[filled], ((written > 2) & few_texts & np.array(names, dtype=bool) & ~maximum)[filled]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _plain_name(value: object) -> bool:
+    """A name that is surely no end, footer or maximum-row label."""
+    text = clean_text(value)
+    return bool(text) and not (may_be_label(text) and (is_end(text) or is_footer(text) or is_max_row([text])))
+
+
 def classify_rows(sheet: RawSheet, layout: SheetLayout, level: str | None) -> RowPlan:
     """The unit rows below the header, each with the level its block heading announces
     (``level`` when given wins); stops at the end labels or a repeated header."""
@@ -107,10 +143,18 @@ def classify_rows(sheet: RawSheet, layout: SheetLayout, level: str | None) -> Ro
     current = level
     rows: list[tuple[int, str | None]] = []
     issues: list[Issue] = []
-    for r in range(layout.first_row, len(sheet.rows)):
-        row = sheet.rows[r]
-        if all(v in ("", None) for v in row) or not nonempty(row):
+    found = (layout.first_row, tuple(key_cols), tuple(layout.header_rows))
+    if found not in sheet.shared:
+        sheet.shared[found] = _plain_unit_rows(sheet, layout, key_cols)
+    candidates, plain = sheet.shared[found]
+    if sheet.kept is not None:  # one period of a long table: its rows only
+        keep = sheet.kept[candidates]
+        candidates, plain = candidates[keep], plain[keep]
+    for r, is_plain in zip(candidates.tolist(), plain.tolist(), strict=True):
+        if is_plain:  # the common case, decided by whole columns above
+            rows.append((r, current))
             continue
+        row = sheet.rows[r]
         if signature and repeats_header(row, signature):
             break  # the header again: a second table starts below
         if is_block_heading(row):
@@ -127,37 +171,84 @@ def classify_rows(sheet: RawSheet, layout: SheetLayout, level: str | None) -> Ro
     return RowPlan(tuple(rows), tuple(issues))
 
 
-def _match(raw: str, level: str | None, registry: UnitRegistry, overrides: dict[str, str]) -> UnitMatch:
-    if raw in overrides:
-        unit_id = overrides[raw]
-        return UnitMatch(raw, unit_id, registry.name(unit_id), MatchMethod.CHOSEN, 100.0)
-    return registry.match(raw, level)
+def _distinct_matches(names: list[tuple[str, str | None]], registry: UnitRegistry,
+                      overrides: dict[str, str]) -> dict[tuple[str, str | None], UnitMatch]:
+    """The match of each distinct (name, level), in the order met; new units are remembered so
+    a later spelling of the same name finds them. Two different names fuzzy-matched onto one
+    unit are never collapsed: the exact one wins (else the closest), the others stay new."""
+    found: dict[tuple[str, str | None], UnitMatch] = {}
+    chosen = {pair: UnitMatch(pair[0], overrides[pair[0]], registry.name(overrides[pair[0]]),
+                              MatchMethod.CHOSEN, 100.0) for pair in names if pair[0] in overrides}
+    rest = [pair for pair in names if pair not in chosen]
+    for pair, match in zip(rest, registry.match_many([n for n, _ in rest], [lv for _, lv in rest]), strict=True):
+        if match.how == MatchMethod.NEW and (known := registry.exact(match.raw_name, pair[1])):
+            match = known  # an earlier name of this file proposed that unit
+        found[pair] = match
+        if match.how == MatchMethod.NEW:
+            registry.remember(match.unit_id, match.name, pair[1] or Level.UNIT)
+    found.update(chosen)
+    return _uncollapsed(found, registry)
+
+
+def _uncollapsed(found: dict[tuple[str, str | None], UnitMatch],
+                 registry: UnitRegistry) -> dict[tuple[str, str | None], UnitMatch]:
+    by_unit: dict[str, list[tuple[str, str | None]]] = {}
+    for pair, match in found.items():
+        by_unit.setdefault(match.unit_id, []).append(pair)
+    out = dict(found)
+    for pairs in by_unit.values():
+        keys = {unit_key(name) for name, _ in pairs}
+        if len(keys) < 2 or not any(found[p].how == MatchMethod.FUZZY for p in pairs):
+            continue
+        winner = max(pairs, key=lambda p: (found[p].how != MatchMethod.FUZZY, found[p].score))
+        for pair in pairs:
+            if found[pair].how == MatchMethod.FUZZY and unit_key(pair[0]) != unit_key(winner[0]):
+                match = registry.proposed(pair[0], pair[1], (found[pair].name, *found[pair].suggestions))
+                registry.remember(match.unit_id, match.name, pair[1] or Level.UNIT)
+                out[pair] = match
+    return out
+
+
+def _cleaned_names(sheet: RawSheet, col: int) -> np.ndarray:
+    """``clean_text`` of every cell of column ``col``, found once per sheet and shared by the
+    periods of a long table (each takes its own rows)."""
+    found = ("cleaned", col)
+    if found not in sheet.shared:
+        grid = sheet.grid()  # every row: the rows of other periods are never asked for
+        cells = grid[:, col] if col < grid.shape[1] else np.full(len(grid), None, dtype=object)
+        sheet.shared[found] = columns.cleaned(cells)
+    return sheet.shared[found]
 
 
 def match_units(sheet: RawSheet, layout: SheetLayout, plan: RowPlan, registry: UnitRegistry,
                 overrides: dict[str, str] | None = None) -> UnitRows:
-    """Match the name in each unit row to a unit; a unit's second row is a duplicate, whose
-    numbers are not read. New units are remembered by ``registry`` so later rows find them."""
-    overrides = overrides or {}
+    """Match the name in each unit row to a unit, each distinct name once; a unit's second row
+    is a duplicate, whose numbers are not read. New units are remembered by ``registry`` so
+    later rows find them."""
+    rows = np.array([r for r, _ in plan.rows], dtype=np.int64)
+    row_levels = [lv for _, lv in plan.rows]
+    name_cols = [c.col for c in layout.by_role(Role.NAME)]
+    names = {k: _cleaned_names(sheet, k)[rows].tolist() for k in name_cols}
+    pairs = list(dict.fromkeys((name, lv) for k in name_cols for name, lv in zip(names[k], row_levels, strict=True)
+                               if name))
+    found = _distinct_matches(pairs, registry, overrides or {})
     matches: dict[tuple[int, int], UnitMatch] = {}
     levels: dict[str, str] = {}
-    cells_of: dict[tuple[int, str], list[str]] = {}
-    for r, row_level in plan.rows:
-        for k in (c.col for c in layout.by_role(Role.NAME)):
-            raw = sheet.cell(r, k)
-            if not clean_text(raw):
+    cells_of: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for i, (r, row_level) in enumerate(plan.rows):
+        for k in name_cols:
+            if not names[k][i]:
                 continue
-            match = _match(clean_text(raw), row_level, registry, overrides)
-            if match.how == MatchMethod.NEW:
-                registry.remember(match.unit_id, match.name, row_level or Level.UNIT)
+            match = found[(names[k][i], row_level)]
             cells = cells_of.setdefault((k, match.unit_id), [])
-            cells.append(cell_ref(r, k))
+            cells.append((r, k))
             if len(cells) > 1:
                 continue
             matches[(r, k)] = match
             levels[match.unit_id] = row_level or (
                 registry.level(match.unit_id) if match.how != MatchMethod.NEW else Level.UNIT)
-    duplicates = {unit_id: cells for (_, unit_id), cells in cells_of.items() if len(cells) > 1}
+    duplicates = {unit_id: [cell_ref(r, k) for r, k in cells]
+                  for (_, unit_id), cells in cells_of.items() if len(cells) > 1}
     return UnitRows(matches, levels, duplicates)
 
 
@@ -168,44 +259,36 @@ def _cell_issue(sheet: str, column: Column, r: int, raw: object, problem: str) -
                     sheet=sheet, cell=ref, value=clean_text(raw))
 
 
-def _numbers(sheet: RawSheet, column: Column, rows: list[int], units: list[str | None],
-             issues: list[Issue]) -> list[float | None]:
-    """The numbers of one column (None where no unit or no number); problems go to ``issues``.
-
-    Cells already numbers take the fast path: a national file has millions of them."""
-    c = column.col
-    numbers: list[float | None] = []
-    for r, unit_id in zip(rows, units, strict=True):
-        raw = sheet.rows[r][c] if c < len(sheet.rows[r]) else None
-        if unit_id is None:
-            numbers.append(None)
-        elif type(raw) is float or type(raw) is int:
-            numbers.append(float(raw))
-        else:
-            number, problem = parse_number(raw)
-            if problem:
-                issues.append(_cell_issue(sheet.name, column, r, raw, problem))
-            numbers.append(number)
-    return numbers
+def _numbers(sheet: RawSheet, column: Column, rows: np.ndarray, units: np.ndarray,
+             issues: list[Issue]) -> np.ndarray:
+    """The numbers of one column (NaN where no unit or no number), read as one array; the
+    cells that are no number become issues, their references made only then."""
+    cells = sheet.column(column.col, rows)
+    numbers, problems = parse_numbers(cells)
+    known = units != None  # noqa: E711 (elementwise over an object array)
+    for i in np.flatnonzero((problems > 0) & known):
+        issues.append(_cell_issue(sheet.name, column, int(rows[i]), cells[i], PROBLEMS[problems[i]]))
+    return np.where(known, numbers, np.nan)
 
 
-def _groups(sheet: RawSheet, column: Column, rows: list[int], units: list[str | None],
+def _groups(sheet: RawSheet, column: Column, rows: np.ndarray, units: np.ndarray,
             published: dict[tuple[str, int], dict]) -> None:
-    for r, unit_id in zip(rows, units, strict=True):
-        raw = sheet.rows[r][column.col] if column.col < len(sheet.rows[r]) else None
-        if unit_id is not None and clean_text(raw):
+    labels = columns.cleaned(sheet.column(column.col, rows))
+    for unit_id, raw, label in zip(units, sheet.column(column.col, rows), labels, strict=True):
+        if unit_id is not None and label:
             published.setdefault((unit_id, column.key_col), {})["group"] = group_label(raw)
 
 
 def read_cells(sheet: RawSheet, layout: SheetLayout, plan: RowPlan, units: UnitRows) -> Cells:
     """The numbers of the value columns for the matched rows, column by column, with the cell
     each came from; printed ranks and groups apart (they are compared, not stored as scores)."""
-    rows = [r for r, _ in plan.rows]
-    unit_of = {k: [units.matches[(r, k)].unit_id if (r, k) in units.matches else None for r in rows]
+    rows = np.array([r for r, _ in plan.rows], dtype=np.int64)
+    unit_of = {k: np.array([units.matches[(r, k)].unit_id if (r, k) in units.matches else None
+                            for r in rows.tolist()], dtype=object)
                for k in (c.col for c in layout.by_role(Role.NAME))}
     published: dict[tuple[str, int], dict] = {}
     issues: list[Issue] = []
-    parts: list[pd.DataFrame] = []
+    taken: list[tuple[Column, np.ndarray, np.ndarray]] = []  # column, positions read, numbers
     for column in layout.columns:
         if column.role not in (*VALUE_ROLES, Role.GROUP) or column.key_col is None:
             continue
@@ -213,19 +296,37 @@ def read_cells(sheet: RawSheet, layout: SheetLayout, plan: RowPlan, units: UnitR
         if column.role == Role.GROUP:
             _groups(sheet, column, rows, here, published)
             continue
-        frame = pd.DataFrame({"unit_id": here, "row": rows,
-                              "value": _numbers(sheet, column, rows, here, issues)})
-        frame = frame[frame["unit_id"].notna() & frame["value"].notna()]
-        frame["source"] = f"{sheet.name}!{column.letter}" + (frame["row"] + 1).astype(str)
+        values = _numbers(sheet, column, rows, here, issues)
+        kept = np.flatnonzero((here != None) & ~np.isnan(values))  # noqa: E711
         if column.role == Role.RANK:
-            for unit_id, value, source in zip(frame["unit_id"], frame["value"], frame["source"], strict=True):
-                entry = published.setdefault((unit_id, column.key_col), {})
-                entry["rank"], entry["rank_source"] = value, source
+            for i in kept.tolist():
+                entry = published.setdefault((here[i], column.key_col), {})
+                entry["rank"] = values[i]
+                entry["rank_source"] = f"{sheet.name}!{column.letter}{rows[i] + 1}"
             continue
-        frame["col"], frame["role"] = column.col, column.role
-        parts.append(frame)
-    values = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_CELL_FRAME)
-    return Cells(values, published, tuple(issues))
+        taken.append((column, kept, values[kept]))
+    return Cells(_cell_frame(sheet.name, rows, unit_of, taken), published, tuple(issues))
+
+
+def _cell_frame(sheet: str, rows: np.ndarray, unit_of: dict[int, np.ndarray],
+                taken: list[tuple[Column, np.ndarray, np.ndarray]]) -> pd.DataFrame:
+    """``_CELL_FRAME`` of the numbers read, one column after the other: the texts (unit ids,
+    sources) are built in Arrow from codes, not one Python string per cell."""
+    if not taken:
+        return pd.DataFrame(columns=_CELL_FRAME)
+    ids = {k: pd.factorize(units) for k, units in unit_of.items()}
+    offsets = dict(zip(ids, np.cumsum([0] + [len(u) for _, u in ids.values()]).tolist(), strict=False))
+    positions = np.concatenate([kept for _, kept, _ in taken])
+    unit_codes = np.concatenate([ids[c.key_col][0][kept] + offsets[c.key_col] for c, kept, _ in taken])
+    which = np.repeat(np.arange(len(taken)), [len(kept) for _, kept, _ in taken])
+    at = rows[positions]
+    return pd.DataFrame({
+        "unit_id": columns.labelled(unit_codes, [u for _, found in ids.values() for u in found]),
+        "row": at,
+        "value": np.concatenate([values for _, _, values in taken]),
+        "source": columns.cell_sources([f"{sheet}!{c.letter}" for c, _, _ in taken], which, at),
+        "col": np.array([c.col for c, _, _ in taken], dtype=np.int64)[which],
+    }, columns=_CELL_FRAME)
 
 
 def _scores(values: pd.DataFrame, layout: SheetLayout, total_max: float | None, *,
@@ -239,22 +340,31 @@ def _scores(values: pd.DataFrame, layout: SheetLayout, total_max: float | None, 
     for col in total_cols:
         code_of[col] = TOTAL
         max_of[col] = np.nan if total_max is None else float(total_max)
-    kept = values[values["col"].isin(list(code_of))]
-    scores = pd.DataFrame({
-        "index": index, "period": period, "unit_id": kept["unit_id"].to_numpy(),
-        "component": kept["col"].map(code_of).to_numpy(),
-        "value": kept["value"].astype(float).to_numpy(),
-        "max_value": kept["col"].map(max_of).astype(float).to_numpy(),
-        "source": kept["source"].to_numpy(),
-    }, columns=_SCORE_FRAME)
+    scores = _score_frame(values[values["col"].isin(list(code_of))], code_of, max_of, index, period)
     percent_cols = [c.col for c in layout.by_role(Role.PERCENT)]
     if total_cols or not percent_cols:
         return scores
     pct = values[values["col"] == percent_cols[0]]
-    extra = pd.DataFrame({"index": index, "period": period, "unit_id": pct["unit_id"].to_numpy(),
-                          "component": TOTAL, "value": pct["value"].astype(float).to_numpy(),
-                          "max_value": 100.0, "source": pct["source"].to_numpy()}, columns=_SCORE_FRAME)
+    extra = _score_frame(pct, {percent_cols[0]: TOTAL}, {percent_cols[0]: 100.0}, index, period)
     return pd.concat([scores, extra], ignore_index=True)
+
+
+def _score_frame(kept: pd.DataFrame, code_of: dict[int, str], max_of: dict[int, float],
+                 index: str, period: str | None) -> pd.DataFrame:
+    """``_SCORE_FRAME`` of the cells ``kept``; their texts stay Arrow columns, never copied
+    out to Python strings and back."""
+    cols = list(code_of)
+    which = pd.Index(cols).get_indexer(kept["col"].to_numpy())
+    same = np.zeros(len(kept), dtype=np.int64)
+    return pd.DataFrame({
+        "index": columns.labelled(same, [index]),
+        "period": columns.labelled(same, [period]) if period is not None else None,
+        "unit_id": kept["unit_id"].array,
+        "component": columns.labelled(which, [code_of[c] for c in cols]),
+        "value": kept["value"].to_numpy(dtype=float),
+        "max_value": np.array([max_of[c] for c in cols], dtype=float)[which],
+        "source": kept["source"].array,
+    }, columns=_SCORE_FRAME)
 
 
 def _published(published: dict[tuple[str, int], dict], *, index: str, period: str | None) -> pd.DataFrame:
@@ -264,13 +374,22 @@ def _published(published: dict[tuple[str, int], dict], *, index: str, period: st
     return pd.DataFrame(rows, columns=_PUBLISHED_FRAME)
 
 
+def _unit_by_column(values: pd.DataFrame) -> pd.DataFrame:
+    """Units × columns of the numbers read, a unit's first number where it has two (pairs
+    resolved by unit): row-aligned values for the sum detection, laid out by index arithmetic."""
+    if values.empty:
+        return pd.DataFrame()
+    units, names = pd.factorize(values["unit_id"])
+    cols, col_at = np.unique(values["col"].to_numpy(), return_inverse=True)
+    _, first = np.unique(units * len(cols) + col_at, return_index=True)
+    matrix = np.full((len(names), len(cols)), np.nan)
+    matrix[units[first], col_at[first]] = values["value"].to_numpy(dtype=float)[first]
+    return pd.DataFrame(matrix, index=pd.Index(names, name="unit_id"), columns=pd.Index(cols, name="col"))
+
+
 def _with_tree(sheet: RawSheet, layout: SheetLayout, cells: Cells, index: str) -> SheetLayout:
     """``layout`` with its component tree, maxima filled in."""
-    values = cells.values
-    # Row-aligned values per column (pairs resolved by unit) for the sum detection.
-    wide = values.pivot_table(index="unit_id", columns="col", values="value", aggfunc="first") \
-        if not values.empty else pd.DataFrame()
-    tree = infer_tree(layout, wide)
+    tree = infer_tree(layout, _unit_by_column(cells.values))
     max_cells = {} if layout.max_row is None else {
         n.col: sheet.cell(layout.max_row, n.col) for n in tree if n.col is not None}
     return replace(layout, components=with_maximums(tree, max_cells, index))

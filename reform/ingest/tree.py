@@ -162,18 +162,24 @@ def renumber(nodes: list[Component]) -> list[Component]:
     return out
 
 
-def _sum_width(cols: list[int], values: pd.DataFrame, i: int) -> int:
-    """How many columns right after ``cols[i]`` it is the sum of (0 when none)."""
-    for k in range(2, len(cols) - i):
-        block = values[[cols[j] for j in range(i + 1, i + 1 + k)]]
-        if block.isna().all(axis=None):
+def _sum_width(matrix: np.ndarray, i: int) -> int:
+    """How many columns right after column ``i`` of ``matrix`` (units × columns, NaN where
+    no value) it is the sum of (0 when none). Every width is judged at once with running sums
+    over the columns to its right; the first width that fits, in order, wins."""
+    total, block = matrix[:, i], matrix[:, i + 1:]
+    if block.shape[1] < 2:
+        return 0
+    missing = np.isnan(block)
+    missing_before = np.cumsum(missing, axis=1)  # missing cells among the first k
+    running = np.cumsum(np.where(missing, 0.0, block), axis=1)
+    usable = ~np.isnan(total)[:, None] & (missing_before == 0)
+    close = usable & (np.abs(running - np.nan_to_num(total)[:, None]) <= config.SUM_TOLERANCE)
+    empty = missing_before.sum(axis=0) == len(matrix) * np.arange(1, block.shape[1] + 1)
+    counts, hits = usable.sum(axis=0), close.sum(axis=0)
+    for k in range(2, block.shape[1] + 1):
+        if empty[k - 1] or counts[k - 1] < 3:
             return 0
-        total = values[cols[i]]
-        usable = total.notna() & block.notna().all(axis=1)
-        if usable.sum() < 3:
-            return 0
-        diff = (block[usable].sum(axis=1) - total[usable]).abs()
-        if (diff <= config.SUM_TOLERANCE).mean() >= 0.95:
+        if hits[k - 1] / counts[k - 1] >= 0.95:
             return k
     return 0
 
@@ -181,10 +187,11 @@ def _sum_width(cols: list[int], values: pd.DataFrame, i: int) -> int:
 def sum_structure(cols: list[int], values: pd.DataFrame) -> dict[int, int]:
     """Columns that are the sum of the columns right after them (PAPI: a dimension, then its
     sub-dimensions). Returns child column -> parent column."""
+    matrix = values.reindex(columns=cols).to_numpy(dtype=float, na_value=np.nan)
     parents: dict[int, int] = {}
     i = 0
     while i < len(cols):
-        found = _sum_width(cols, values, i)
+        found = _sum_width(matrix, i)
         for j in range(i + 1, i + 1 + found):
             parents[cols[j]] = cols[i]
         i += found + 1

@@ -7,10 +7,12 @@ stores the file.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
@@ -61,34 +63,74 @@ class UnitRegistry:
         """Find the unit ``raw_name`` refers to, preferring units of ``level`` when given.
 
         ``how`` is "exact" (the key of its name or an alias), "fuzzy" (a close spelling, score
-        ≥ FUZZY_MATCH_MIN) or "new" (nothing close: a new unit id is proposed, with suggestions).
+        ≥ FUZZY_MATCH_MIN, the same words but for a typing slip) or "new" (nothing close: a
+        new unit id is proposed, with suggestions). A name that starts with its kind
+        ('Xã Bình Thu') only matches units of that kind.
         """
-        name = clean_text(raw_name)
+        return self.match_many([raw_name], [level])[0]
+
+    def match_many(self, raw_names: list[object], levels: list[str | None]) -> list[UnitMatch]:
+        """:meth:`match` of each name; the close spellings of all the names not found exactly
+        are scored in one matrix per level, so ten thousand unknown names take seconds."""
+        names = [clean_text(raw) for raw in raw_names]
+        out: list[UnitMatch | None] = [self.exact(name, level) for name, level in zip(names, levels, strict=True)]
+        pending: dict[str | None, list[int]] = {}
+        for i, (name, level) in enumerate(zip(names, levels, strict=True)):
+            if out[i] is None:
+                pending.setdefault(level or level_named_in(name), []).append(i)
+        for wanted, positions in pending.items():
+            choices = self._fuzzy_choices(wanted)
+            keys = list(choices)
+            for start in range(0, len(positions), _FUZZY_BATCH):
+                batch = positions[start:start + _FUZZY_BATCH]
+                found = _closest([unit_key(names[i]) for i in batch], keys)
+                for i, near in zip(batch, found, strict=True):
+                    out[i] = self._fuzzy(names[i], levels[i], wanted, near, choices)
+        return out  # type: ignore[return-value]
+
+    def exact(self, name: str, level: str | None = None) -> UnitMatch | None:
+        """The exact match of ``name`` (a name or an alias, by its key), None when there is none."""
         key = unit_key(name)
         candidates = self._by_key.get(key, [])
         # The block the row is in, else the kind word the name starts with: 'Phường Hoàn Kiếm'
-        # is the new ward, not the abolished district that shares its name.
-        wanted = level or level_named_in(name)
-        if wanted:
-            same_level = [u for u in candidates if self._levels.get(u) == wanted]
-            candidates = same_level or candidates
+        # is the new ward, not the abolished district that shares its name; 'Xã Bình Thuận'
+        # is never the province.
+        if level:
+            candidates = [u for u in candidates if self._levels.get(u) == level] or candidates
+        elif allowed := allowed_levels(name):
+            candidates = [u for u in candidates if self._levels.get(u) in allowed]
         candidates = self.in_scope(candidates)
-        if candidates:
-            unit_id = candidates[0]
-            return UnitMatch(name, unit_id, self._names[unit_id], MatchMethod.EXACT, 100.0,
-                             ambiguous=self.ambiguity(candidates))
-        choices = self._fuzzy_choices(wanted)
-        found = process.extract(key, list(choices), scorer=fuzz.ratio, limit=3)
-        suggestions = tuple(
-            self._names[choices[k][0]] for k, score, _ in found if score >= config.FUZZY_SUGGEST_MIN
-        )
-        # "Đơn vị số 1" is not a misspelling of "Đơn vị số 12": numbers must agree.
-        if found and found[0][1] >= config.FUZZY_MATCH_MIN and _digits(found[0][0]) == _digits(key):
-            unit_id = (self.in_scope(choices[found[0][0]]) or choices[found[0][0]])[0]
+        if not candidates:
+            return None
+        unit_id = candidates[0]
+        return UnitMatch(name, unit_id, self._names[unit_id], MatchMethod.EXACT, 100.0,
+                         ambiguous=self.ambiguity(candidates))
+
+    def _fuzzy(self, name: str, level: str | None, wanted: str | None, found: list[tuple[str, float]],
+               choices: dict[str, list[str]]) -> UnitMatch:
+        """The fuzzy match of ``name`` from its closest keys ``found`` (best first), else a new unit."""
+        key = unit_key(name)
+        allowed = None if level else allowed_levels(name)
+        found = [(k, score) for k, score in found
+                 if allowed is None or any(self._levels.get(u) in allowed for u in choices[k])]
+        suggestions = tuple(self._names[choices[k][0]] for k, score in found if score >= config.FUZZY_SUGGEST_MIN)
+        # "Đơn vị số 1" is not a misspelling of "Đơn vị số 12": numbers must agree; nor is
+        # "Bình Vĩnh" one of "Bình Định": the words must agree but for a typing slip.
+        if found and found[0][1] >= config.FUZZY_MATCH_MIN and _digits(found[0][0]) == _digits(key) \
+                and same_words(key, found[0][0]):
+            keep = allowed or ({level} if level else None)
+            ids = choices[found[0][0]]
+            ids = [u for u in ids if keep is None or self._levels.get(u) in keep] or ids
+            unit_id = (self.in_scope(ids) or ids)[0]
             return UnitMatch(name, unit_id, self._names[unit_id], MatchMethod.FUZZY, float(found[0][1]),
                              suggestions)
+        return self.proposed(name, level, suggestions)
+
+    def proposed(self, name: str, level: str | None, suggestions: tuple[str, ...] = ()) -> UnitMatch:
+        """A new unit for ``name`` (not yet remembered), with the known names close to it."""
         new_level = level or Level.UNIT.value
-        return UnitMatch(name, f"{new_level}:{slugify(key) or 'x'}", name, MatchMethod.NEW, 0.0, suggestions)
+        return UnitMatch(name, f"{new_level}:{slugify(unit_key(name)) or 'x'}", name, MatchMethod.NEW, 0.0,
+                         suggestions)
 
     def _fuzzy_choices(self, level: str | None) -> dict[str, list[str]]:
         # Only units of the registry are fuzzy targets; units proposed while reading this
@@ -190,6 +232,70 @@ LEVEL_WORDS: tuple[tuple[str, Level], ...] = (
 """The kind word a unit's name starts with (folded) and the level it says."""
 
 
+_ALLOWED_LEVELS: tuple[tuple[str, frozenset[str]], ...] = (
+    (r"^phuong\b", frozenset({Level.WARD})),
+    (r"^(xa|thi tran|dac khu)\b", frozenset({Level.COMMUNE})),
+    (r"^tinh\b", frozenset({Level.PROVINCE})),
+    (r"^thanh pho\b", frozenset({Level.PROVINCE, Level.DISTRICT})),  # a city is either
+    (r"^(quan|huyen|thi xa)\b", frozenset({Level.DISTRICT})),
+    (r"^so\b", frozenset({Level.DEPARTMENT})),
+    (r"^phong\b", frozenset({Level.OFFICE})),
+)
+"""The kind word a name starts with (folded) and the levels of the units it may name; a unit
+whose level is unknown (``unit``) may be named by any."""
+
+
+@functools.lru_cache(maxsize=1 << 16)  # asked for every name of every period of a long table
+def allowed_levels(name: str) -> frozenset[str] | None:
+    """The levels a name that starts with its kind may match ('Xã An Bình' → commune), plus
+    ``unit``; None when the name has no kind word."""
+    folded = fold(name)
+    if unit_key(name) == folded:
+        return None  # no kind word was taken off: 'Quản lý đô thị' is no 'Quận'
+    return next((levels | {Level.UNIT} for pattern, levels in _ALLOWED_LEVELS if re.search(pattern, folded)),
+                None)
+
+
+_FUZZY_BATCH = 500
+"""Names scored against every known key at once: 500 × 10,000 scores is 20 MB."""
+
+
+def _closest(keys: list[str], choices: list[str]) -> list[list[tuple[str, float]]]:
+    """The three closest ``choices`` of each key with their scores (fuzz.ratio), best first."""
+    if not choices or not keys:
+        return [[] for _ in keys]
+    scores = process.cdist(keys, choices, scorer=fuzz.ratio, dtype=np.float32, workers=1)
+    top = min(3, len(choices))
+    best = np.argsort(-scores, axis=1, kind="stable")[:, :top]
+    return [[(choices[j], float(scores[i, j])) for j in row] for i, row in enumerate(best)]
+
+
+def same_words(key: str, other: str) -> bool:
+    """Whether two folded names have the same words but for a typing slip in one of them:
+    a doubled letter ('hang bacc'), two letters swapped ('hnag bac') or a lost space
+    ('hoankiem'). 'binh vinh' and 'binh dinh' are different places, as are 'binh thu' and
+    'binh thuan'."""
+    if key.replace(" ", "") == other.replace(" ", ""):
+        return True
+    words, others = key.split(), other.split()
+    if len(words) != len(others):
+        return False
+    slips = [(a, b) for a, b in zip(words, others, strict=True) if a != b]
+    return len(slips) == 1 and _slip(*slips[0])
+
+
+def _slip(a: str, b: str) -> bool:
+    if len(a) == len(b):  # two neighbouring letters swapped
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long_ = sorted((a, b), key=len)
+    if len(long_) != len(short) + 1:
+        return False
+    # One letter typed twice: removing it gives the other word.
+    return any(long_[i] == long_[i - 1] and long_[:i] + long_[i + 1:] == short for i in range(1, len(long_)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def level_named_in(name: str) -> Level | None:
     """'Phường Cửa Nam' → WARD, 'Xã Chiềng Pha' → COMMUNE; None when the name has no kind word."""
     folded = fold(name)

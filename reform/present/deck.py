@@ -13,10 +13,11 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from reform.analysis import discipline, ranking, satisfaction, scope, trends
+from reform.analysis import discipline, lineage, ranking, satisfaction, scope, trends
 from reform.core import config
-from reform.core.errors import ReformError
+from reform.core.errors import ReformError, UsageError
 from reform.core.i18n import format_percent, t
+from reform.core.model import TOTAL
 from reform.present import charts, narrative
 from reform.present.frames import is_missing
 from reform.present.labels import (
@@ -26,6 +27,7 @@ from reform.present.labels import (
     level_label,
     period_label,
     score_text,
+    unit_name,
 )
 from reform.present.pages.base import field_labels, pick_level, pick_period
 from reform.present.pages.profile import build_profile
@@ -157,14 +159,15 @@ def _top_bottom_slide(table: pd.DataFrame, lang: str) -> Slide:
                  table=SlideTable(shown.columns, rows, groups, shown.group_column))
 
 
-def _movers_slide(data: Snapshot, *, index: str, period: str, level: str, lang: str) -> Slide:
+def _movers_slide(data: Snapshot, scores: pd.DataFrame, *, index: str, period: str, level: str,
+                  lang: str) -> Slide:
     title = t("deck.movers", lang)
-    previous = scope.previous_period(scope.periods(data.scores, index), period)
+    previous = scope.previous_period(scope.periods(scores, index), period)
     if previous is None:
         return Slide("movers", title, bullets=(t("deck.movers.none", lang),))
-    movers = trends.biggest_movers(data.scores, data.units, data.components, index=index,
-                                   period_from=previous, period_to=period, level=level,
-                                   n=config.DECK_MOVERS_N)
+    movers = named(trends.biggest_movers(scores, data.units, data.components, index=index,
+                                         period_from=previous, period_to=period, level=level,
+                                         n=config.DECK_MOVERS_N), lang)
     moved = movers[movers["rank_change"].fillna(0) != 0]
     notes = tuple(t("deck.movers.up" if row["rank_change"] > 0 else "deck.movers.down", lang,
                     unit=row["unit"], n=abs(int(row["rank_change"])),
@@ -176,18 +179,19 @@ def _movers_slide(data: Snapshot, *, index: str, period: str, level: str, lang: 
                  figure=figure, notes=notes)
 
 
-def _fields_slide(data: Snapshot, *, index: str, period: str, level: str, lang: str) -> Slide:
+def _fields_slide(data: Snapshot, scores: pd.DataFrame, *, index: str, period: str, level: str,
+                  lang: str) -> Slide:
     title = t("deck.fields", lang)
     labels = field_labels(data.components, index=index, period=period)
     columns = tuple(t(f"deck.col.{c}", lang) for c in ("field", "unit", "score"))
     rows, notes = [], []
     for code, label in labels.items():
         try:
-            table = ranking.rank_units(data.scores, data.units, index=index, period=period,
+            table = ranking.rank_units(scores, data.units, index=index, period=period,
                                        level=level, component=code)
         except ReformError:
             continue  # a field no unit of the block was scored on has no leader
-        leaders = table[table["rank"] == 1]
+        leaders = named(table[table["rank"] == 1], lang)
         if leaders.empty:
             continue
         names = ", ".join(leaders["unit"].astype(str))
@@ -219,7 +223,7 @@ def _groups_slide(table: pd.DataFrame, lang: str) -> Slide:
 
 
 def _standouts_slide(data: Snapshot, *, kind: str, index: str, period: str,
-                     level: str, lang: str) -> Slide | None:
+                     level: str, lang: str, as_of: date | None = None) -> Slide | None:
     """The three highest and three lowest of ``index`` (SIPAS, discipline) in the period of
     the same year (else its latest) and the block (else its main one); None without data."""
     periods = scope.periods(data.scores, index)
@@ -227,12 +231,13 @@ def _standouts_slide(data: Snapshot, *, kind: str, index: str, period: str,
     if chosen is None:
         return None
     block = pick_level(data, index, chosen, level)
+    scores = lineage.on_units(data.scores, data.links, index=index, period=chosen, as_of=as_of)
     try:
-        table = ranking.rank_units(data.scores, data.units, index=index, period=chosen,
+        table = ranking.rank_units(scores, data.units, index=index, period=chosen,
                                    level=block, published=data.published)
     except ReformError:
         return None
-    ranked = table[table["rank"].notna()]
+    ranked = named(table[table["rank"].notna()], lang)
     if ranked.empty:
         return None
     shown = ranked if len(ranked) <= 6 else pd.concat([ranked.head(3), ranked.tail(3)])
@@ -247,15 +252,15 @@ def _standouts_slide(data: Snapshot, *, kind: str, index: str, period: str,
 
 
 def _unit_slide(data: Snapshot, unit_id: str, *, index: str, period: str, level: str,
-                lang: str) -> Slide | None:
+                lang: str, as_of: date | None = None) -> Slide | None:
     """A selected unit's profile: rank, change, score, group, its fields against the block."""
     try:
         profile = build_profile(data, index=index, period=period, level=level,
-                                unit_id=unit_id, lang=lang)
+                                unit_id=unit_id, lang=lang, as_of=as_of)
     except ReformError:
         return None  # a unit without a score in this scope gets no slide
     row = profile.row
-    name = str(row["unit"])
+    name = unit_name(str(row["unit"]), lang)
     bullets = [t("deck.unit.rank", lang, rank=profile.rank_text or "–"),
                t("deck.unit.score", lang, score=_score(row, lang))]
     if profile.change_text:
@@ -285,44 +290,71 @@ def _sources_slide(sources: tuple[Source, ...], *, today: str, as_of: str | None
                  notes=tuple(f"{s.file} (v{s.version}, SHA-256 {s.sha256[:12]}…)" for s in sources))
 
 
+def as_of_day(as_of: date | str | None) -> date | None:
+    """The as-of day given as a date or as ISO text ("2025-07-01"); None for none.
+    Raises UsageError for text that is no date."""
+    if as_of is None or isinstance(as_of, date):
+        return as_of
+    try:
+        return date.fromisoformat(str(as_of))
+    except ValueError as exc:
+        raise UsageError.of("deck.bad_as_of", value=as_of) from exc
+
+
+def named(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with its ``unit`` names as read in ``lang`` (``labels.unit_name``: "Hàng Bạc
+    ward" in English), so a deck's titles, tables, charts and notes name a unit one way."""
+    if lang == "vi" or frame.empty:
+        return frame
+    return frame.assign(unit=[unit_name(str(name), lang) for name in frame["unit"]])
+
+
 def build_deck(data: Snapshot, *, index: str, period: str, level: str | None,
                units: tuple[str, ...] = (), datasets: list[dict] | None = None,
-               as_of: str | None = None, lang: str = "vi", today: date | None = None) -> Deck:
+               as_of: date | str | None = None, lang: str = "vi",
+               today: date | None = None) -> Deck:
     """The meeting deck for one index, period and block, with one slide per unit of ``units``.
 
     Slides, in order: title; overall ranking (chart); top 10 and bottom 5 (table); biggest
     movers since the previous period; leader of each field; group counts; SIPAS and discipline
     standouts (when those indices have data); one profile per selected unit; the sources
     (``datasets`` is ``Store.datasets()``: the active versions of the indices shown).
+    With ``as_of`` (a date or "YYYY-MM-DD") and the store's lineage, every figure stands on
+    the units valid that day, as the rankings page's switch shows them.
     Raises UsageError when the index has no data in that period and block.
     """
-    level = level or scope.default_level(data.scores, index, period, units=data.units)
-    table = ranking.rank_units(data.scores, data.units, index=index, period=period, level=level,
+    day = as_of_day(as_of)
+    scores = lineage.on_units(data.scores, data.links, index=index, period=period, as_of=day)
+    level = level or scope.default_level(scores, index, period, units=data.units)
+    table = ranking.rank_units(scores, data.units, index=index, period=period, level=level,
                                published=data.published)
+    table = named(lineage.with_coverage(table, scores, index=index, period=period,
+                                        component=TOTAL), lang)
     shown = {index, satisfaction.INDEX, discipline.INDEX} & set(data.scores["index"])
     sources = sources_of(datasets or [], shown | {discipline.INDEX})
     illustrative = is_illustrative(sources)
     title = t("deck.title", lang, index=index_label(index, lang), period=period_label(period, lang))
     ranking_notes = narrative.ranking_sentences(table, index=index, lang=lang,
-                                                components=data.components, scores=data.scores)
+                                                components=data.components, scores=scores)
+    day_text = day.isoformat() if day else None
     slides = [
-        _title_slide(table, title=title, level=level, period=period, index=index, as_of=as_of,
+        _title_slide(table, title=title, level=level, period=period, index=index, as_of=day_text,
                      illustrative=illustrative, lang=lang),
         Slide("ranking", t("deck.ranking", lang), subtitle=level_label(level, lang),
               figure=charts.ranking_bars(table, lang=lang, title=""),
               notes=tuple(ranking_notes)),
         _top_bottom_slide(table, lang),
-        _movers_slide(data, index=index, period=period, level=level, lang=lang),
-        _fields_slide(data, index=index, period=period, level=level, lang=lang),
+        _movers_slide(data, scores, index=index, period=period, level=level, lang=lang),
+        _fields_slide(data, scores, index=index, period=period, level=level, lang=lang),
         _groups_slide(table, lang),
     ]
     for kind, other in (("sipas", satisfaction.INDEX), ("discipline", discipline.INDEX)):
         if other != index:
             slides.append(_standouts_slide(data, kind=kind, index=other, period=period,
-                                           level=level, lang=lang))
-    slides += [_unit_slide(data, u, index=index, period=period, level=level, lang=lang)
+                                           level=level, lang=lang, as_of=day))
+    slides += [_unit_slide(data, u, index=index, period=period, level=level, lang=lang, as_of=day)
                for u in units]
     today_text = (today or date.today()).isoformat()
-    slides.append(_sources_slide(sources, today=today_text, as_of=as_of, lang=lang))
+    slides.append(_sources_slide(sources, today=today_text, as_of=day_text, lang=lang))
     return Deck(title, lang, tuple(s for s in slides if s is not None), illustrative, sources,
-                as_of)
+                day_text)

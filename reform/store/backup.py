@@ -22,7 +22,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from reform.core.errors import FileRefused, StoreError
-from reform.store.schema import meta_table, metadata, versions
+from reform.store.schema import meta_table, metadata, users_table, version_frames_table, versions
 from reform.store.store import Store
 
 FORMAT = "reform-backup"
@@ -32,6 +32,9 @@ CHUNK = 5000
 """Rows inserted per executemany on restore."""
 KEEP_META = ("instance",)
 """``store_meta`` keys that belong to the store itself, not to its data: never restored."""
+LATER_TABLES = (users_table.name, version_frames_table.name)
+"""Tables added after format 1 was first written: a backup without them is still whole, and
+restoring it leaves the store's own rows of those tables (its accounts) as they are."""
 
 
 @dataclass(frozen=True)
@@ -160,8 +163,9 @@ def _parse_rows(payload: bytes, table: sa.Table, path: Path, member: str) -> lis
 def read_backup(path: str | Path) -> dict[str, list[dict]]:
     """Every table's rows from the backup at ``path``, checked against its manifest.
 
-    Returns {table name: rows}. Raises :class:`FileRefused` naming the file and what is wrong:
-    not a zip, a member missing, a checksum or row count that differs, an unknown format.
+    Returns {table name: rows}; a table of ``LATER_TABLES`` the backup predates is absent.
+    Raises :class:`FileRefused` naming the file and what is wrong: not a zip, a member
+    missing, a checksum or row count that differs, an unknown format.
     """
     path = Path(path)
     with _open_archive(path) as archive:
@@ -169,6 +173,8 @@ def read_backup(path: str | Path) -> dict[str, list[dict]]:
         out: dict[str, list[dict]] = {}
         for table in metadata.sorted_tables:
             entry = manifest["tables"].get(table.name)
+            if entry is None and table.name in LATER_TABLES:
+                continue
             member = entry.get("member") if isinstance(entry, dict) else _member(table)
             if not isinstance(entry, dict):
                 raise FileRefused.of("backup.missing_member", file=path, member=member)
@@ -194,14 +200,14 @@ def restore_backup(store: Store, path: str | Path) -> BackupSummary:
     path = Path(path)
     tables = read_backup(path)
     try:
-        with store.engine.begin() as conn:
+        with store.writing() as conn:
             count = conn.execute(sa.select(sa.func.count()).select_from(versions)).scalar()
             if count:
                 raise FileRefused.of("backup.not_empty", file=path, url=store.safe_url, count=count)
-            for table in reversed(metadata.sorted_tables):
+            for table in [t for t in reversed(metadata.sorted_tables) if t.name in tables]:
                 where = meta_table.c.key.not_in(KEEP_META) if table is meta_table else sa.true()
                 conn.execute(table.delete().where(where))
-            for table in metadata.sorted_tables:
+            for table in [t for t in metadata.sorted_tables if t.name in tables]:
                 rows = tables[table.name]
                 if table is meta_table:
                     rows = [r for r in rows if r["key"] not in KEEP_META]

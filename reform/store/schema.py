@@ -121,3 +121,27 @@ lineage_table = sa.Table(
 )
 """Old unit → new unit links of a crosswalk version (``core.model.LINK_COLUMNS`` keeps names and
 codes too; the store keeps ids, the units table the rest)."""
+users_table = sa.Table(
+    "users", metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),  # argon2id, never the password
+    sa.Column("failed_attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("locked_until", sa.DateTime, nullable=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False),
+)
+"""Accounts of the built-in sign-in form (``reform.store.accounts``); an OIDC deployment maps
+identities to roles in its secrets instead."""
+version_frames_table = sa.Table(
+    "version_frames", metadata,
+    sa.Column("version", sa.Integer, sa.ForeignKey("versions.version"), primary_key=True),
+    sa.Column("part", sa.String(20), primary_key=True),  # scores, components, published
+    sa.Column("content", sa.LargeBinary, nullable=False),  # Parquet of the version's rows
+)
+"""A columnar copy of each version's rows, written in the same transaction as the rows.
+
+The rows stay the record (one per cell, queryable in SQL); this copy is what the app reloads,
+since fetching millions of rows through a driver's cursor costs tens of seconds and a Parquet
+blob a fraction of one. A version without a copy (a store older than this table) is read from
+its rows."""

@@ -120,12 +120,15 @@ def keep_apart(frames: dict[str, pd.DataFrame],
     still shown from the sample (those with no real data).
     """
     real, illustrative = set(), set()
-    for frame in frames.values():
-        is_sample = frame["version"].isin(sample)
-        real |= set(frame.loc[~is_sample, "index"])
-        illustrative |= set(frame.loc[is_sample, "index"])
-    kept = {name: frame[~(frame["version"].isin(sample) & frame["index"].isin(real))]
-            .reset_index(drop=True) for name, frame in frames.items()}
+    marks = {name: frame["version"].isin(sample) for name, frame in frames.items()}
+    for name, frame in frames.items():
+        # unique() before set(): a national store has millions of rows and a handful of indices
+        real |= set(frame.loc[~marks[name], "index"].unique())
+        illustrative |= set(frame.loc[marks[name], "index"].unique())
+    kept = {}
+    for name, frame in frames.items():
+        drop = marks[name] & frame["index"].isin(real)
+        kept[name] = frame[~drop].reset_index(drop=True) if drop.any() else frame
     return kept, illustrative - real
 
 

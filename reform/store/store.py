@@ -9,8 +9,12 @@
 """
 from __future__ import annotations
 
+import functools
 import json
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +25,7 @@ from sqlalchemy.engine import Engine
 
 from reform.analysis import scope
 from reform.core import config
+from reform.core.access import Action, Role, require
 from reform.core.errors import FileRefused, StoreError
 from reform.core.gazetteer import seed_units
 from reform.core.kinds import inspection_kind
@@ -49,6 +54,7 @@ from reform.store.schema import (
     published_table,
     scores_table,
     units_table,
+    version_frames_table,
     versions,
 )
 
@@ -74,18 +80,55 @@ def normalise_url(url: str) -> str:
     return url
 
 
-class Store:
-    """The store behind the app and the command line. Create with a URL or none (embedded)."""
+def _retry_busy(method):
+    """Run a write again, with backoff, when it met another writer's lock (SQLite) or a
+    serialization conflict (PostgreSQL); after ``config.STORE_WRITE_ATTEMPTS`` tries the user
+    reads "the store is busy", never the driver's "database is locked"."""
+    @functools.wraps(method)
+    def retried(self, *args, **kwargs):
+        for attempt in range(config.STORE_WRITE_ATTEMPTS):
+            try:
+                return method(self, *args, **kwargs)
+            except sa.exc.OperationalError as exc:
+                if not _transient(exc):
+                    raise
+                if attempt + 1 == config.STORE_WRITE_ATTEMPTS:
+                    raise StoreError.of("store.busy", attempts=config.STORE_WRITE_ATTEMPTS) from exc
+                time.sleep(0.2 * 2 ** attempt)
+        raise AssertionError("unreachable")
+    return retried
 
-    def __init__(self, url: str | None = None) -> None:
+
+def _transient(exc: sa.exc.OperationalError) -> bool:
+    """A lock or conflict that a retry can get past (not a lost server or a full disk)."""
+    if getattr(exc.orig, "sqlstate", None) in {"40001", "40P01", "55P03"}:
+        return True
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+WRITE_LOCK_KEY = 7_240_301
+"""PostgreSQL advisory lock every writer takes: writers run one at a time in all processes, so
+precedences are unique and the duplicate-file check cannot race (SQLite gets the same from
+``BEGIN IMMEDIATE``)."""
+
+
+class Store:
+    """The store behind the app and the command line. Create with a URL or none (embedded).
+
+    A ``guarded`` store (the app's) refuses every change whose caller gives no role allowed
+    to make it; an unguarded one (the command line, run by whoever holds the database) checks
+    a role only when one is given.
+    """
+
+    def __init__(self, url: str | None = None, *, guarded: bool = False) -> None:
         self.url = normalise_url(config.database_url(url))
+        self.guarded = guarded
         if self.url.startswith("sqlite:///"):
             Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.engine: Engine = sa.create_engine(self.url, future=True)
-            if self.url.startswith("sqlite"):
-                sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-            with self.engine.begin() as conn:
+            self.engine: Engine = _engine(self.url)
+            with self.writing() as conn:
                 metadata.create_all(conn)
                 if conn.execute(sa.select(sa.func.count()).select_from(units_table)).scalar() == 0:
                     self._insert_units(conn, seed_units())
@@ -98,6 +141,24 @@ class Store:
                     conn.execute(meta_table.insert().values(key="instance", value=self.instance_id))
         except sa.exc.OperationalError as exc:
             raise StoreError.of("store.unreachable", url=self.safe_url, reason=exc.orig) from exc
+
+    @contextmanager
+    def writing(self) -> Iterator[sa.Connection]:
+        """A write transaction that waits its turn: ``BEGIN IMMEDIATE`` on SQLite (the write
+        lock is taken at once, waiting up to ``config.STORE_BUSY_SECONDS``, so two writers
+        never deadlock half-way) and the advisory write lock on PostgreSQL. Commits on exit."""
+        with self.engine.connect() as conn:
+            conn.execution_options(reform_write=True)
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+                yield conn
+
+    def _allow(self, role: str | Role | None, action: Action, user: str) -> None:
+        """Raise ``Forbidden`` unless ``role`` may do ``action`` (checked when the store is
+        guarded or a role is given)."""
+        if self.guarded or role is not None:
+            require(role, action, user=user)
 
     @property
     def safe_url(self) -> str:
@@ -162,15 +223,15 @@ class Store:
     def _active(self, conn, table: sa.Table, columns: list[str]) -> pd.DataFrame:
         frame = self._versions_frame(conn)
         winners = self._winners(frame)
-        wanted = sorted(set(winners.values()))
-        if not wanted:
+        if not winners:
             return pd.DataFrame(columns=columns)
-        data = _read_frame(conn, sa.select(table).where(table.c.version.in_(wanted)))
-        if "period" in data.columns and not data.empty:
-            shown = pd.DataFrame([(i, p, v) for (i, p), v in winners.items()],
-                                 columns=["index", "period", "version"])
-            data = data.merge(shown, on=["index", "period", "version"], how="inner")
-        return data
+        kept, missing = _read_frames(conn, table, sorted(set(winners.values())), winners)
+        if not missing:
+            return kept
+        # Versions stored before columnar copies existed: read their rows.
+        older = {key: v for key, v in winners.items() if v in missing}
+        rows = _read_frame(conn, sa.select(table).where(_shown_rows(table, frame, older)))
+        return pd.concat([kept, rows], ignore_index=True) if len(kept) else rows
 
     def scores(self) -> pd.DataFrame:
         """The scores shown now (``SCORE_COLUMNS``), from the winning version of each period."""
@@ -262,13 +323,17 @@ class Store:
 
     # ---- writing -------------------------------------------------------------------------
 
-    def save(self, dataset: Dataset, *, user: str = config.DEFAULT_USER) -> SaveResult:
+    @_retry_busy
+    def save(self, dataset: Dataset, *, user: str = config.DEFAULT_USER,
+             role: str | Role | None = None) -> SaveResult:
         """Store ``dataset`` as a new version in one transaction.
 
-        Raises :class:`FileRefused` (nothing stored) when the dataset carries errors.
+        Raises :class:`Forbidden` when ``role`` may not upload (see ``guarded``),
+        :class:`FileRefused` (nothing stored) when the dataset carries errors.
         The same bytes read with the same options as a stored, non-deleted version return that
         version with ``duplicate=True`` and store nothing.
         """
+        self._allow(role, Action.UPLOAD, user)
         if dataset.errors:
             first = dataset.errors[0]
             raise FileRefused.of("store.refused", issues=list(dataset.errors), file=dataset.file_name,
@@ -279,7 +344,7 @@ class Store:
         options = {k: v for k, v in dataset.options.items() if v not in (None, "", {}, [])}
         options_json = json.dumps(options, sort_keys=True, ensure_ascii=False)
         now = _now()
-        with self.engine.begin() as conn:
+        with self.writing() as conn:
             existing = conn.execute(
                 sa.select(versions.c.version).where(
                     versions.c.file_sha256 == dataset.sha256, versions.c.index == dataset.index,
@@ -309,18 +374,27 @@ class Store:
             deleted=False, uploaded_at=now, uploaded_by=user,
         )).inserted_primary_key[0]
 
-    def delete(self, version: int, *, user: str = config.DEFAULT_USER) -> None:
-        """Soft-delete ``version``: its data is no longer shown; ``restore`` brings it back."""
+    @_retry_busy
+    def delete(self, version: int, *, user: str = config.DEFAULT_USER,
+               role: str | Role | None = None) -> None:
+        """Soft-delete ``version``: its data is no longer shown; ``restore`` brings it back.
+        Raises :class:`Forbidden` when ``role`` may not delete."""
+        self._allow(role, Action.DELETE, user)
         self._set(version, user, "delete", deleted=True)
 
-    def restore(self, version: int, *, user: str = config.DEFAULT_USER) -> None:
-        """Make ``version`` the one shown for its periods again (undeleting it if needed)."""
-        with self.engine.begin() as conn:
-            top = conn.execute(sa.select(sa.func.max(versions.c.precedence))).scalar() or 0
-        self._set(version, user, "restore", deleted=False, precedence=top + 1)
+    @_retry_busy
+    def restore(self, version: int, *, user: str = config.DEFAULT_USER,
+                role: str | Role | None = None) -> None:
+        """Make ``version`` the one shown for its periods again (undeleting it if needed).
+        Raises :class:`Forbidden` when ``role`` may not restore."""
+        self._allow(role, Action.RESTORE, user)
+        self._set(version, user, "restore", deleted=False, newest=True)
 
-    def _set(self, version: int, user: str, action: str, **values) -> None:
-        with self.engine.begin() as conn:
+    def _set(self, version: int, user: str, action: str, *, newest: bool = False, **values) -> None:
+        with self.writing() as conn:
+            if newest:  # read under the write lock, so two restores never tie
+                top = conn.execute(sa.select(sa.func.max(versions.c.precedence))).scalar() or 0
+                values["precedence"] = top + 1
             found = conn.execute(versions.update().where(versions.c.version == version).values(**values))
             if found.rowcount == 0:
                 raise self._unknown(version)
@@ -366,6 +440,9 @@ class Store:
         if not published.empty:
             published["group_label"] = published["group_label"].fillna("")
         _bulk_insert(conn, published_table, published, version)
+        for table, frame in ((scores_table, dataset.scores), (components_table, dataset.components),
+                             (published_table, published)):
+            _insert_frame(conn, table, frame, version)
         if not dataset.inspections.empty:
             frame = dataset.inspections.copy()
             frame["date"] = pd.to_datetime(frame["date"]).dt.date
@@ -377,19 +454,23 @@ class Store:
     LINEAGE = "LINEAGE"
     """The ``index`` of crosswalk versions: a newer crosswalk for the same date supersedes."""
 
-    def save_lineage(self, lineage: LineageSet, *, user: str = config.DEFAULT_USER) -> SaveResult:
+    @_retry_busy
+    def save_lineage(self, lineage: LineageSet, *, user: str = config.DEFAULT_USER,
+                     role: str | Role | None = None) -> SaveResult:
         """Store a crosswalk as a new version, its new units and its links, in one transaction.
 
-        Raises :class:`FileRefused` (nothing stored) when it carries errors. The same bytes
-        again return the stored version with ``duplicate=True``.
+        Raises :class:`Forbidden` when ``role`` may not upload, :class:`FileRefused` (nothing
+        stored) when it carries errors. The same bytes again return the stored version with
+        ``duplicate=True``.
         """
+        self._allow(role, Action.UPLOAD, user)
         if lineage.errors:
             first = lineage.errors[0]
             raise FileRefused.of("store.refused", issues=list(lineage.errors), file=lineage.file_name,
                                  count=len(lineage.errors), sheet=first.sheet, cell=first.cell,
                                  message_vi=first.message_vi, message_en=first.message_en)
         now = _now()
-        with self.engine.begin() as conn:
+        with self.writing() as conn:
             existing = conn.execute(sa.select(versions.c.version).where(
                 versions.c.file_sha256 == lineage.sha256, versions.c.index == self.LINEAGE,
                 versions.c.deleted.is_(False))).first()
@@ -455,44 +536,244 @@ def _audit(conn, now: datetime, user: str, action: str, version: int, detail: di
                                              detail=json.dumps(detail, ensure_ascii=False)))
 
 
-def _bulk_insert(conn, table: sa.Table, frame: pd.DataFrame, version: int) -> None:
-    """Insert ``frame``'s rows into ``table`` with one driver-level executemany.
+BULK_CHUNK = 50_000
+"""Rows per batch of a bulk insert: memory stays bounded (a chunk of Python tuples or CSV text
+at a time, never millions of rows) while each batch is large enough to amortise its overhead."""
 
-    A national file holds a million scores; SQLAlchemy's per-row parameter processing took
-    over a minute for them, the driver's executemany takes seconds.
+
+def _bulk_insert(conn, table: sa.Table, frame: pd.DataFrame, version: int) -> None:
+    """Insert ``frame``'s rows into ``table`` inside the caller's transaction, in chunks.
+
+    PostgreSQL gets ``COPY … FROM STDIN`` (CSV text made by Arrow); SQLite a driver-level
+    ``executemany`` per chunk. A national file holds millions of scores: SQLAlchemy's per-row
+    parameter processing took minutes for them, and one list of all rows as Python tuples
+    held gigabytes.
     """
     if frame.empty:
         return
     columns = [c.name for c in table.columns]
     out = frame.assign(version=version).reindex(columns=columns)
-    out = out.astype(object).where(out.notna(), None)
-    rows = list(out.itertuples(index=False, name=None))
-    marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(columns))
     names = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in columns)
-    conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+    if conn.dialect.name == "postgresql":
+        sql = f"COPY {table.name} ({names}) FROM STDIN WITH (FORMAT csv)"
+    else:
+        marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(columns))
+        sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
+    try:
+        if conn.dialect.name == "postgresql":
+            _copy_rows(conn, sql, out)
+        else:
+            _execute_chunks(conn, sql, out)
+    except conn.dialect.dbapi.Error as exc:
+        # The driver's own error, wrapped as SQLAlchemy would have: callers (and the retry on
+        # a busy store) see sa.exc.IntegrityError, OperationalError, … as for any statement.
+        raise sa.exc.DBAPIError.instance(sql, None, exc, conn.dialect.dbapi.Error) from exc
+
+
+def _execute_chunks(conn, sql: str, out: pd.DataFrame) -> None:
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        for start in range(0, len(out), BULK_CHUNK):
+            cursor.executemany(sql, _chunk_rows(out.iloc[start:start + BULK_CHUNK]))
+    finally:
+        cursor.close()
+
+
+def _chunk_rows(part: pd.DataFrame):
+    """The chunk's rows as tuples of plain Python values, NULL (None) for every missing value."""
+    return zip(*(part[c].to_numpy(dtype=object, na_value=None).tolist() for c in part.columns),
+               strict=True)
+
+
+def _copy_rows(conn, sql: str, out: pd.DataFrame) -> None:
+    """Stream ``out`` into ``COPY … FROM STDIN`` as CSV, one chunk at a time.
+
+    Arrow writes every string quoted and a NULL as an empty unquoted field, which is exactly
+    how PostgreSQL's CSV format tells NULL from an empty text; floats in their shortest form
+    that reads back to the same double.
+    """
+    import io
+
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    options = pa_csv.WriteOptions(include_header=False)
+    with conn.connection.dbapi_connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for start in range(0, len(out), BULK_CHUNK):
+            part = out.iloc[start:start + BULK_CHUNK]
+            text = io.BytesIO()
+            pa_csv.write_csv(pa.Table.from_pandas(part, preserve_index=False), text, options)
+            copy.write(text.getvalue())
+
+
+def _insert_frame(conn, table: sa.Table, frame: pd.DataFrame, version: int) -> None:
+    """Keep ``frame`` (the rows just inserted into ``table``) as one Parquet blob."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = [c.name for c in table.columns if c.name != "version"]
+    out = frame.reindex(columns=columns)
+    for column in table.columns:
+        if isinstance(column.type, sa.Float) and column.name in out.columns:
+            out[column.name] = pd.to_numeric(out[column.name]).astype("float64")
+    buffer = io.BytesIO()
+    pq.write_table(pa.Table.from_pandas(out, preserve_index=False), buffer, compression="zstd")
+    conn.execute(version_frames_table.insert(), [
+        {"version": version, "part": table.name, "content": buffer.getvalue()}])
+
+
+def _read_frames(conn, table: sa.Table, wanted: list[int],
+                 winners: dict[tuple[str, str], int]) -> tuple[pd.DataFrame, set[int]]:
+    """The shown rows of ``table`` from the columnar copies of the ``wanted`` versions, and the
+    versions that have no copy. Rows of periods a later version replaced are dropped."""
+    import io
+
+    import pyarrow.parquet as pq
+
+    blobs = conn.execute(sa.select(version_frames_table.c.version, version_frames_table.c.content)
+                         .where(version_frames_table.c.part == table.name,
+                                version_frames_table.c.version.in_(wanted))).all()
+    frames = []
+    for version, content in blobs:
+        part = pq.read_table(io.BytesIO(content)).to_pandas()
+        if "period" in part.columns:
+            won = [period for (index, period), v in winners.items() if v == version]
+            indices = {index for (index, _), v in winners.items() if v == version}
+            part = part[part["period"].isin(won) & part["index"].isin(indices)]
+            part = part[[winners.get(key) == version for key in zip(
+                part["index"], part["period"], strict=True)]] if len(indices) > 1 else part
+        frames.append(part.assign(version=version))
+    columns = [c.name for c in table.columns]
+    kept = (pd.concat(frames, ignore_index=True) if frames
+            else pd.DataFrame(columns=columns)).reindex(columns=columns)
+    return kept, set(wanted) - {version for version, _ in blobs}
+
+
+def _shown_rows(table: sa.Table, versions_frame: pd.DataFrame,
+                winners: dict[tuple[str, str], int]) -> sa.ColumnElement[bool]:
+    """The WHERE clause of the rows shown: each winning version, limited to the periods it
+    wins when a later upload replaced only some of them.
+
+    Filtering in SQL, not with a merge afterwards: a merge on three text columns of millions
+    of rows cost seconds, and rows of superseded periods were read for nothing.
+    """
+    won: dict[int, set[tuple[str, str]]] = {}
+    for key, version in winners.items():
+        won.setdefault(version, set()).add(key)
+    periods = dict(zip(versions_frame["version"], versions_frame["periods"], strict=True))
+    clauses = []
+    for version, keys in sorted(won.items()):
+        if "period" not in table.c or len(keys) == len(set(periods[version])):
+            clauses.append(table.c.version == version)
+            continue
+        clauses.append(sa.and_(table.c.version == version, sa.or_(*(
+            sa.and_(table.c.index == index, table.c.period == period)
+            for index, period in sorted(keys)))))
+    return sa.or_(*clauses)
 
 
 def _read_frame(conn, statement) -> pd.DataFrame:
-    """Rows of ``statement`` as a frame, without pandas' per-row SQL machinery."""
-    # Straight through the driver's cursor: SQLAlchemy's Row objects (and pandas probing them)
-    # cost more than the query itself for millions of rows. The statement only binds ints
-    # (version numbers), so rendering them literally is safe.
+    """Rows of ``statement`` as a frame: on PostgreSQL as CSV columns parsed by Arrow, on
+    SQLite through the driver's cursor.
+
+    A national store holds millions of scores, and a Python tuple and objects per row cost
+    seconds. ADBC's SQLite driver would read columns, but it brings a second copy of the
+    SQLite library into the process, whose file locks and WAL index the first one does not
+    see (it read stale data here, and SQLite's "how to corrupt" page warns against it). The
+    statement binds only version numbers, index codes and periods, rendered literally (and
+    quoted) by SQLAlchemy.
+    """
     sql = str(statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = conn.connection.driver_connection.cursor()
-    try:
-        cursor.execute(sql)
-        columns = [d[0] for d in cursor.description]
-        frame = pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
-    finally:
-        cursor.close()
-    # NULLs come back as None, which leaves a float column as objects: make it float (NaN).
-    for column in statement.selected_columns:
+    columns = list(statement.selected_columns)
+    if conn.dialect.name == "postgresql" and _arrow_types(columns) is not None:
+        frame = _read_postgres(conn, sql, columns)
+    else:
+        frame = _read_cursor(conn, sql)
+    # NULLs came back as None, which leaves a float column as objects: make it float (NaN).
+    for column in columns:
         if isinstance(column.type, sa.Float) and column.name in frame.columns:
             frame[column.name] = pd.to_numeric(frame[column.name]).astype(float)
     return frame
 
 
+def _read_cursor(conn, sql: str) -> pd.DataFrame:
+    # Straight through the driver's cursor: SQLAlchemy's Row objects (and pandas probing
+    # them) cost more than the query itself.
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(sql)
+        names = [d[0] for d in cursor.description]
+        return pd.DataFrame.from_records(cursor.fetchall(), columns=names)
+    finally:
+        cursor.close()
+
+
+def _arrow_types(columns) -> dict | None:
+    """Arrow types for reading ``columns`` from CSV, or None when one has no plain mapping."""
+    import pyarrow as pa
+
+    types = {}
+    for column in columns:
+        if isinstance(column.type, sa.Float):
+            types[column.name] = pa.float64()
+        elif isinstance(column.type, sa.Integer):
+            types[column.name] = pa.int64()
+        elif isinstance(column.type, sa.String):  # Text is a String too
+            types[column.name] = pa.large_string()
+        else:
+            return None
+    return types
+
+
+def _read_postgres(conn, sql: str, columns) -> pd.DataFrame:
+    """The rows through ``COPY (…) TO STDOUT`` as CSV, parsed by Arrow into columns.
+
+    PostgreSQL writes NULL as an empty unquoted field and an empty text as ``""``, so only
+    the former becomes NULL (and no text such as "NA" is mistaken for one).
+    """
+    import io
+
+    import pyarrow.csv as pa_csv
+
+    text = io.BytesIO()
+    with conn.connection.dbapi_connection.cursor() as cursor, \
+            cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+        for block in copy:
+            text.write(block)
+    names = [c.name for c in columns]
+    if text.tell() == 0:
+        return pd.DataFrame(columns=names)
+    text.seek(0)
+    table = pa_csv.read_csv(text, read_options=pa_csv.ReadOptions(column_names=names),
+                            convert_options=pa_csv.ConvertOptions(
+                                column_types=_arrow_types(columns), null_values=[""],
+                                strings_can_be_null=True, quoted_strings_can_be_null=False))
+    return table.to_pandas()
+
+
+def _engine(url: str) -> Engine:
+    """The engine for ``url``; on SQLite with a busy timeout and transactions begun by us."""
+    if not url.startswith("sqlite"):
+        return sa.create_engine(url, future=True)
+    engine = sa.create_engine(url, future=True, connect_args={"timeout": config.STORE_BUSY_SECONDS})
+    sa.event.listen(engine, "connect", _sqlite_pragmas)
+    sa.event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_begin(conn) -> None:
+    # sqlite3 would begin a transaction only at the first write, as DEFERRED: a reader's
+    # statements then each saw a different state, and two writers upgrading their locks at
+    # once made one fail at once with "database is locked". Readers get one snapshot for the
+    # whole connection; writers take the write lock when they start.
+    immediate = conn.get_execution_options().get("reform_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # no implicit BEGIN: ``_sqlite_begin`` emits it
     cursor = dbapi_connection.cursor()
     # WAL lets the app read while the command line writes; foreign keys keep rows tied to versions.
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -215,6 +216,26 @@ def finish(
         )
         fig.update_layout(margin={"b": 130})
     return fig
+
+
+def limit_rows(wide: pd.DataFrame, limit: int, *, extremes: bool) -> pd.DataFrame:
+    """At most ``limit`` rows of a unit × column matrix, ordered by their mean (highest
+    first): with ``extremes`` the highest and lowest halves with a row "⋯" (no values)
+    between them, else the highest. A matrix within the limit comes back unchanged.
+
+    A heatmap of 10,000 units is 2 MB of JSON and one pixel per unit; the units at both
+    ends of the spread are what a reader looks for in it.
+    """
+    if len(wide) <= limit:
+        return wide
+    mean = wide.apply(pd.to_numeric, errors="coerce").mean(axis=1, skipna=True)
+    order = mean.reset_index(drop=True).sort_values(ascending=False, kind="stable",
+                                                    na_position="last").index
+    if not extremes:
+        return wide.iloc[order[:limit]]
+    half = limit // 2
+    gap = pd.DataFrame(np.nan, index=["⋯"], columns=wide.columns)
+    return pd.concat([wide.iloc[order[:half]], gap, wide.iloc[order[-half:]]])
 
 
 def empty_figure(message: str) -> go.Figure:

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from reform.core import config
 from reform.core.errors import UsageError, require_lang
 from reform.core.i18n import format_number, t
 from reform.present.charts.base import (
@@ -18,6 +19,7 @@ from reform.present.charts.base import (
     UNIT_PALETTE,
     check_input,
     finish,
+    limit_rows,
     no_data,
     wrap,
 )
@@ -28,13 +30,19 @@ def component_heatmap(matrix: pd.DataFrame, *, lang: str = "vi") -> go.Figure:
     """Units (rows, in the matrix's order, first on top) × components (columns), coloured by
     % of maximum on a sequential scale from the lowest value (rounded down) to 100, so that
     the differences between units show even when every score is high; values printed in the
-    cells while there are at most 40 units. The title sits above the column labels.
+    cells while there are at most 40 units. The title sits above the column labels. Beyond
+    ``config.HEATMAP_MAX_ROWS`` units, the highest and lowest by their mean are drawn and a
+    note under the chart says so (``base.limit_rows``).
 
     Returns the figure (one heatmap trace); an ``empty_figure`` for an empty matrix.
     """
     require_lang(lang)
     if matrix.empty:
         return no_data(lang)
+    total = len(matrix)
+    matrix = limit_rows(matrix, config.HEATMAP_MAX_ROWS, extremes=True)
+    note = "" if len(matrix) == total else t(
+        "chart.heatmap.extremes", lang, half=config.HEATMAP_MAX_ROWS // 2, total=total)
     units = [str(u) for u in matrix.index]
     components = [str(c) for c in matrix.columns]
     small = len(units) <= MAX_CELL_TEXT_ROWS
@@ -53,7 +61,7 @@ def component_heatmap(matrix: pd.DataFrame, *, lang: str = "vi") -> go.Figure:
     fig.update_yaxes(autorange="reversed", showgrid=False)
     height = min(2400, 260 + (34 if small else 6) * len(units))
     fig = finish(fig, lang=lang, title=t("chart.heatmap.title", lang), height=max(420, height),
-                  showlegend=False)
+                 showlegend=False, note=note)
     # Column labels on top grow upwards (rotated on a narrow screen): a title at a fixed
     # place in the margin would sit on them, so the title pushes the margin clear of them.
     fig.update_layout(title={"yref": "container", "automargin": True, "pad": {"b": 12}},
@@ -79,7 +87,7 @@ def heatmap_range(z: np.ndarray, *, top: float = 100.0) -> tuple[float, float]:
 
 def profile_bars(strengths: pd.DataFrame, *, lang: str = "vi", unit_name: str = "") -> go.Figure:
     """Per field, the unit's % of maximum beside the block average and the block's best
-    (grouped horizontal bars, fields in the frame's order from the top).
+    (grouped horizontal bars, the unit's best field at the top, its weakest at the bottom).
 
     ``block_average`` and ``block_best`` are read as % of maximum, like ``percent``.
     Returns the figure (three bar traces); an ``empty_figure`` without rows.
@@ -89,6 +97,9 @@ def profile_bars(strengths: pd.DataFrame, *, lang: str = "vi", unit_name: str = 
                 "strengths", lang)
     if strengths.empty:
         return no_data(lang)
+    # By the unit's own score, so the eye reads strengths to weaknesses down the chart.
+    strengths = strengths.sort_values("percent", ascending=False, kind="stable",
+                                      na_position="last")
     names = [str(n) if str(n) else str(c)
              for n, c in zip(strengths["name"], strengths["component"], strict=True)]
     unit = unit_name or t("chart.profile.unit", lang)

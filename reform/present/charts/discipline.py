@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from reform.core import config
 from reform.core.i18n import format_number, t
 from reform.core.text import sort_vietnamese
 from reform.present.charts.base import (
@@ -12,6 +13,7 @@ from reform.present.charts.base import (
     SMALL_FONT_SIZE,
     check_input,
     finish,
+    limit_rows,
     no_data,
 )
 from reform.present.frames import as_float
@@ -61,7 +63,9 @@ def monthly_trend(monthly: pd.DataFrame, *, lang: str = "vi") -> go.Figure:
 
 def discipline_calendar(monthly: pd.DataFrame, *, lang: str = "vi") -> go.Figure:
     """Units (rows, Vietnamese alphabetical order) × months heatmap of ``rate_per_100``,
-    darker = more violations; values in the cells while there are at most 40 units.
+    darker = more violations; values in the cells while there are at most 40 units. Beyond
+    ``config.HEATMAP_MAX_ROWS`` units, those with the highest mean rate, worst first, and a
+    note under the chart saying so.
 
     Returns the figure (one heatmap trace); an ``empty_figure`` without rows.
     Raises ``UsageError`` for a missing column.
@@ -73,9 +77,16 @@ def discipline_calendar(monthly: pd.DataFrame, *, lang: str = "vi") -> go.Figure
                            _rate=as_float(monthly["rate_per_100"]))
     wide = frame.pivot_table(index="unit", columns="period", values="_rate", aggfunc="mean",
                              dropna=False)
-    units = sort_vietnamese(wide.index)
     periods = sorted(wide.columns)
-    wide = wide.reindex(index=units, columns=periods)
+    total = len(wide)
+    if total > config.HEATMAP_MAX_ROWS:  # the units most in need of attention, worst first
+        wide = limit_rows(wide.reindex(columns=periods), config.HEATMAP_MAX_ROWS, extremes=False)
+        units = [str(u) for u in wide.index]
+    else:
+        units = sort_vietnamese(wide.index)
+        wide = wide.reindex(index=units, columns=periods)
+    note = "" if len(units) == total else t("chart.calendar.top", lang, shown=len(units),
+                                            total=total)
     labels = [period_label(p, lang) for p in periods]
     small = len(units) <= MAX_CELL_TEXT_ROWS
     z = wide.to_numpy(dtype="float32")
@@ -92,7 +103,7 @@ def discipline_calendar(monthly: pd.DataFrame, *, lang: str = "vi") -> go.Figure
     fig.update_xaxes(categoryorder="array", categoryarray=labels, side="top", showgrid=False)
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig = finish(fig, lang=lang, title=t("chart.calendar.title", lang), showlegend=False,
-                  height=max(420, min(2400, 240 + (34 if small else 6) * len(units))))
+                 height=max(420, min(2400, 240 + (34 if small else 6) * len(units))), note=note)
     fig.update_layout(margin={"t": 160})
     return fig
 

@@ -7,7 +7,7 @@ rather than every point.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -46,9 +46,17 @@ def trend_lines(
     highlight: Iterable[str] = (),
     basis: str = "percent",
     flags: Sequence[tuple[str, str]] = (),
+    composite: pd.DataFrame | None = None,
+    composite_name: str = "",
+    endings: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """Every unit's score over periods: all as one faint grey WebGL trace, the block average
     as a dashed line, and one coloured line per highlighted unit (ids or names, at most 10).
+
+    ``composite`` (rows of the series' shape) is a new unit's history before it existed, its
+    predecessors' mean: drawn dashed in the first highlighted unit's colour, named
+    ``composite_name``. ``endings`` (unit_id -> text, e.g. "merged into … on 1/7/2025") are
+    written at the last point of the highlighted units that have one.
 
     ``basis`` is "percent" (comparable across years) or "value" (points; a note is added when
     maximums differ between periods). ``flags`` are (period, text) methodology changes drawn
@@ -56,7 +64,7 @@ def trend_lines(
     The grey trace uses numeric x positions (ticks labelled with the periods) and float32
     arrays with NaN between units, so 10,000 units × 10 periods stay well under 1 MB.
 
-    Returns the figure (at most 12 traces); an ``empty_figure`` when there are no rows.
+    Returns the figure (at most 13 traces); an ``empty_figure`` when there are no rows.
     Raises ``UsageError`` for an unknown basis, a missing column or more than 10 highlights.
     """
     if basis not in BASES:
@@ -77,6 +85,10 @@ def trend_lines(
         part = frame[frame["unit_id"].astype(str) == unit_id].sort_values("period")
         fig.add_trace(_unit_line(part, position, colour=UNIT_PALETTE[i],
                                  is_percent=basis == "percent", lang=lang))
+    if composite is not None and not composite.empty:
+        fig.add_trace(_composite_line(composite, position, basis=basis, name=composite_name,
+                                      lang=lang))
+    _add_endings(fig, frame, marked, endings or {}, position)
     _add_flags(fig, flags, position)
     fig.update_xaxes(
         tickmode="array", tickvals=list(range(len(periods))),
@@ -125,6 +137,41 @@ def _unit_line(part: pd.DataFrame, position: dict[str, int], *, colour: str, is_
                    for p, v in zip(part["period"], part["_y"], strict=True)],
         hovertemplate="%{hovertext}<extra></extra>",
     )
+
+
+def _composite_line(composite: pd.DataFrame, position: dict[str, int], *, basis: str,
+                    name: str, lang: str) -> go.Scatter:
+    """A new unit's history before it existed (its predecessors' mean), dashed, in the colour
+    of the unit's own line; the coverage ("13/14") on hover."""
+    part = composite.assign(period=composite["period"].astype(str),
+                            _y=as_float(composite[basis]))
+    part = part[part["period"].isin(position)].sort_values("period")
+    coverage = part["coverage"] if "coverage" in part else pd.Series("", index=part.index)
+    is_percent = basis == "percent"
+    return go.Scatter(
+        x=[position[p] for p in part["period"]], y=part["_y"].tolist(), mode="lines+markers",
+        name=name, line={"color": UNIT_PALETTE[0], "width": 3, "dash": "dash"},
+        marker={"size": 8, "symbol": "circle-open"},
+        hovertext=[f"<b>{name}</b><br>{period_label(p, lang)}: {score_text(v, is_percent, lang)}"
+                   + (f" ({c})" if c else "")
+                   for p, v, c in zip(part["period"], part["_y"], coverage, strict=True)],
+        hovertemplate="%{hovertext}<extra></extra>",
+    )
+
+
+def _add_endings(fig: go.Figure, frame: pd.DataFrame, marked: list[str],
+                 endings: Mapping[str, str], position: dict[str, int]) -> None:
+    """The note at the last point of each highlighted unit whose line ends there."""
+    for i, unit_id in enumerate(marked):
+        text = endings.get(unit_id)
+        part = frame[(frame["unit_id"].astype(str) == unit_id) & frame["_y"].notna()]
+        if not text or part.empty:
+            continue
+        last = part.sort_values("period").iloc[-1]
+        fig.add_annotation(x=position[last["period"]], y=float(last["_y"]), text=text,
+                           showarrow=True, arrowhead=0, ax=0, ay=-36, xanchor="center",
+                           font={"size": SMALL_FONT_SIZE, "color": UNIT_PALETTE[i]},
+                           bgcolor="rgba(255, 255, 255, 0.85)")
 
 
 def _add_flags(fig: go.Figure, flags: Sequence[tuple[str, str]], position: dict[str, int]) -> None:

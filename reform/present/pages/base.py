@@ -81,17 +81,30 @@ class Rankings:
     groups: list[str]
 
 
-def build_wide_ranking(data: Snapshot, *, index: str, period: str, level: str | None,
-                       component: str = TOTAL, lang: str = "vi",
-                       as_of: date | None = None) -> Rankings:
-    """``rank_units`` by ``component`` and the wide table with one column per field
-    (``fields`` lists their labels). With the store's lineage, the period is shown on the
-    units valid ``as_of`` (or its previous period on this period's units, for the change),
-    with a ``coverage`` column. Raises UsageError when there is no data."""
+def rank_on_units(data: Snapshot, *, index: str, period: str, level: str | None,
+                  component: str = TOTAL, as_of: date | None = None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``rank_units`` as every page shows it: with the store's lineage, the period on the units
+    valid ``as_of`` (or its previous period re-aggregated onto this period's units, so the
+    first change after the reorganisation is against the composites), with ``coverage``.
+
+    Returns (ranking table, the scores it was ranked from). Raises UsageError without data.
+    """
     scores = lineage.on_units(data.scores, data.links, index=index, period=period, as_of=as_of)
     table = ranking.rank_units(scores, data.units, index=index, period=period, level=level,
                                component=component, published=data.published)
     table = lineage.with_coverage(table, scores, index=index, period=period, component=component)
+    return table, scores
+
+
+def build_wide_ranking(data: Snapshot, *, index: str, period: str, level: str | None,
+                       component: str = TOTAL, lang: str = "vi",
+                       as_of: date | None = None) -> Rankings:
+    """``rank_on_units`` by ``component`` and the wide table with one column per field
+    (``fields`` lists their labels), with a ``coverage`` column where units are composites.
+    Raises UsageError when there is no data."""
+    table, scores = rank_on_units(data, index=index, period=period, level=level,
+                                  component=component, as_of=as_of)
     wide = ranking_with_components(table, scores, data.components, index=index,
                                    period=period, lang=lang)
     if not wide.empty and table["coverage"].astype(bool).any():
@@ -103,9 +116,8 @@ def build_wide_ranking(data: Snapshot, *, index: str, period: str, level: str | 
 
 def ranking_with_labels(data: Snapshot, *, index: str, period: str, level: str | None,
                         lang: str) -> pd.DataFrame:
-    """``rank_units`` of one index, period and block, plus its ``change_label`` ("▲ 3")."""
-    table = ranking.rank_units(data.scores, data.units, index=index, period=period, level=level,
-                                 published=data.published)
+    """``rank_on_units`` of one index, period and block, plus its ``change_label`` ("▲ 3")."""
+    table, _ = rank_on_units(data, index=index, period=period, level=level)
     return with_change_labels(table, lang=lang)
 
 

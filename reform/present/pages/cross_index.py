@@ -89,6 +89,14 @@ def compare_pair(table: pd.DataFrame, *, x: str, y: str, n: int = 5, lang: str =
     return Pair(x, y, correlation, found[columns])
 
 
+def build_pair(data: Snapshot, *, period: str | None, level: str | None, x: str, y: str,
+               n: int = 5, lang: str = "vi") -> Pair:
+    """``compare_pair`` on the page's table (``build_cross_index``), for the app to compute
+    once per pair of indices rather than on every rerun. Raises as both do."""
+    table = build_cross_index(data, period=period, level=level).table
+    return compare_pair(table, x=x, y=y, n=n, lang=lang)
+
+
 def _pattern(code: str, high: bool, lang: str) -> str:
     key = f"oversight.short.{code}"
     name = t(key, lang) if has(key) else code

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
-from reform.analysis import scope
+from reform.analysis import lineage, scope
 from reform.core import config
 from reform.core.errors import UsageError
-from reform.core.i18n import t
+from reform.core.i18n import format_percent, t
 from reform.present.labels import points_text
 from reform.present.pages.base import Snapshot
 
@@ -125,3 +126,20 @@ def maxima_text(maxima: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
     first, *numbers = maxima.columns
     return maxima.assign(**{column: [points_text(float(v), lang) for v in maxima[column]]
                             for column in numbers})[[first, *numbers]]
+
+
+LINEAGE_RULES: tuple[str, ...] = ("mean", "weights", "coverage", "rank", "change", "pages")
+"""The rule of results across a reorganisation, one catalog entry
+``methodology.lineage.<name>`` per sentence, in the order the page states them."""
+
+
+def lineage_rules(*, lang: str = "vi", min_coverage: float = config.LINEAGE_MIN_COVERAGE,
+                  day: date = config.REORGANISATION_DATE) -> tuple[str, list[str]]:
+    """The heading and the sentences of the re-aggregation rule, in ``lang``, with the
+    configured coverage threshold ("at least 50 % of its predecessors (e.g. 7 of 14)") and
+    reorganisation day."""
+    when = f"{day.day}/{day.month}/{day.year}"
+    values = {"date": when, "share": format_percent(min_coverage * 100, lang, decimals=0),
+              "needed": lineage.needed(14, min_coverage), "total": 14}
+    return (t("methodology.lineage", lang, date=when),
+            [t(f"methodology.lineage.{name}", lang, **values) for name in LINEAGE_RULES])

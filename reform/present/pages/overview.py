@@ -9,7 +9,8 @@ import pandas as pd
 from reform.analysis import ranking
 from reform.core.i18n import format_number, format_percent, t
 from reform.present import narrative
-from reform.present.pages.base import Snapshot
+from reform.present.labels import unit_name
+from reform.present.pages.base import Snapshot, rank_on_units
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,10 @@ def key_figures(summary: dict, *, lang: str = "vi", percent: bool = True) -> lis
             return "–"
         return format_percent(value, lang) if percent else format_number(value, lang)
 
-    improved_unit = summary.get("most_improved_unit")
+    def name(key: str) -> str | None:  # "Ba Đình ward" in English, as the sentences say
+        return None if summary.get(key) is None else unit_name(summary[key], lang)
+
+    improved_unit = name("most_improved_unit")
     improved_change = summary.get("most_improved_change")
     moved = improved_unit is not None and improved_change is not None \
         and not pd.isna(improved_change) and improved_change > 0
@@ -44,9 +48,9 @@ def key_figures(summary: dict, *, lang: str = "vi", percent: bool = True) -> lis
         Metric(t("views.metric.units", lang), str(int(summary.get("units") or 0))),
         Metric(t("views.metric.average", lang), number(summary.get("average"))),
         Metric(t("views.metric.best", lang), number(summary.get("best_value")),
-               summary.get("best_unit"), neutral=True, help=summary.get("best_unit")),
+               name("best_unit"), neutral=True, help=name("best_unit")),
         Metric(t("views.metric.worst", lang), number(summary.get("worst_value")),
-               summary.get("worst_unit"), neutral=True, help=summary.get("worst_unit")),
+               name("worst_unit"), neutral=True, help=name("worst_unit")),
         Metric(t("views.metric.improved", lang),
                t("views.places_up", lang, n=int(improved_change)) if moved else "–",
                help=improved_unit if moved else None),
@@ -59,7 +63,7 @@ def improved_note(summary: dict, *, lang: str = "vi") -> str:
     unit, change = summary.get("most_improved_unit"), summary.get("most_improved_change")
     if unit is None or change is None or pd.isna(change) or change <= 0:
         return ""
-    return t("views.improved_note", lang, unit=unit, n=int(change))
+    return t("views.improved_note", lang, unit=unit_name(unit, lang), n=int(change))
 
 
 @dataclass(frozen=True)
@@ -74,11 +78,10 @@ def build_overview(data: Snapshot, *, index: str, period: str, level: str | None
                    lang: str = "vi") -> Overview:
     """The Overview page: the ranking, its key figures and the sentences to read aloud.
     Raises UsageError when the index has no data for that period."""
-    table = ranking.rank_units(data.scores, data.units, index=index, period=period, level=level,
-                                 published=data.published)
+    table, scores = rank_on_units(data, index=index, period=period, level=level)
     summary = ranking.block_summary(table)
     percent = summary["basis"] == "percent"
     sentences = narrative.ranking_sentences(table, index=index, lang=lang,
-                                            components=data.components, scores=data.scores)
+                                            components=data.components, scores=scores)
     return Overview(table, key_figures(summary, lang=lang, percent=percent), list(sentences),
                     improved_note(summary, lang=lang))

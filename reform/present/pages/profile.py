@@ -2,15 +2,19 @@
 lost points, and its sentences."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
-from reform.analysis import components, ranking, scope, trends
+from reform.analysis import components, lineage, ranking, scope, trends
 from reform.core.errors import UsageError
 from reform.core.i18n import t
+from reform.core.model import TOTAL
+from reform.core.text import collation_key
 from reform.present import narrative
 from reform.present.pages.base import Snapshot
+from reform.present.pages.trends import day_text, merged_note, scores_as_of, series_coverage
 
 
 def lost_points(strengths: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
@@ -51,6 +55,16 @@ class Profile:
     sentences: list[str]
     rank_text: str | None = None
     change_text: str | None = None
+    composite: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """A new unit's history before it existed: its predecessors' mean, per period (the
+    series' columns plus ``coverage``); empty for a unit no link leads into."""
+    composite_name: str = ""
+    composite_note: str | None = None
+    predecessors: list[str] = field(default_factory=list)
+    """The predecessors with a series of their own, which the page may draw on demand."""
+    ending: str | None = None
+    """"merged into … on 1/7/2025" for an old unit; None for one still in force."""
+    coverage: str = ""
 
 
 def rank_texts(table: pd.DataFrame, *, unit_id: str, lang: str = "vi") -> tuple[str | None, str | None]:
@@ -75,34 +89,90 @@ def rank_texts(table: pd.DataFrame, *, unit_id: str, lang: str = "vi") -> tuple[
 
 
 def build_profile(data: Snapshot, *, index: str, period: str, level: str | None, unit_id: str,
-                  lang: str = "vi") -> Profile:
+                  lang: str = "vi", as_of: date | None = None) -> Profile:
     """The Unit profile page for ``unit_id``: its ranking row, score and rank history (and
     the block's series for context), its fields against the block and where it lost points
-    (empty frames when the index has no field scores), and its sentences.
-    Raises UsageError when the unit has no score in that period."""
-    table = ranking.rank_units(data.scores, data.units, index=index, period=period, level=level,
-                                 published=data.published)
+    (empty frames when the index has no field scores), and its sentences. With the store's
+    lineage: on the units valid ``as_of`` when given, a new unit's ``composite`` history and
+    ``predecessors``, an old unit's ``ending``. Raises UsageError when the unit has no score
+    in that period."""
+    scores = lineage.on_units(data.scores, data.links, index=index, period=period, as_of=as_of)
+    table = ranking.rank_units(scores, data.units, index=index, period=period, level=level,
+                               published=data.published)
     rows = table[table["unit_id"] == unit_id]
     if rows.empty:
         raise UsageError.of("views.no_unit_score", unit_id=unit_id, index=index, period=period)
-    series = trends.unit_series(data.scores, data.units, index=index, level=level)
-    scores = data.scores
-    mine = scores[(scores["index"] == index) & (scores["period"] == period)
-                  & (scores["unit_id"] == unit_id)]
-    # Discipline scores, for one, are totals only: the profile then shows no field part.
-    if mine["component"].map(scope.component_depth).eq(1).any():
-        strengths = components.strengths_weaknesses(scores, data.units, data.components,
-                                                   index=index, period=period,
-                                                   unit_id=unit_id, level=level)
-    else:
-        strengths = pd.DataFrame(columns=components.STRENGTH_COLUMNS)
-    previous = scope.previous_period(scope.periods(data.scores, index), period)
+    history_scores = scores_as_of(data, index=index, as_of=as_of)
+    series = trends.unit_series(history_scores, data.units, index=index, level=level)
+    series = series_coverage(series, history_scores, index=index)
+    strengths = _strengths(scores, data, index=index, period=period, level=level,
+                           unit_id=unit_id)
+    previous = scope.previous_period(scope.periods(scores, index), period)
     changes = None
     if previous is not None:
-        changes = trends.field_changes(data.scores, data.components, index=index,
-                                          unit_id=unit_id, period_from=previous, period_to=period)
+        changes = trends.field_changes(scores, data.components, index=index,
+                                       unit_id=unit_id, period_from=previous, period_to=period)
     sentences = narrative.unit_sentences(table, strengths, unit_id=unit_id, lang=lang,
                                          field_changes=changes)
     rank, change = rank_texts(table, unit_id=unit_id, lang=lang)
+    coverage = lineage.with_coverage(rows, scores, index=index, period=period,
+                                     component=TOTAL)["coverage"].iloc[0]
     return Profile(rows.iloc[0], unit_history(series, unit_id=unit_id), series, strengths,
-                   lost_points(strengths, lang=lang), list(sentences), rank, change)
+                   lost_points(strengths, lang=lang), list(sentences), rank, change,
+                   **lineage_parts(data, series, index=index, level=level, unit_id=unit_id,
+                                   lang=lang), coverage=coverage)
+
+
+def _strengths(scores: pd.DataFrame, data: Snapshot, *, index: str, period: str,
+               level: str | None, unit_id: str) -> pd.DataFrame:
+    """``strengths_weaknesses`` of the unit, or an empty frame when it has no field scores."""
+    mine = scores[(scores["index"] == index) & (scores["period"] == period)
+                  & (scores["unit_id"] == unit_id)]
+    # Discipline scores, for one, are totals only: the profile then shows no field part.
+    if not mine["component"].map(scope.component_depth).eq(1).any():
+        return pd.DataFrame(columns=components.STRENGTH_COLUMNS)
+    return components.strengths_weaknesses(scores, data.units, data.components, index=index,
+                                            period=period, unit_id=unit_id, level=level)
+
+
+def unit_choices(data: Snapshot, *, index: str, period: str, level: str | None,
+                 as_of: date | None) -> list[str] | None:
+    """The units the profile can show for ``period`` on the units valid ``as_of``, in
+    Vietnamese order of their names; None without a day (the sidebar's units then)."""
+    if as_of is None or data.links.empty:
+        return None
+    scores = lineage.on_units(data.scores, data.links, index=index, period=period, as_of=as_of)
+    here = set(scores.loc[(scores["index"] == index) & (scores["period"] == period)
+                          & scores["value"].notna(), "unit_id"])
+    units = data.units[data.units["unit_id"].isin(here)]
+    if level:
+        units = units[units["level"] == level]
+    names = data.unit_names
+    return sorted(units["unit_id"], key=lambda u: collation_key(names.get(u, u)))
+
+
+def lineage_parts(data: Snapshot, series: pd.DataFrame, *, index: str, level: str | None,
+                  unit_id: str, lang: str = "vi") -> dict[str, object]:
+    """The profile's parts that come from the stored lineage, as ``Profile`` fields: a new
+    unit's ``composite`` history (its predecessors' mean in each period before it existed,
+    with coverage), its name and note, the ``predecessors`` with a series of their own, and
+    an old unit's ``ending``."""
+    names = data.unit_names
+    parts: dict[str, object] = {"ending": merged_note(data.links, unit_id, names, lang=lang)}
+    into = lineage.predecessors(data.links, unit_id)
+    if into.empty:
+        return parts
+    scores = lineage.composite_history(data.scores, data.links, unit_id=unit_id, index=index)
+    composite = trends.unit_series(scores, data.units, index=index, level=level)
+    composite = series_coverage(composite, scores, index=index)
+    composite = composite[(composite["unit_id"] == unit_id) & (composite["coverage"] != "")]
+    start = day_text(pd.to_datetime(into["effective"]).dt.date.min())
+    old = list(dict.fromkeys(into["old_unit_id"]))
+    name = names.get(unit_id, unit_id)
+    parts.update(
+        composite=composite.reset_index(drop=True),
+        composite_name=t("chart.trend.composite", lang, name=name, date=start),
+        composite_note=t("profile.composite_note", lang, date=start, n=len(old),
+                         names=", ".join(names.get(u, u) for u in old)),
+        predecessors=[u for u in old if u in set(series["unit_id"])])
+    return parts

@@ -1,0 +1,94 @@
+"""Profile the import of a national workbook: a bare fastexcel read against ``parse_file``.
+
+Each measure runs in a fresh process, so its peak RSS is its own. Prints seconds, peak RSS
+(MB) and the ratio of the parse to the bare read. Not part of the tests.
+
+    PYTHONPATH=. .venv/bin/python bench/profile_import.py [FILE] [--repeat 1] [--profile]
+
+``--profile`` runs ``parse_file`` once under pyinstrument (installed in .venv only) and
+prints its call tree.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+DEFAULT = Path(__file__).resolve().parent / "cache" / "national_10000x10.xlsx"
+
+
+def _bare_read(path: Path) -> dict:
+    import fastexcel
+
+    started = time.perf_counter()
+    reader = fastexcel.read_excel(path.read_bytes())
+    tables = [reader.load_sheet(name, header_row=None).to_arrow() for name in reader.sheet_names]
+    return {"seconds": time.perf_counter() - started, "rows": sum(t.num_rows for t in tables)}
+
+
+def _parse(path: Path, profile: bool) -> dict:
+    import pandas as pd
+
+    from reform.core.model import UNIT_COLUMNS
+    from reform.ingest.pipeline import parse_file
+    from reform.ingest.units import UnitRegistry
+
+    data = path.read_bytes()
+    registry = UnitRegistry(pd.DataFrame(columns=UNIT_COLUMNS))
+    profiler = None
+    if profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.005)
+        profiler.start()
+    started = time.perf_counter()
+    parsed = parse_file(data, path.name, registry, index="PAR")
+    seconds = time.perf_counter() - started
+    if profiler:
+        profiler.stop()
+        print(profiler.output_text(unicode=True, color=False, show_all=False), file=sys.stderr)
+    return {"seconds": seconds, "scores": len(parsed.scores), "units": parsed.unit_count,
+            "periods": len(parsed.periods), "errors": len(parsed.errors), "issues": len(parsed.issues)}
+
+
+def _child(mode: str, path: Path, profile: bool) -> None:
+    result = _bare_read(path) if mode == "read" else _parse(path, profile)
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def _run(mode: str, path: Path, profile: bool = False) -> dict:
+    command = [sys.executable, __file__, str(path), "--child", mode] + ["--profile"] * profile
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    if done.stderr:
+        print(done.stderr, file=sys.stderr)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("file", nargs="?", default=str(DEFAULT))
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--child", choices=("read", "parse"))
+    args = parser.parse_args()
+    path = Path(args.file)
+    if args.child:
+        _child(args.child, path, args.profile)
+        return
+    for _ in range(args.repeat):
+        read = _run("read", path)
+        parse = _run("parse", path, args.profile)
+        print(f"{path.name}: fastexcel read {read['seconds']:.2f} s ({read['peak_mb']:.0f} MB peak) | "
+              f"parse_file {parse['seconds']:.2f} s ({parse['peak_mb']:.0f} MB peak) | "
+              f"ratio {parse['seconds'] / read['seconds']:.2f}x | {parse['scores']:,} scores, "
+              f"{parse['units']:,} units, {parse['periods']} periods, {parse['errors']} errors, "
+              f"{parse['issues']} issues")
+
+
+if __name__ == "__main__":
+    main()

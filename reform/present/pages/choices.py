@@ -1,0 +1,48 @@
+"""What the sidebar and the unit pickers offer: indices, periods, blocks and units of a scope.
+
+Each is read from the whole score table (millions of rows at national scale), so the app
+computes each once per store state and scope (``ui.computed``), never on a rerun.
+Pure: frames in, plain lists out; no streamlit.
+"""
+from __future__ import annotations
+
+from reform.analysis import scope
+from reform.core.kinds import INDEX_CODES
+from reform.core.text import collation_key
+from reform.store.snapshot import Snapshot
+
+
+def indices(data: Snapshot) -> list[str]:
+    """The indices with scores: the known ones in the registry's order, then the others
+    alphabetically (as ``Snapshot.indices``, read without a Python loop over every row)."""
+    found = {str(code) for code in data.scores["index"].unique()}
+    return [i for i in INDEX_CODES if i in found] + sorted(found - set(INDEX_CODES))
+
+
+def periods(data: Snapshot, *, index: str) -> list[str]:
+    """The periods ``index`` has scores in, latest first."""
+    here = data.scores.loc[data.scores["index"] == index, "period"]
+    return sorted((str(p) for p in here.unique()), reverse=True)
+
+
+def levels(data: Snapshot, *, index: str, period: str | None) -> list[str]:
+    """The blocks scored in ``index`` and ``period``, the default one (the largest) first,
+    then the others in ``model.LEVELS`` order; [] when nothing is scored."""
+    found = scope.levels(data.scores, index, period, units=data.units)
+    if not found:
+        return []
+    first = scope.default_level(data.scores, index, period, units=data.units)
+    return [first] + [level for level in found if level != first]
+
+
+def unit_options(data: Snapshot, *, index: str | None, period: str | None,
+                 level: str | None) -> list[str]:
+    """Unit ids scored in ``index`` and ``period`` (of block ``level`` when given), in
+    Vietnamese order of their names."""
+    scores = data.scores
+    here = scores.loc[(scores["index"] == index) & (scores["period"] == period), "unit_id"]
+    units = data.units[data.units["unit_id"].isin(set(here.unique()))]
+    if level:
+        units = units[units["level"] == level]
+    names = data.unit_names
+    return sorted(units["unit_id"], key=lambda u: collation_key(names.get(u, u)))
