@@ -8,6 +8,7 @@ time of an answer does not tell whether an account exists.
 """
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import unicodedata
@@ -30,8 +31,11 @@ _HASHER = PasswordHasher()
 """argon2id with the library's defaults (RFC 9106's second recommended setting: 64 MiB, 3
 passes), ~50 ms per check: slow for a guesser, unnoticed by a person signing in."""
 
-_DUMMY_HASH = _HASHER.hash("not a password of anyone")
-"""Checked against for unknown names, so they take as long as known ones."""
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against for unknown names, so they take as long as known ones. Made on first
+    use, not at import: a hash costs ~50 ms of every app start otherwise (more under load)."""
+    return _HASHER.hash("not a password of anyone")
 
 NAME_MAX_CHARS = 100
 """An account name: a login or an e-mail address, never longer."""
@@ -193,7 +197,7 @@ class Accounts:
         try:
             name = clean_name(name)
         except UsageError:
-            _verify(_DUMMY_HASH, password)  # the same work as for a real name
+            _verify(_dummy_hash(), password)  # the same work as for a real name
             raise LoginRefused.of("accounts.wrong") from None
         with self.store.engine.connect() as conn:
             row = conn.execute(sa.select(users_table).where(users_table.c.name == name)).first()
@@ -202,7 +206,7 @@ class Accounts:
         now = self.clock()
         if row is not None and row.locked_until is not None and now < row.locked_until:
             raise self._locked(row.locked_until, now)
-        if not _verify(row.password_hash if row else _DUMMY_HASH, password) or row is None:
+        if not _verify(row.password_hash if row else _dummy_hash(), password) or row is None:
             if row is not None:
                 self._count_failure(name, now)
             raise LoginRefused.of("accounts.wrong")
@@ -240,7 +244,7 @@ class Accounts:
             failed, until = self._secret_failures.get(name, (0, None))
         if until is not None and now < until:
             raise self._locked(until, now)
-        if not _verify(str(entry.get("password_hash", _DUMMY_HASH)), password):
+        if not _verify(str(entry.get("password_hash") or _dummy_hash()), password):
             failed += 1
             locked = failed >= config.LOGIN_MAX_FAILURES
             until = now + timedelta(minutes=config.LOGIN_LOCK_MINUTES) if locked else None
