@@ -314,3 +314,6 @@ st.header(ui.tr("data.lineage"))
 _lineage()
 st.header(ui.tr("data.templates"))
 _templates()
+
+# Admins only (nothing is drawn for anyone else).
+ui.accounts_admin()

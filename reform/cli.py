@@ -151,7 +151,7 @@ def _store(args):
 
 
 def cmd_import(args) -> int:
-    from reform.ingest.pipeline import import_file
+    from reform.ingest.pipeline import import_each_index
     from reform.ingest.readers import read_bytes
 
     lang = _lang()
@@ -159,15 +159,34 @@ def cmd_import(args) -> int:
     data = read_bytes(args.file)
     options = {"index": args.index, "period": args.period, "level": args.level, "sheet": args.sheet,
                "parent": args.parent}
-    parsed = import_file(data, Path(args.file).name, store.units(), store.previous_units, **options)
-    result = None
-    if parsed.ok and not args.dry_run:
-        result = store.save(parsed.dataset(options), user=args.user)
-    summary = {
-        "ok": parsed.ok,
+    # A file whose index column names several indices gives one dataset per index; all of
+    # them are stored, or none when one is refused.
+    parsed_files = import_each_index(data, Path(args.file).name, store.units(),
+                                     store.previous_units, **options)
+    ok = all(parsed.ok for parsed in parsed_files)
+    summaries = []
+    for parsed in parsed_files:
+        result = None
+        if ok and not args.dry_run:
+            result = store.save(parsed.dataset({**options, "index": parsed.index}), user=args.user)
+        summaries.append(_import_summary(parsed, result, ok=ok, dry_run=args.dry_run, lang=lang))
+    if args.json:
+        # One object, as for a file of one index; every dataset in ``datasets`` when several.
+        extra = {"datasets": summaries} if len(summaries) > 1 else {}
+        print(json.dumps({**summaries[0], **extra}, ensure_ascii=False))
+    else:
+        for summary in summaries:
+            _print_import(summary, lang)
+    return EXIT_OK if ok else EXIT_REFUSED
+
+
+def _import_summary(parsed, result, *, ok: bool, dry_run: bool, lang: str) -> dict:
+    """What ``import`` says of one dataset (the ``--json`` contract)."""
+    return {
+        "ok": ok,
         "version": result.version if result else None,
         "duplicate": bool(result and result.duplicate),
-        "dry_run": bool(args.dry_run),
+        "dry_run": bool(dry_run),
         "file": parsed.file_name,
         "sha256": parsed.sha256,
         "index": parsed.index,
@@ -178,11 +197,6 @@ def cmd_import(args) -> int:
         "shapes": _shapes(parsed, lang),
         "issues": [i.as_dict(lang) for i in parsed.issues],
     }
-    if args.json:
-        print(json.dumps(summary, ensure_ascii=False))
-    else:
-        _print_import(summary, lang)
-    return EXIT_OK if parsed.ok else EXIT_REFUSED
 
 
 def _shapes(parsed, lang: str) -> list[str]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -17,8 +15,8 @@ from reform.ingest.crosswalk import read_lineage
 from reform.present import deck
 from reform.store.snapshot import load_snapshot
 from reform.store.store import Store
+from tests.command import run  # the command line, called in this process
 
-ROOT = Path(__file__).resolve().parents[1]
 CROSSWALK = ("Tên xã cũ,Tên xã mới,Ghi chú\n"
              "Phường Phúc Tân,Phường Hoàn Kiếm Mới,Nhập toàn bộ\n"
              "Phường Hàng Mã,Phường Hoàn Kiếm Mới,Nhập toàn bộ\n").encode()
@@ -79,18 +77,14 @@ def test_english_deck_names_every_unit_the_english_way(sample_store: Store) -> N
 
 def test_export_xlsx_as_of_from_the_command_line(merged: Store, tmp_path: Path) -> None:
     out = tmp_path / "rank.xlsx"
-    done = subprocess.run(
-        [sys.executable, "-m", "reform", "export", "--index", "PAR", "--period", "2024",
-         "--level", "ward", "--format", "xlsx", "--out", str(out), "--as-of", "2025-07-01",
-         "--db", merged.url], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = run("export", "--index", "PAR", "--period", "2024", "--level", "ward", "--format", "xlsx",
+               "--out", str(out), "--as-of", "2025-07-01", db=merged.url)
     assert done.returncode == 0, done.stderr
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     cells = {str(c.value) for row in book.worksheets[0].iter_rows() for c in row if c.value}
     assert "Phường Hoàn Kiếm Mới" in cells and "Phường Phúc Tân" not in cells
     meta = {str(c.value) for row in book.worksheets[-1].iter_rows() for c in row if c.value}
     assert "2025-07-01" in meta
-    bad = subprocess.run(
-        [sys.executable, "-m", "reform", "export", "--index", "PAR", "--period", "2024",
-         "--format", "pptx", "--out", str(out), "--as-of", "1/7/2025", "--db", merged.url],
-        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    bad = run("export", "--index", "PAR", "--period", "2024", "--format", "pptx", "--out", str(out),
+              "--as-of", "1/7/2025", db=merged.url)
     assert bad.returncode == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from reform.ingest.layout import infer_period, title_years
 from reform.ingest.pipeline import ParsedFile, parse_file
 from reform.ingest.roles import header_period, period_of, role_from_header
 from reform.ingest.units import UnitRegistry
+from reform.store.store import Store
 from tests import shape_fixtures as sf
 from tests.helpers import write_xlsx
 
@@ -190,6 +192,26 @@ def test_index_column_spreads_a_sheet_over_indices(tmp_path):
     parsed = parse(path, index="PCI")
     assert parsed.scores[["index", "unit_id", "value"]].values.tolist() == [
         ["PCI", "province:ha-noi", 65.0], ["PCI", "province:da-nang", 70.0]]
+
+
+def test_an_index_column_naming_several_indices_imports_one_dataset_each(tmp_path, sqlite_url):
+    from tests.command import run
+
+    rows = [["Tỉnh", "Năm", "Chỉ số", "Điểm"], ["Hà Nội", 2019, "PAPI", 40.5], ["Đà Nẵng", 2019, "PAPI", 42.0],
+            ["Hà Nội", 2019, "PCI", 65.0], ["Đà Nẵng", 2019, "PCI", 70.0]]
+    path = sf.write_csv(tmp_path / "panel.csv", rows)
+    done = run("import", str(path), "--json", db=sqlite_url)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert [(d["index"], d["periods"], d["units"]) for d in report["datasets"]] == [
+        ("PAPI", ["2019"], 2), ("PCI", ["2019"], 2)]
+    assert report["index"] == "PAPI" and report["version"] == report["datasets"][0]["version"]
+    stored = Store(sqlite_url).scores().sort_values(["index", "value"])
+    assert stored[["index", "value"]].values.tolist() == [
+        ["PAPI", 40.5], ["PAPI", 42.0], ["PCI", 65.0], ["PCI", 70.0]]
+    # --index still keeps one of them.
+    again = run("import", str(path), "--index", "PCI", "--json", db=sqlite_url)
+    assert "datasets" not in json.loads(again.stdout)
 
 
 # ---------------------------------------------------------------------------------------------

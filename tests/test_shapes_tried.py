@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from accounts_helpers import sign_in_apptest
 from streamlit.testing.v1 import AppTest
 
 from reform.core.gazetteer import seed_units
@@ -99,6 +100,7 @@ def test_many_warnings_print_a_summary_and_json_keeps_them_all(tmp_path, sqlite_
 def _open(monkeypatch: pytest.MonkeyPatch, url: str) -> AppTest:
     monkeypatch.setenv("REFORM_DATABASE_URL", url)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    sign_in_apptest(at, url)  # only analysts may upload
     at.run()
     at.switch_page("pages/data.py")
     at.run()

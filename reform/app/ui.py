@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
 
+import pandas as pd
 import streamlit as st
 
 from reform.core import config
 from reform.core.access import Action, Role, allowed, parse_role
-from reform.core.errors import ReformError
+from reform.core.errors import ReformError, UsageError
 from reform.core.i18n import LANGS, t
 from reform.present import charts, exports, frames, labels
 from reform.present.charts import group_color
@@ -151,8 +152,11 @@ def _relabel() -> None:
     """
     for key in list(st.session_state):
         value = st.session_state[key]
+        # A non-empty list: an empty one may be an uploader's, which cannot be set (and an
+        # empty multiselect shows no label to redraw).
         plain = isinstance(value, str) or (
-            isinstance(value, list | tuple) and all(isinstance(v, str) for v in value))
+            isinstance(value, list | tuple) and bool(value)
+            and all(isinstance(v, str) for v in value))
         if key != "lang" and not str(key).startswith("_") and plain:
             st.session_state[key] = value
 
@@ -647,3 +651,69 @@ def upload_locked() -> list:
     """What the Data page shows instead of an uploader to whoever may not upload; no files."""
     st.info(tr("accounts.upload_needs_role"), icon=":material/lock:")
     return []
+
+
+def accounts_admin() -> None:
+    """For admins: the accounts, and forms to create one, change its role or password, or
+    remove it. Every change names the admin in the audit log, and the store refuses it for
+    anyone else (``Accounts`` checks the role given)."""
+    user = current_user()
+    if not allowed(user.role, Action.MANAGE_ACCOUNTS):
+        return
+    current, book = lang(), accounts()
+    st.subheader(tr("accounts.admin.title"))
+    listed = book.list()
+    st.dataframe(pd.DataFrame({
+        tr("accounts.name"): [a.name for a in listed],
+        tr("accounts.admin.role"): [role_label(a.role, current) for a in listed],
+        tr("accounts.admin.source"): [a.source for a in listed],
+        tr("accounts.admin.locked_until"): [a.locked_until or "" for a in listed],
+    }), hide_index=True, key="accounts_table")
+    by = {"by": user.name, "by_role": user.role}
+    roles = [str(r) for r in Role]
+    with st.form("account_add", clear_on_submit=True):
+        st.markdown(f"**{tr('accounts.admin.add')}**")
+        name = st.text_input(tr("accounts.name"), key="account_add_name")
+        role = st.selectbox(tr("accounts.admin.role"), roles, key="account_add_role",
+                            format_func=lambda r: role_label(r, current))
+        password = st.text_input(tr("accounts.password_field"), type="password", key="account_add_pw")
+        again = st.text_input(tr("accounts.password_again").rstrip(": "), type="password", key="account_add_pw2")
+        if st.form_submit_button(tr("accounts.admin.add"), key="account_add_submit"):
+            _account_change(lambda: book.add(name, password, role, **by) if password == again
+                            else _mismatch(), tr("accounts.added", name=name,
+                                                 role=role_label(role, current)))
+    in_store = [a.name for a in listed if a.source == "store"]
+    if not in_store:
+        return
+    with st.form("account_change"):
+        st.markdown(f"**{tr('accounts.admin.change')}**")
+        name = st.selectbox(tr("accounts.admin.account"), in_store, key="account_change_name")
+        role = st.selectbox(tr("accounts.admin.role"), roles, key="account_change_role",
+                            format_func=lambda r: role_label(r, current))
+        password = st.text_input(tr("accounts.admin.set_password"), type="password",
+                                 key="account_change_pw")
+        columns = st.columns(3)
+        if columns[0].form_submit_button(tr("accounts.admin.set_role"), key="account_role_submit"):
+            _account_change(lambda: book.set_role(name, role, **by),
+                            tr("accounts.role_set", name=name, role=role_label(role, current)))
+        if columns[1].form_submit_button(tr("accounts.admin.set_password"), key="account_pw_submit"):
+            _account_change(lambda: book.set_password(name, password, **by),
+                            tr("accounts.admin.password_set", name=name))
+        if columns[2].form_submit_button(tr("accounts.admin.remove"), key="account_remove_submit",
+                                         type="primary"):
+            _account_change(lambda: book.remove(name, **by), tr("accounts.removed", name=name))
+    st.caption(tr("accounts.admin.secrets_only"))
+
+
+def _mismatch() -> None:
+    raise UsageError.of("accounts.mismatch")
+
+
+def _account_change(change, done: str) -> None:
+    """Run one admin change; its outcome (or the refusal, in the page's language) below."""
+    try:
+        change()
+    except ReformError as error:
+        st.error(error.message(lang()))
+        return
+    st.success(done)

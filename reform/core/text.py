@@ -53,6 +53,8 @@ ERROR_CELLS = frozenset(
 
 def clean_text(value: object) -> str:
     """``value`` as NFC text with every run of white space (NBSP, line breaks) one space."""
+    if type(value) is str:
+        return _clean_str(value)
     if value is None:
         return ""
     if isinstance(value, float) and math.isnan(value):
@@ -61,6 +63,11 @@ def clean_text(value: object) -> str:
         value = int(value)
     text = unicodedata.normalize("NFC", str(value))
     return _SPACES.sub(" ", text).strip()
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a name is cleaned again in every period of a long table
+def _clean_str(value: str) -> str:
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
 
 
 def strip_accents(text: str) -> str:

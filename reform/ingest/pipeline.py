@@ -126,6 +126,22 @@ def import_file(data: bytes, file_name: str, units: pd.DataFrame,
     return parsed
 
 
+def import_each_index(data: bytes, file_name: str, units: pd.DataFrame,
+                      previous_units_of: Callable[[str, list[str]], PreviousUnits],
+                      **options) -> list[ParsedFile]:
+    """:func:`import_file`, once per index when an index column names several and no index
+    was asked for: a long table of PAR and SIPAS results gives two datasets.
+
+    Returns the parsed files in the order of their index codes. Raises :class:`FileRefused`
+    as :func:`import_file` does.
+    """
+    try:
+        return [import_file(data, file_name, units, previous_units_of, **options)]
+    except SeveralIndices as several:
+        return [import_file(data, file_name, units, previous_units_of, **{**options, "index": code})
+                for code in several.indices]
+
+
 def _checked_index(index: str | None) -> str | None:
     if index is None:
         return None
@@ -174,13 +190,24 @@ def _index_and_layouts(workbook: RawWorkbook, layouts: Layouts, index: str | Non
     if index is None and len(named) == 1:
         index = named[0]  # an index column that names one index
     elif index is None and len(named) > 1:
-        raise FileRefused.of("ingest.several_indices", file=workbook.file_name, indices=", ".join(named))
+        raise SeveralIndices.of("ingest.several_indices", file=workbook.file_name,
+                                indices=", ".join(named)).naming(named)
     index = index or infer_index(workbook, [layout.title for _, layout in layouts],
                                  [c.header for _, layout in layouts for c in layout.columns
                                   if c.role in (Role.TOTAL, Role.PERCENT)])
     if index is None:
         raise FileRefused.of("ingest.no_index", file=workbook.file_name)
     return index, layouts
+
+
+class SeveralIndices(FileRefused):
+    """An index column names several indices and none was asked for (``indices``: the codes)."""
+
+    indices: tuple[str, ...] = ()
+
+    def naming(self, indices: list[str]) -> SeveralIndices:
+        self.indices = tuple(indices)
+        return self
 
 
 @dataclass
