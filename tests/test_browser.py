@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from accounts_helpers import make_account, sign_in_browser
 from browser_helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -103,8 +104,11 @@ def app(sample_db_url: str, tmp_path_factory: pytest.TempPathFactory,
 
 @pytest.fixture
 def fresh_app(sample_db_url: str, tmp_path: Path, browser: Browser) -> Iterator[str]:
-    """A dashboard of its own, on its own copy of the sample, for a test that stores data."""
-    with running_app(_copy_store(sample_db_url, tmp_path), tmp_path / "streamlit.log") as base:
+    """A dashboard of its own, on its own copy of the sample, for a test that stores data (with
+    an analyst's account: only analysts may upload)."""
+    url = _copy_store(sample_db_url, tmp_path)
+    make_account(url)
+    with running_app(url, tmp_path / "streamlit.log") as base:
         first_visit(browser, base)  # the default page: spares the test the first-visit dialog
         yield base
 
@@ -346,7 +350,8 @@ def test_shared_link_opens_the_view_it_names(app: App, tabs: Tabs):
 
 def test_upload_a_real_file_and_store_it(fresh_app: str, tabs: Tabs, realdata: Path):
     page = tabs.open(f"{fresh_app}/du-lieu")
-    page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(
+    sign_in_browser(page)
+    page.locator('.st-key-upload [data-testid="stFileUploader"] input[type=file]').set_input_files(
         realdata / "PCI_2009.xls")
 
     main = page.locator('[data-testid="stMain"]')
@@ -381,5 +386,6 @@ def test_upload_a_real_file_and_store_it(fresh_app: str, tabs: Tabs, realdata: P
     par = tabs.open(f"{fresh_app}/xep-hang?index=PAR&period=2024")
     expect(par.locator('[data-testid="stMain"]')).to_contain_text(sample)
     data = tabs.open(f"{fresh_app}/du-lieu?index=PCI")
+    sign_in_browser(data)  # a new tab is a new session; leaving the sample is an analyst's call
     expect(data.locator('[data-testid="stMain"]')).to_contain_text(
         t("ui.sample.remove", "vi"))
