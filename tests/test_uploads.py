@@ -235,11 +235,14 @@ def test_datasets_table() -> None:
          "status": "superseded", "uploaded_at": "2024-04-01T09:00:00", "uploaded_by": "binh"},
     ]
     expected = pd.DataFrame({
-        "version": [2, 1], "status": ["active", "superseded"], "index": ["PAR", "PAR"],
+        "version": [2, 1], "status": ["active", "superseded"], "index": ["PAR Index", "PAR Index"],
         "periods": ["2017–2018", "2017"], "file": ["b.xlsx", "a.xlsx"], "units": [30, 29],
         "uploaded_at": ["2024-05-01 10:00:00", "2024-04-01 09:00:00"], "uploaded_by": ["an", "binh"]})
     pd.testing.assert_frame_equal(datasets_table(datasets, lang="en"), expected)
     assert list(datasets_table(datasets, lang="vi")["status"]) == ["đang dùng", "đã thay thế"]
+    sample = [{**datasets[0], "index": "DISCIPLINE", "uploaded_by": "sample"}]
+    assert datasets_table(sample, lang="vi")[["index", "uploaded_by"]].values.tolist() == [
+        ["Kỷ cương hành chính", "dữ liệu mẫu"]]
 
 
 def test_status_names_the_periods_still_in_use() -> None:

@@ -15,6 +15,7 @@ from typing import Protocol
 
 import pandas as pd
 
+from reform.core import config
 from reform.core.errors import UsageError
 from reform.core.i18n import t
 from reform.core.model import Issue, UnitMatch
@@ -22,6 +23,7 @@ from reform.core.text import clean_text, collation_key, column_letter
 from reform.ingest.layout import SheetLayout
 from reform.ingest.readers import RawSheet
 from reform.ingest.sheet import SheetData
+from reform.present.labels import index_label
 
 _HOW_ORDER = {"new": 0, "fuzzy": 1, "chosen": 2, "alias": 3, "exact": 4}
 """Names that need the analyst's eye (new, fuzzy) come first in the match table."""
@@ -229,16 +231,19 @@ def save_message(*, file_name: str, version: int, duplicate: bool,
 
 def datasets_table(datasets: Iterable[Mapping], *, lang: str = "vi") -> pd.DataFrame:
     """``Store.datasets()`` as a table: ``version, status, index, periods, file, units,
-    uploaded_at, uploaded_by``; status in ``lang``, periods as "2017–2024" or "2019, 2021"."""
+    uploaded_at, uploaded_by``, as shown: status and the index's name in ``lang``, periods as
+    "2017–2024" or "2019, 2021", the sample's loader as "dữ liệu mẫu"/"sample data"."""
     rows = []
     for entry in datasets:
         rows.append({
             "version": int(entry["version"]),
             "status": status_text(entry, lang=lang),
-            "index": entry["index"], "periods": periods_label(entry["periods"]),
+            "index": index_label(entry["index"], lang), "periods": periods_label(entry["periods"]),
             "file": entry["file"], "units": int(entry["units"]),
             "uploaded_at": str(entry["uploaded_at"]).replace("T", " "),
-            "uploaded_by": entry["uploaded_by"],
+            # The sample's loader is no person: say what it is, in the page's language.
+            "uploaded_by": (t("data.sample_user", lang) if entry["uploaded_by"] == config.SAMPLE_USER
+                            else entry["uploaded_by"]),
         })
     return pd.DataFrame(rows, columns=["version", "status", "index", "periods", "file", "units",
                                        "uploaded_at", "uploaded_by"])
