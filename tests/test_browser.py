@@ -379,7 +379,8 @@ def test_upload_a_real_file_and_store_it(fresh_app: str, tabs: Tabs, realdata: P
         "PCI_2009.xls", timeout=EXPECT_MS)
     wait_for_run(page)
     tabs.assert_clean(page)
-    expect(main).to_contain_text(re.compile(r"v\d+ · PCI · 2009 · PCI_2009\.xls"))
+    expect(main).to_contain_text(re.compile(
+        rf"v\d+ · {re.escape(t('index.PCI', 'vi'))} · 2009 · PCI_2009\.xls"))
     save_screenshot(page, "du-lieu-stored")  # what the user sees right after pressing Lưu
     main.locator('[data-testid="stAlertContentSuccess"]').scroll_into_view_if_needed()
     save_screenshot(page, "du-lieu-stored-message")
