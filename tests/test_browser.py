@@ -21,17 +21,17 @@ import pytest
 from accounts_helpers import make_account, sign_in_browser
 from browser_helpers import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     ROOT,
     SIZES,
     first_visit,
     heading,
+    launched_chromium,
     page_problems,
     running_app,
     save_screenshot,
     wait_for_run,
 )
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from reform.core.i18n import t
 from reform.core.model import TOTAL
@@ -81,12 +81,8 @@ def _copy_store(sample_db_url: str, folder: Path) -> str:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture(scope="module")
