@@ -49,6 +49,7 @@ test: venv system-deps lint
 
 bench: venv system-deps
 	PYTHONPATH=$(CURDIR) $(BIN)/python bench/run.py
+	PYTHONPATH=$(CURDIR) $(BIN)/python bench/load.py --sessions 20 --uploaders 2 --seconds 60
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache tests/screenshots

@@ -6,11 +6,12 @@ two years (the five elements' assessment, satisfaction and expectation) and a ye
 inspection records (about five visits per unit). The datasets are saved straight through
 ``Store.save``, not through the importer, so this measures the app and nothing else.
 
-Then, for every page: the first render (caches cleared, modules already imported), the
-median, min and max of five reruns, the bytes of chart JSON the page sends (the plotly
-specs) and the process's RSS. The start-up (a fresh process: the first page drawn, minus
-importing Streamlit) is measured in a child process. Prints a table and writes JSON under
-``bench/results/``.
+Then: the start-up in a fresh process (the first page drawn, minus importing Streamlit), once
+reading the store and once more on the snapshot's Arrow copy (a restart); what the snapshot
+holds (MB per frame and per score column); and one session clicking through every page, as a
+user does, in one process whose caches stay warm: each page's first render, the median, min
+and max of five reruns, the bytes of chart JSON it sends (the plotly specs) and the process's
+RSS after it. Prints a table and writes JSON under ``bench/results/``.
 
     PYTHONPATH=. python bench/app_scale.py [--units 10000] [--periods 10] [--components 40]
                                            [--reruns 5] [--pages overview,rankings]
@@ -185,7 +186,8 @@ def build_store(url: str, *, units: int, periods: int, components: int,
 def national_store(units: int = 10_000, periods: int = 10, components: int = 40, *,
                    folder: Path = CACHE) -> str:
     """The URL of the cached national store, building it first when needed."""
-    path = folder / f"app_{units}x{periods}x{components}.sqlite"
+    # v2: stores built before each version kept its columnar copy read every score by SQL
+    path = folder / f"app_{units}x{periods}x{components}.v2.sqlite"
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial.sqlite")
@@ -210,50 +212,52 @@ def chart_bytes(at) -> int:
     return sum(len(element.proto.spec) for element in at.get("plotly_chart"))
 
 
-def _page_hashes(url: str) -> dict[str, str]:
-    """Each page's hash, which a new AppTest session needs to start on it (no public way)."""
-    from streamlit.testing.v1 import AppTest
-
-    os.environ["REFORM_DATABASE_URL"] = url
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600).run()
-    hashes = {}  # a page is known by its url path only once the navigation has run
-    for page in PAGES:
-        at.switch_page(f"pages/{page}.py")
-        hashes[page] = at._page_hash
-    return hashes
-
-
 def _timed(action) -> tuple[float, float]:
     wall, cpu = time.perf_counter(), time.process_time()
     action()
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def measure_page(url: str, page: str, page_hash: str, reruns: int = 5) -> dict:
-    """One page in a fresh session with every cache cleared but the snapshot: the first
-    render, ``reruns`` reruns, the chart JSON sent and the RSS after."""
-    import streamlit as st
+def snapshot_sizes(url: str) -> dict:
+    """What the snapshot holds: MB of each frame (deep) and of each score column, biggest first."""
+    from reform.store.snapshot import load_snapshot
+    from reform.store.store import Store
+
+    data = load_snapshot(Store(url))
+    frames = {name: getattr(data, name) for name in
+              ("scores", "units", "components", "published", "inspections", "links")}
+    mb = {name: round(frame.memory_usage(deep=True).sum() / 1e6, 1) for name, frame in frames.items()}
+    columns = {f"{c} ({data.scores[c].dtype})": round(data.scores[c].memory_usage(deep=True) / 1e6, 1)
+               for c in data.scores.columns}
+    return {"rows": len(data.scores), "frames_mb": dict(sorted(mb.items(), key=lambda kv: -kv[1])),
+            "score_columns_mb": dict(sorted(columns.items(), key=lambda kv: -kv[1]))}
+
+
+def visit_pages(url: str, pages: tuple[str, ...], reruns: int = 5) -> list[dict]:
+    """One session clicking through ``pages`` as a user does, in one process whose caches stay
+    warm from page to page (as the served app's do): for each page its first render, then
+    ``reruns`` reruns (median, min, max of wall and CPU time), the chart JSON sent and the
+    process's RSS after it."""
     from streamlit.testing.v1 import AppTest
 
-    from reform.app import ui
-
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    load, _ = _timed(lambda: ui.snapshot())  # the app reads the snapshot once per state
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
-    at._page_hash = page_hash
-    first, first_cpu = _timed(at.run)
-    runs = [_timed(at.run) for _ in range(reruns)]
-    walls, cpus = [w for w, _ in runs], [c for _, c in runs]
-    rss, peak = _rss_mb()
-    return {
-        "page": page, "snapshot_load_s": round(load, 3), "first_s": round(first, 3),
-        "first_cpu_s": round(first_cpu, 3), "rerun_median_s": round(statistics.median(walls), 4),
-        "rerun_min_s": round(min(walls), 4), "rerun_max_s": round(max(walls), 4),
-        "rerun_cpu_median_s": round(statistics.median(cpus), 4), "chart_bytes": chart_bytes(at),
-        "charts": len(at.get("plotly_chart")), "rss_mb": round(rss), "peak_rss_mb": round(peak),
-        "exceptions": [str(e.value)[:300] for e in at.exception],
-    }
+    os.environ["REFORM_DATABASE_URL"] = url
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600).run()
+    rows = []
+    for page in pages:
+        first, first_cpu = _timed(lambda page=page: at.switch_page(f"pages/{page}.py").run())
+        runs = [_timed(at.run) for _ in range(reruns)]
+        walls, cpus = [w for w, _ in runs], [c for _, c in runs]
+        rss, peak = _rss_mb()
+        rows.append({
+            "page": page, "first_s": round(first, 3), "first_cpu_s": round(first_cpu, 3),
+            "rerun_median_s": round(statistics.median(walls), 4), "rerun_min_s": round(min(walls), 4),
+            "rerun_max_s": round(max(walls), 4), "rerun_cpu_median_s": round(statistics.median(cpus), 4),
+            "chart_bytes": chart_bytes(at), "charts": len(at.get("plotly_chart")),
+            "rss_mb": round(rss), "peak_rss_mb": round(peak),
+            "exceptions": [str(e.value)[:300] for e in at.exception],
+        })
+        print(json.dumps(rows[-1]), file=sys.stderr, flush=True)  # progress: a long run
+    return rows
 
 
 _STARTUP = """
@@ -268,40 +272,45 @@ done = time.perf_counter()
 status = dict(l.split(":", 1) for l in open("/proc/self/status").read().splitlines() if ":" in l)
 print(json.dumps({"streamlit_import_s": imported - start, "startup_s": done - imported,
                   "rss_mb": int(status["VmRSS"].split()[0]) / 1024,
+                  "peak_rss_mb": int(status["VmHWM"].split()[0]) / 1024,
+                  "charts": len(at.get("plotly_chart")),
                   "exceptions": [str(e.value)[:300] for e in at.exception]}))
 """
 
 
-def measure_startup(url: str) -> dict:
-    """A fresh process: importing Streamlit, then the first page drawn (the default one,
-    reading the snapshot: from its Parquet copy when one was kept)."""
-    env = os.environ | {"REFORM_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+def measure_startup(url: str, cache_dir: Path) -> dict:
+    """A fresh process: importing Streamlit, then the first page drawn (the default one, with
+    its charts) through the real entry point; the snapshot read from ``cache_dir``'s Arrow
+    copy when one is there, else from the store (writing the copy)."""
+    env = os.environ | {"REFORM_DATABASE_URL": url, "PYTHONPATH": str(ROOT),
+                        "REFORM_CACHE_DIR": str(cache_dir)}
     done = subprocess.run([sys.executable, "-c", _STARTUP, str(ROOT / "dashboard.py")],
                           env=env, capture_output=True, text=True, check=True, cwd=ROOT)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def measure(store_url: str, *, pages: tuple[str, ...] = PAGES, reruns: int = 5) -> dict:
-    """Every page of the app on ``store_url``: start-up (twice, the second on the Parquet
-    copy of the snapshot), then each page's first render, reruns, chart JSON and RSS.
+    """Every page of the app on ``store_url``: start-up in a fresh process twice (the first
+    reading the store, the second the snapshot's Arrow copy it left: a restart), what the
+    snapshot holds, then one session through every page (first render, reruns, chart JSON and
+    the RSS after each).
 
-    Returns ``{"startup": {...}, "pages": [{...}, ...], "rss_mb": …, "peak_rss_mb": …,
-    "targets": TARGETS, "failed": [what missed a target]}``.
+    Returns ``{"startup": {...}, "snapshot": {...}, "pages": [{...}, ...], "rss_mb": …,
+    "peak_rss_mb": …, "targets": TARGETS, "failed": [what missed a target]}``.
     """
     import logging
+    import tempfile
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
-    cold = measure_startup(store_url)
-    warm = measure_startup(store_url)
-    os.environ["REFORM_DATABASE_URL"] = store_url
-    hashes = _page_hashes(store_url)
-    results = []
-    for page in pages:
-        results.append(measure_page(store_url, page, hashes[page], reruns))
-        print(json.dumps(results[-1]), file=sys.stderr, flush=True)  # progress: a long run
+    with tempfile.TemporaryDirectory(prefix="app-scale-") as cache:
+        cold = measure_startup(store_url, Path(cache))
+        warm = measure_startup(store_url, Path(cache))
+    results = visit_pages(store_url, pages, reruns)
     rss, peak = _rss_mb()
-    report = {"startup": {"first_start": cold, "restart": warm}, "pages": results,
-              "rss_mb": round(rss), "peak_rss_mb": round(peak), "targets": TARGETS}
+    sizes = snapshot_sizes(store_url)  # after the RSS is taken: it reads a copy of its own
+    report = {"startup": {"first_start": cold, "restart": warm}, "snapshot": sizes,
+              "pages": results, "rss_mb": round(rss), "peak_rss_mb": round(peak),
+              "targets": TARGETS}
     report["failed"] = missed(report)
     return report
 
@@ -316,6 +325,9 @@ def missed(report: dict) -> list[str]:
             out.append(f"{row['page']}: rerun median {row['rerun_median_s']:.3f} s")
         if row["chart_bytes"] > TARGETS["chart_bytes"]:
             out.append(f"{row['page']}: {row['chart_bytes']:,} bytes of chart JSON")
+    for name, run in report["startup"].items():
+        if run["exceptions"]:
+            out.append(f"{name}: exception {run['exceptions'][0][:80]}")
     if report["startup"]["restart"]["startup_s"] > TARGETS["startup_s"]:
         out.append(f"restart: {report['startup']['restart']['startup_s']:.2f} s")
     if report["peak_rss_mb"] > TARGETS["rss_mb"]:
@@ -333,9 +345,14 @@ def table(report: dict) -> str:
                      f"{r['rerun_min_s']:7.3f} {r['rerun_max_s']:7.3f} {r['rerun_cpu_median_s']:9.3f} "
                      f"{r['chart_bytes'] / 1000:9.1f} {r['rss_mb']:7d}")
     for name, run in report["startup"].items():
-        lines.append(f"{name}: {run['startup_s']:.2f} s after importing Streamlit "
-                     f"({run['streamlit_import_s']:.2f} s), RSS {run['rss_mb']:.0f} MB")
-    lines.append(f"peak RSS of the measuring process: {report['peak_rss_mb']} MB")
+        lines.append(f"{name}: first page in {run['startup_s']:.2f} s after importing Streamlit "
+                     f"({run['streamlit_import_s']:.2f} s), RSS {run['rss_mb']:.0f} MB "
+                     f"(peak {run['peak_rss_mb']:.0f})")
+    sizes = report["snapshot"]
+    lines.append(f"snapshot: {sizes['rows']:,} scores; MB " + ", ".join(
+        f"{k} {v}" for k, v in list(sizes["frames_mb"].items())[:3]) + "; score columns MB "
+        + ", ".join(f"{k} {v}" for k, v in sizes["score_columns_mb"].items()))
+    lines.append(f"RSS of the measuring process: {report['rss_mb']} MB, peak {report['peak_rss_mb']} MB")
     lines.append("targets missed: " + ("; ".join(report["failed"]) or "none"))
     return "\n".join(lines)
 

@@ -1,15 +1,21 @@
 """Load: browsing and uploading sessions at once against a real ``streamlit run serve/app.py``.
 
-Each browsing session is a Chromium context (one Chromium for all, Debian's) that opens the
-app and clicks from page to page through the sidebar, waiting each time until the page is
-drawn; each uploading session signs in as an analyst, uploads a distinct copy of the sample
-PAR workbook on the Data page and stores it, again and again. The server's memory (RSS) is
-sampled every half second. Reports page views, uploads, latencies, errors and memory as JSON.
+Each session is what a browser tab says to the server, without the browser
+(``bench/streamlit_session.py``): Streamlit's websocket protocol, so the two cores go to the
+server rather than to a Chromium drawing 22 tabs. A browsing session loops through the pages
+for the whole run, and on every third step changes a choice on the page instead (a sidebar
+or page selectbox, or the language). An uploading session signs in as an analyst on the
+Data page, uploads a distinct copy of the sample PAR workbook through Streamlit's upload
+endpoint and presses Store, again and again. A view is one script run, from the request to
+``script_finished``; an error is an exception box, a page not found, a timeout or a dropped
+connection. The server's memory (RSS) is sampled every second.
 
     PYTHONPATH=. python bench/load.py [--sessions 20] [--uploaders 2] [--seconds 60] [--db URL]
+                                      [--browser] [--out FILE]
 
-Without ``--db`` a temporary SQLite store with the illustrative sample is made. The short
-form runs in the tests (tests/test_load.py).
+Without ``--db`` a temporary SQLite store with the illustrative sample is made. ``--browser``
+drives one Chromium instead (``bench/load_browser.py``). Prints a table and writes the
+figures as JSON under ``bench/results/``. The short form runs in the tests (tests/test_load.py).
 """
 from __future__ import annotations
 
@@ -27,35 +33,38 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import zipfile
+from collections import Counter
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-BROWSED = ("tong-quan", "xep-hang", "xu-huong", "ho-so-don-vi", "thanh-phan", "so-sanh",
-           "hai-long", "phuong-phap")
-"""Pages the browsing sessions visit (the sample has PAR and SIPAS data for all of them)."""
-ANALYST, PASSWORD = "load-analyst", "load test password 2025"
-VIEW_TIMEOUT_MS = 120_000
-RAMP_SECONDS = 0.5
-"""Between two browsing sessions' arrivals."""
-"""Longest wait for one page view before it counts as an error (20 sessions share 2 cores)."""
+from bench.streamlit_session import (
+    ProtocolError,
+    Run,
+    StreamlitSession,
+    select,
+    text,
+    trigger,
+    user_key,
+)
 
-_SETTLED_JS = """(before) => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    if (!app || app.dataset.testScriptState !== 'notRunning') return false;
-    if (app.dataset.testConnectionState !== 'CONNECTED') return false;
-    if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
-    const h1 = document.querySelector('[data-testid="stMain"] h1');
-    return !!h1 && h1.innerText.trim() !== before;
-}"""
-_PROBLEMS_JS = """() => [
-    ...[...document.querySelectorAll('[data-testid="stException"]')].map(e => 'exception: ' + e.innerText.slice(0, 300)),
-    ...[...document.querySelectorAll('[data-testid="stAlertContentError"]')].map(e => 'error: ' + e.innerText.slice(0, 300)),
-]"""
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+BROWSED = ("", "xep-hang", "xu-huong", "ho-so-don-vi", "thanh-phan", "so-sanh", "hai-long",
+           "du-lieu", "phuong-phap")
+"""Pages the browsing sessions visit ("" is the overview, the default page, at the root);
+the sample has PAR and SIPAS data for all of them."""
+CHOICES = ("period", "level", "unit", "by", "component", "period_from", "lang")
+"""Choices a browsing session changes, the first of them a page draws (by ``key=``)."""
+SAMPLE_UPLOAD = ROOT / "data" / "sample_par.xlsx"
+"""What the uploading sessions upload, by default: PAR, 8 years of 45 units."""
+ANALYST, PASSWORD = "load-analyst", "load test password 2025"
+RAMP_SECONDS = 0.25
+"""Between two sessions' arrivals: users come over the first seconds, not in one instant."""
+MIN_VIEWS = 2
+"""Each browsing session makes at least this many views, even past the deadline."""
 
 
 @dataclass
@@ -68,29 +77,67 @@ class LoadResult:
     page_views: int = 0
     uploads: int = 0
     errors: list[str] = field(default_factory=list)
+    alerts: Counter = field(default_factory=Counter)
+    """Error messages the app showed on purpose (``st.error``), by text: not failures."""
+    views_by_session: dict[str, int] = field(default_factory=dict)
     view_seconds: list[float] = field(default_factory=list, repr=False)
     upload_seconds: list[float] = field(default_factory=list, repr=False)
     rss_mb: list[float] = field(default_factory=list, repr=False)
+    """The server's RSS, one sample a second."""
+    load_average: list[float] = field(default_factory=list)
+    server_cpu_s: float = 0.0
+    """CPU the server used while the sessions ran."""
+
+    def note_view(self, who: str, seconds: float) -> None:
+        """Count one script run of session ``who``; a browsing session's is a page view
+        with its latency (an uploader's reading and storing is timed as a whole upload)."""
+        self.views_by_session[who] = self.views_by_session.get(who, 0) + 1
+        if who.startswith("session"):
+            self.page_views += 1
+            self.view_seconds.append(seconds)
+
+    def note_run(self, who: str, what: str, run: Run) -> None:
+        """Count a view and what went wrong in it."""
+        self.note_view(who, run.seconds)
+        for problem in run.problems:
+            if problem.startswith("error: "):
+                self.alerts[f"{what}: {problem}"] += 1
+            else:
+                self.errors.append(f"{who} {what}: {problem}")
 
     def summary(self) -> dict:
-        """The figures as a flat dict (latencies in seconds, memory in MB)."""
-        def pct(values: list[float], q: float) -> float | None:
-            return round(sorted(values)[min(len(values) - 1, int(q * len(values)))], 2) if values else None
+        """The figures as a flat dict (latencies in seconds, memory in MB, slope in MB/min)."""
+        rss = self.rss_mb
+        return {
+            "sessions": self.sessions, "uploaders": self.uploaders, "seconds": self.seconds,
+            "page_views": self.page_views, "uploads": self.uploads, "errors": len(self.errors),
+            "fewest_views_per_session": min(self.views_by_session.values(), default=0),
+            "view_p50_s": _pct(self.view_seconds, 0.5), "view_p95_s": _pct(self.view_seconds, 0.95),
+            "view_max_s": _pct(self.view_seconds, 1.0),
+            "upload_p50_s": _pct(self.upload_seconds, 0.5),
+            "upload_max_s": _pct(self.upload_seconds, 1.0),
+            "rss_start_mb": rss[0] if rss else None, "rss_peak_mb": max(rss, default=None),
+            "rss_end_mb": rss[-1] if rss else None,
+            "rss_slope_last_half_mb_per_min": _slope(rss[len(rss) // 2:]),
+            "server_cpu_s": round(self.server_cpu_s, 1),
+            "server_cpu_per_run_s": _per(self.server_cpu_s, sum(self.views_by_session.values())),
+            "load_average_start_end": self.load_average,
+        }
 
-        third = max(1, len(self.rss_mb) // 3)
-        out = {k: v for k, v in asdict(self).items() if k not in ("view_seconds", "upload_seconds", "rss_mb")}
-        out.update({
-            "view_p50_s": pct(self.view_seconds, 0.5), "view_p95_s": pct(self.view_seconds, 0.95),
-            "view_max_s": pct(self.view_seconds, 1.0), "upload_p50_s": pct(self.upload_seconds, 0.5),
-            "upload_max_s": pct(self.upload_seconds, 1.0),
-            "rss_start_mb": self.rss_mb[0] if self.rss_mb else None,
-            "rss_peak_mb": max(self.rss_mb) if self.rss_mb else None,
-            "rss_end_mb": self.rss_mb[-1] if self.rss_mb else None,
-            # Stable: the last third of the run holds no more than the middle third.
-            "rss_first_third_mb": round(statistics.mean(self.rss_mb[:third]), 1) if self.rss_mb else None,
-            "rss_last_third_mb": round(statistics.mean(self.rss_mb[-third:]), 1) if self.rss_mb else None,
-        })
-        return out
+
+def _pct(values: list[float], q: float) -> float | None:
+    return round(sorted(values)[min(len(values) - 1, int(q * len(values)))], 2) if values else None
+
+
+def _per(total: float, count: int) -> float | None:
+    return round(total / count, 2) if count else None
+
+
+def _slope(samples: list[float]) -> float | None:
+    """Least-squares slope of one-a-second samples, per minute: ~0 when memory is flat."""
+    if len(samples) < 2:
+        return None
+    return round(60 * statistics.linear_regression(range(len(samples)), samples).slope, 1)
 
 
 def _rss_mb(pid: int) -> float:
@@ -98,6 +145,13 @@ def _rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return round(int(line.split()[1]) / 1024, 1)
     return 0.0
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU the process has used: a figure the other load on the machine does
+    not inflate, unlike latencies."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _healthy(base: str) -> bool:
@@ -145,137 +199,145 @@ def running_server(url: str, log_path: Path):
                 process.wait()
 
 
-def upload_variants(count: int) -> list[bytes]:
-    """``count`` copies of the sample PAR workbook that differ only in their document title:
-    distinct files (each stored as a new version) holding the same data."""
-    import openpyxl
-
+def upload_variants(count: int, original: bytes | None = None) -> list[bytes]:
+    """``count`` copies of the workbook ``original`` (the sample PAR workbook by default) that
+    differ only in their zip comment: distinct files (each stored as a new version) holding
+    the same data, made without rewriting the workbook."""
+    original = original or SAMPLE_UPLOAD.read_bytes()
     out = []
     for number in range(count):
-        book = openpyxl.load_workbook(ROOT / "data" / "sample_par.xlsx")
-        book.properties.title = f"load test upload {number}"
-        buffer = io.BytesIO()
-        book.save(buffer)
+        buffer = io.BytesIO(original)
+        with zipfile.ZipFile(buffer, "a") as book:
+            book.comment = f"load test upload {number}".encode()
         out.append(buffer.getvalue())
     return out
 
 
-async def _settle(page, before: str = "") -> None:
-    await page.wait_for_function(_SETTLED_JS, arg=before, timeout=VIEW_TIMEOUT_MS, polling=250)
+def _change(run: Run, step: int):
+    """(key, widget state): another option in one of ``CHOICES`` the run drew, taken in turn
+    by ``step``; None when it drew none with two options to choose from."""
+    drawn = [run.widgets[k] for k in CHOICES if k in run.widgets]
+    drawn = [w for w in drawn if len(w.options) > 1 and not w.disabled]
+    if not drawn:
+        return None
+    widget = drawn[(step // 3) % len(drawn)]
+    options = list(widget.options)
+    now = widget.raw_value if widget.HasField("raw_value") else options[widget.default]
+    at = options.index(now) if now in options else 0
+    return user_key(widget.id), select(widget, options[(at + 1 + step % (len(options) - 1)) % len(options)])
 
 
-async def _problems(page, where: str) -> list[str]:
-    return [f"{where}: {p}" for p in await page.evaluate(_PROBLEMS_JS)]
-
-
-async def browse(browser, base: str, number: int, deadline: float, result: LoadResult) -> None:
-    """One reader: open the app, then click through ``BROWSED`` until ``deadline``."""
-    context = await browser.new_context(viewport={"width": 1280, "height": 720})
-    page = await context.new_page()
+async def browse(base: str, number: int, deadline: float, result: LoadResult) -> None:
+    """One reader: from a page of ``BROWSED``, the next page, the next, then a choice on the
+    page; until ``deadline`` and at least ``MIN_VIEWS`` views."""
+    who, session = f"session {number}", StreamlitSession(base)
     try:
-        started = time.monotonic()
-        # Users arrive over the first seconds, not in one instant; and the first load of the
-        # app's scripts by 22 tabs of one Chromium on 2 cores outlasts Playwright's default.
         await asyncio.sleep(number * RAMP_SECONDS)
-        await page.goto(f"{base}/{BROWSED[number % len(BROWSED)]}", wait_until="commit",
-                        timeout=VIEW_TIMEOUT_MS)
-        await _settle(page)
-        result.view_seconds.append(time.monotonic() - started)
-        result.page_views += 1
-        step = number
-        while time.monotonic() < deadline:
+        await session.open()
+        step, run = number, await session.visit(BROWSED[number % len(BROWSED)])
+        result.note_run(who, f"/{BROWSED[number % len(BROWSED)]}", run)
+        while time.monotonic() < deadline or result.views_by_session[who] < MIN_VIEWS:
             step += 1
-            slug = BROWSED[step % len(BROWSED)]
-            before = (await page.locator('[data-testid="stMain"] h1').first.inner_text()).strip()
-            started = time.monotonic()
-            await page.locator(f'[data-testid="stSidebarNav"] a[href$="/{slug}"]').first.click()
-            await _settle(page, before)
-            result.view_seconds.append(time.monotonic() - started)
-            result.page_views += 1
-            result.errors += await _problems(page, f"session {number} {slug}")
-    except Exception as exc:  # a timeout or a crash of the page is what the run reports  # noqa: BLE001
-        result.errors.append(f"session {number}: {type(exc).__name__}: {str(exc)[:300]}")
+            change = _change(run, step) if step % 3 == 0 else None
+            if change is None:
+                page = BROWSED[step % len(BROWSED)]
+                what, run = f"/{page}", await session.visit(page)
+            else:
+                what, run = f"{change[0]} on /{session.page}", await session.rerun(change[1])
+            result.note_run(who, what, run)
+    except (ProtocolError, OSError) as exc:
+        result.errors.append(f"{who}: {type(exc).__name__}: {exc}")
     finally:
-        await context.close()
+        await session.close()
 
 
-async def upload(browser, base: str, number: int, files: list[bytes], deadline: float,
+async def upload(base: str, number: int, files: list[bytes], deadline: float,
                  result: LoadResult) -> None:
-    """One analyst: sign in on the Data page, upload a distinct file, store it; repeat."""
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    page = await context.new_page()
+    """One analyst: sign in on the Data page, then upload a distinct file and store it;
+    again until ``deadline`` (the first upload always completes)."""
+    who, session = f"uploader {number}", StreamlitSession(base)
     try:
+        await asyncio.sleep(number * RAMP_SECONDS)
+        await session.open()
+        run = await session.visit("du-lieu")
+        result.note_run(who, "/du-lieu", run)
+        run = await session.rerun(text(run.widget("login_name"), ANALYST),
+                                  text(run.widget("login_password"), PASSWORD),
+                                  trigger(run.widget("login_submit")))
+        result.note_run(who, "sign in", run)
         for turn, data in enumerate(files[number::max(1, result.uploaders)]):
-            if time.monotonic() >= deadline:
+            if turn and time.monotonic() >= deadline:
                 break
             started = time.monotonic()
-            await page.goto(f"{base}/du-lieu", wait_until="commit", timeout=VIEW_TIMEOUT_MS)
-            await _settle(page)
-            sidebar = page.get_by_test_id("stSidebar")
-            await sidebar.get_by_text("Đăng nhập", exact=True).first.click()
-            await sidebar.locator(".st-key-login_name input").fill(ANALYST)
-            await sidebar.locator(".st-key-login_password input").fill(PASSWORD)
-            await sidebar.locator(".st-key-login_submit button").click()
-            await page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.wait_for(
-                state="attached", timeout=VIEW_TIMEOUT_MS)
-            await page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
-                files=[{"name": f"load_{number}_{turn}.xlsx", "buffer": data,
-                        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
-            store = page.locator(f".st-key-store_{hashlib.sha256(data).hexdigest()[:12]} button")
-            await store.wait_for(timeout=VIEW_TIMEOUT_MS)
-            await store.click()
-            await page.locator('[data-testid="stAlertContentSuccess"]').first.wait_for(timeout=VIEW_TIMEOUT_MS)
+            change = await session.upload(run.widget("upload"), [(f"load_{number}_{turn}.xlsx", data)])
+            run = await session.rerun(change)
+            result.note_run(who, "upload", run)
+            run = await session.rerun(trigger(run.widget(f"store_{hashlib.sha256(data).hexdigest()[:12]}")))
+            result.note_run(who, "store", run)
+            if not run.successes:
+                result.errors.append(f"{who}: Store pressed, no success message: {run.problems}")
+                continue
             result.upload_seconds.append(time.monotonic() - started)
             result.uploads += 1
-            result.errors += await _problems(page, f"uploader {number}")
-    except Exception as exc:  # noqa: BLE001
-        result.errors.append(f"uploader {number}: {type(exc).__name__}: {str(exc)[:300]}")
+    except (ProtocolError, OSError, KeyError) as exc:  # KeyError: a widget is missing
+        result.errors.append(f"{who}: {type(exc).__name__}: {exc}")
     finally:
-        await context.close()
+        await session.close()
 
 
 async def _drive(base: str, sessions: int, uploaders: int, seconds: float, files: list[bytes],
                  result: LoadResult) -> None:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            deadline = time.monotonic() + seconds
-            await asyncio.gather(
-                *(browse(browser, base, n, deadline, result) for n in range(sessions)),
-                *(upload(browser, base, n, files, deadline, result) for n in range(uploaders)))
-        finally:
-            await browser.close()
+    deadline = time.monotonic() + seconds
+    await asyncio.gather(*(browse(base, n, deadline, result) for n in range(sessions)),
+                         *(upload(base, n, files, deadline, result) for n in range(uploaders)))
 
 
-def run_load(url: str, *, sessions: int, uploaders: int, seconds: float, workdir: Path) -> LoadResult:
+def run_load(url: str, *, sessions: int, uploaders: int, seconds: float, workdir: Path,
+             browser: bool = False, upload: bytes | None = None) -> LoadResult:
     """Start the server on the store ``url`` (with an analyst account added), drive
-    ``sessions`` browsing and ``uploaders`` uploading sessions for ``seconds``; the result."""
+    ``sessions`` browsing and ``uploaders`` uploading sessions (uploading copies of the
+    workbook ``upload``, by default ``SAMPLE_UPLOAD``) for ``seconds``; the result."""
     from reform.store.accounts import Accounts
     from reform.store.store import Store
 
     accounts = Accounts(Store(url))
     if accounts.get(ANALYST) is None:
         accounts.add(ANALYST, PASSWORD, "analyst", by="load test")
-    files = upload_variants(max(1, uploaders) * max(2, int(seconds // 10)))
-    result = LoadResult(sessions, uploaders, seconds)
+    files = upload_variants(max(1, uploaders) * max(2, int(seconds // 10)), upload)
+    result = LoadResult(sessions, uploaders, seconds, load_average=[round(os.getloadavg()[0], 1)])
     with running_server(url, workdir / "server.log") as (base, pid):
         stop = threading.Event()
 
         def sample() -> None:
-            while not stop.wait(0.5):
+            while True:
                 with suppress(OSError):
                     result.rss_mb.append(_rss_mb(pid))
+                if stop.wait(1.0):
+                    return
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
+        cpu_before = _cpu_seconds(pid)
         try:
-            asyncio.run(_drive(base, sessions, uploaders, seconds, files, result))
+            if browser:
+                from bench.load_browser import drive
+            asyncio.run((drive if browser else _drive)(base, sessions, uploaders, seconds, files, result))
         finally:
+            result.server_cpu_s = _cpu_seconds(pid) - cpu_before
             stop.set()
             sampler.join(5)
+    result.load_average.append(round(os.getloadavg()[0], 1))
     return result
+
+
+def print_table(summary: dict, result: LoadResult) -> None:
+    width = max(map(len, summary))
+    for name, value in summary.items():
+        print(f"{name:<{width}}  {value}")
+    for error in result.errors[:20]:
+        print("ERROR", error)
+    for alert, count in result.alerts.most_common(10):
+        print(f"alert ×{count}", alert)
 
 
 def main() -> int:
@@ -284,6 +346,8 @@ def main() -> int:
     parser.add_argument("--uploaders", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--db", help="a store with data (default: a temporary one with the sample)")
+    parser.add_argument("--browser", action="store_true", help="drive one Chromium instead")
+    parser.add_argument("--out", type=Path, help="the JSON file (default: under bench/results/)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="reform-load-") as folder:
         url = args.db
@@ -296,10 +360,17 @@ def main() -> int:
             url = f"sqlite:///{folder}/reform.sqlite"
             load_sample(Store(url))
         started = time.monotonic()
-        result = run_load(url, sessions=args.sessions, uploaders=args.uploaders,
-                          seconds=args.seconds, workdir=Path(folder))
-        summary = result.summary() | {"wall_s": round(time.monotonic() - started, 1)}
-    print(json.dumps(summary, indent=2, ensure_ascii=False))
+        result = run_load(url, sessions=args.sessions, uploaders=args.uploaders, seconds=args.seconds,
+                          workdir=Path(folder), browser=args.browser)
+        summary = result.summary() | {"wall_s": round(time.monotonic() - started, 1),
+                                      "driver": "chromium" if args.browser else "websocket"}
+    print_table(summary, result)
+    out = args.out or RESULTS / f"load_{datetime.now():%Y%m%d_%H%M%S}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(summary | {"error_list": result.errors, "alerts": dict(result.alerts),
+                                         "views_by_session": result.views_by_session,
+                                         "rss_mb": result.rss_mb}, indent=2, ensure_ascii=False))
+    print("written", out)
     return 1 if result.errors else 0
 
 

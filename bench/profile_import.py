@@ -7,7 +7,8 @@ the bare read, by wall and by CPU time. Not part of the tests.
     PYTHONPATH=. .venv/bin/python bench/profile_import.py [FILE] [--repeat 1] [--profile]
 
 ``--profile`` runs ``parse_file`` once under pyinstrument (installed in .venv only) and
-prints its call tree.
+prints its call tree. ``--stages`` prints the CPU seconds of each step of ``parse_file``
+(CPU time, not wall time: on a shared machine the wall time of a step depends on the others).
 """
 from __future__ import annotations
 
@@ -57,14 +58,47 @@ def _parse(path: Path, profile: bool) -> dict:
             "periods": len(parsed.periods), "errors": len(parsed.errors), "issues": len(parsed.issues)}
 
 
-def _child(mode: str, path: Path, profile: bool) -> None:
+_STAGES = (("reform.ingest.limits", "scan_xlsx"), ("reform.ingest.readers", "_read_calamine"),
+           ("reform.ingest.pipeline", "read_workbook"), ("reform.ingest.pipeline", "_layouts"),
+           ("reform.ingest.sheet", "classify_rows"), ("reform.ingest.sheet", "match_units"),
+           ("reform.ingest.sheet", "read_cells"), ("reform.ingest.sheet", "_with_tree"),
+           ("reform.ingest.sheet", "_scores"), ("reform.ingest.pipeline", "_validate"),
+           ("reform.ingest.pipeline", "_assemble"))
+"""The steps ``--stages`` times, each where its caller looks it up (read_workbook holds
+scan_xlsx and _read_calamine)."""
+
+
+def _timed_stages() -> dict[str, float]:
+    """Wrap each of ``_STAGES`` to add its CPU seconds to the returned dict."""
+    import importlib
+
+    spent: dict[str, float] = {}
+    for module_name, name in _STAGES:
+        module = importlib.import_module(module_name)
+        inner = getattr(module, name)
+
+        def wrapped(*args, _inner=inner, _name=name, **kwargs):
+            cpu = time.process_time()
+            try:
+                return _inner(*args, **kwargs)
+            finally:
+                spent[_name] = spent.get(_name, 0.0) + time.process_time() - cpu
+        setattr(module, name, wrapped)
+    return spent
+
+
+def _child(mode: str, path: Path, profile: bool, stages: bool = False) -> None:
+    spent = _timed_stages() if stages else None
     result = _bare_read(path) if mode == "read" else _parse(path, profile)
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if spent:
+        result["steps"] = dict(sorted(spent.items(), key=lambda kv: -kv[1]))
     print(json.dumps(result))
 
 
-def _run(mode: str, path: Path, profile: bool = False) -> dict:
-    command = [sys.executable, __file__, str(path), "--child", mode] + ["--profile"] * profile
+def _run(mode: str, path: Path, profile: bool = False, stages: bool = False) -> dict:
+    command = [sys.executable, __file__, str(path), "--child", mode] + ["--profile"] * profile + [
+        "--stages"] * stages
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     if done.stderr:
         print(done.stderr, file=sys.stderr)
@@ -76,21 +110,24 @@ def main() -> None:
     parser.add_argument("file", nargs="?", default=str(DEFAULT))
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--stages", action="store_true")
     parser.add_argument("--child", choices=("read", "parse"))
     args = parser.parse_args()
     path = Path(args.file)
     if args.child:
-        _child(args.child, path, args.profile)
+        _child(args.child, path, args.profile, args.stages)
         return
     for _ in range(args.repeat):
         read = _run("read", path)
-        parse = _run("parse", path, args.profile)
+        parse = _run("parse", path, args.profile, args.stages)
         print(f"{path.name}: fastexcel read {read['seconds']:.2f} s ({read['peak_mb']:.0f} MB peak) | "
               f"parse_file {parse['seconds']:.2f} s ({parse['peak_mb']:.0f} MB peak) | "
               f"ratio {parse['seconds'] / read['seconds']:.2f}x | CPU {read['cpu']:.2f} s vs "
               f"{parse['cpu']:.2f} s ({parse['cpu'] / read['cpu']:.2f}x) | {parse['scores']:,} scores, "
               f"{parse['units']:,} units, {parse['periods']} periods, {parse['errors']} errors, "
               f"{parse['issues']} issues")
+        if "steps" in parse:
+            print("CPU s by step: " + ", ".join(f"{k} {v:.2f}" for k, v in parse["steps"].items()))
 
 
 if __name__ == "__main__":

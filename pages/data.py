@@ -13,7 +13,7 @@ from reform.core.kinds import INDEX_CODES
 from reform.core.model import LEVELS
 from reform.ingest import templates
 from reform.ingest.crosswalk import read_lineage
-from reform.ingest.pipeline import ParsedFile, import_file
+from reform.ingest.pipeline import ParsedFile, import_each_index
 from reform.ingest.readers import read_workbook
 from reform.ingest.roles import ROLES
 from reform.present import labels
@@ -24,10 +24,11 @@ _STATUS_COLOR = {"active": "green", "superseded": "orange", "deleted": "red"}
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _parse(data: bytes, file_name: str, url: str, token: int, options: dict) -> ParsedFile:
+def _parse(data: bytes, file_name: str, url: str, token: int, options: dict) -> list[ParsedFile]:
     # Keyed by the store and its state token: units added by a stored file change the matches.
+    # One reading per index when the file's index column names several, as the command line.
     current = ui.store()
-    return import_file(data, file_name, current.units(), current.previous_units, **options)
+    return import_each_index(data, file_name, current.units(), current.previous_units, **options)
 
 
 def _fixes(sha: str) -> dict:
@@ -45,18 +46,20 @@ def _issues(parsed: ParsedFile, workbook, *, key: str) -> None:
         st.caption(ui.tr("data.no_issues"))
         return
     table = data_report.issues_with_units(parsed, workbook, lang=ui.lang())
-    text = st.column_config.TextColumn
     # Rows taller than 4 rem let Streamlit's grid wrap the text: three lines of a message.
-    st.dataframe(table, key=f"issues_{key}", hide_index=True, row_height=72, column_config={
-        "severity": text(ui.tr("data.col.severity"), width="small"),
-        "sheet": text(ui.tr("data.col.sheet"), width="small"),
-        "cell": text(ui.tr("data.col.cell"), width="small"),
-        "unit_read": text(ui.tr("data.col.raw_name"), width="medium"),
-        "unit": text(ui.tr("data.col.unit"), width="medium"),
-        "message": text(ui.tr("data.col.message"), width="large"),
-    })
+    st.dataframe(table, key=f"issues_{key}", hide_index=True, row_height=72,
+                 column_config=_issue_columns(units=True))
     with st.expander(ui.tr("data.messages_whole", count=len(table))):
         st.markdown("\n".join(f"- {line}" for line in data_report.issue_lines(table)))
+
+
+def _issue_columns(*, units: bool) -> dict:
+    """Headers of an issues table: severity, sheet, cell, (the unit's row: name read, unit), message."""
+    text = st.column_config.TextColumn
+    where = {key: text(ui.tr(f"data.col.{key}"), width="small") for key in ("severity", "sheet", "cell")}
+    who = {"unit_read": text(ui.tr("data.col.raw_name"), width="medium"),
+           "unit": text(ui.tr("data.col.unit"), width="medium")} if units else {}
+    return where | who | {"message": text(ui.tr("data.col.message"), width="large")}
 
 
 def _file_section(upload, *, index: str | None, period: str | None, level: str | None) -> None:
@@ -68,64 +71,74 @@ def _file_section(upload, *, index: str | None, period: str | None, level: str |
         return
     key = workbook.sha256[:12]
     fixes = _fixes(workbook.sha256)
-    sheet_names = [s.name for s in workbook.sheets]
-    sheet = st.selectbox(ui.tr("data.sheet"), [""] + sheet_names, key=f"sheet_{key}",
+    sheet = st.selectbox(ui.tr("data.sheet"), [""] + [s.name for s in workbook.sheets], key=f"sheet_{key}",
                          format_func=lambda s: s or ui.tr("data.all_sheets"))
-    options = {"index": index, "period": period, "level": level, "sheet": sheet or None,
-               "roles": fixes["roles"] or None, "unit_overrides": fixes["units"] or None}
-    corrected = bool(fixes["roles"] or fixes["units"])
-    if corrected and st.button(ui.tr("data.reset"), key=f"reset_{key}"):
+    options = uploads.reading_options(index=index, period=period, level=level, sheet=sheet, fixes=fixes)
+    if (fixes["roles"] or fixes["units"]) and st.button(ui.tr("data.reset"), key=f"reset_{key}"):
         fixes["roles"], fixes["units"] = {}, {}
-        # The editors keep their edits in their own state: drop it too, or they would re-apply them.
-        for name in [k for k in st.session_state if str(k).startswith((f"roles_{key}_", f"units_{key}"))]:
+        for name in uploads.editor_state_keys(st.session_state, key):
             del st.session_state[name]
         st.rerun()
     try:
-        parsed = _parse(data, upload.name, ui.store().url, ui.store().state_token(), options)
+        parsed_files = _parse(data, upload.name, ui.store().url, ui.store().state_token(), options)
     except ReformError as error:
         st.error(error.message(ui.lang()))
         return
-    st.markdown(ui.tr("data.summary", index=parsed.index,
-                      periods=uploads.periods_label(parsed.periods) or "–",
-                      units=parsed.unit_count, components=parsed.component_count))
+    # A file holding several indices: one tab per index, each read and checked on its own.
+    several = len(parsed_files) > 1
+    if several:
+        st.info(uploads.several_line(parsed_files, lang=ui.lang()))
+    panes = st.tabs([ui.index_label(p.index) for p in parsed_files]) if several else [st.container()]
+    for pane, parsed in zip(panes, parsed_files, strict=True):
+        with pane:
+            _reading(parsed, workbook, key=f"{key}_{parsed.index}" if several else key)
+
+    # The Store button right after the reports: they are what the analyst acts on.
+    _store_button(parsed_files, options, key=key)
+    # What was read, and the analyst's corrections: columns per sheet, then unit names.
+    _columns(parsed_files, workbook, key=key, fixes=fixes)
+    _unit_matches(parsed_files, key=key, fixes=fixes)
+
+
+def _reading(parsed: ParsedFile, workbook, *, key: str) -> None:
+    """One reading of a file: what it holds, the shape of each sheet, the validation report."""
+    st.markdown(uploads.summary_line(parsed, lang=ui.lang()))
     if parsed.skipped_sheets:
         st.caption(ui.tr("data.skipped", sheets=", ".join(parsed.skipped_sheets)))
     for line in uploads.shape_lines(parsed.sheets, lang=ui.lang()):
         st.caption(line)
-
-    # The validation report and the Store button first: they are what the analyst acts on.
+    if changes := data_report.published_changes_line(parsed, lang=ui.lang()):
+        st.caption(changes)
     _issues(parsed, workbook, key=key)
-    if not parsed.ok:
+
+
+def _store_button(parsed_files: list[ParsedFile], options: dict, *, key: str) -> None:
+    """Store every reading of the file in one transaction, or none when one has errors."""
+    ok = all(parsed.ok for parsed in parsed_files)
+    if not ok:
         st.warning(ui.tr("data.blocked"))
-    if st.button(ui.tr("data.store"), key=f"store_{key}", type="primary", disabled=not parsed.ok):
+    if st.button(ui.tr("data.store"), key=f"store_{key}", type="primary", disabled=not ok):
         try:
-            result = ui.store().save(parsed.dataset(uploads.save_options(
-                index=index, period=period, level=level, sheet=sheet or None,
-                roles=fixes["roles"], unit_overrides=fixes["units"])), **ui.actor())
+            results = ui.store().save_many(uploads.datasets_to_store(parsed_files, options), **ui.actor())
         except ReformError as error:
             st.error(error.message(ui.lang()))
             return
         # Said next to the button after the rerun: the analyst is scrolled down here, far
         # from the top of the page.
-        st.session_state.setdefault("data_stored", {})[key] = uploads.save_message(
-            file_name=parsed.file_name, version=result.version, duplicate=result.duplicate,
-            superseded=result.superseded, lang=ui.lang())
+        st.session_state.setdefault("data_stored", {})[key] = uploads.stored_message(
+            parsed_files[0].file_name, parsed_files, results, lang=ui.lang())
         st.rerun()  # so the sidebar and the version list show the new data at once
     stored = st.session_state.get("data_stored", {}).pop(key, None)
     if stored:
         st.success(stored, icon=":material/check_circle:")
         st.toast(stored, icon=":material/check_circle:")
 
-    # What was read, and the analyst's corrections: columns per sheet, then unit names.
-    _columns(parsed, workbook, key=key, fixes=fixes)
-    _unit_matches(parsed, key=key, fixes=fixes)
 
-
-def _columns(parsed: ParsedFile, workbook, *, key: str, fixes: dict) -> None:
+def _columns(parsed_files: list[ParsedFile], workbook, *, key: str, fixes: dict) -> None:
     """Each sheet's columns with the role read, for the analyst to correct."""
     st.caption(ui.tr("data.columns"))
-    # One tab per sheet, however many periods it held; roles are chosen on the whole sheet.
-    layouts = uploads.sheet_layouts(parsed.sheets)
+    # One tab per sheet, however many periods or indices it held; roles are set on the sheet.
+    layouts = uploads.sheet_layouts(s for parsed in parsed_files for s in parsed.sheets)
     tabs = st.tabs([f"{ui.tr('data.sheet')} '{layout.sheet}'" for layout in layouts])
     for number, (tab, layout) in enumerate(zip(tabs, layouts, strict=True)):
         raw = workbook.sheet(layout.sheet)
@@ -149,12 +162,12 @@ def _columns(parsed: ParsedFile, workbook, *, key: str, fixes: dict) -> None:
             st.dataframe(uploads.first_rows(layout, raw), key=f"rows_{key}_{number}")
 
 
-def _unit_matches(parsed: ParsedFile, *, key: str, fixes: dict) -> None:
+def _unit_matches(parsed_files: list[ParsedFile], *, key: str, fixes: dict) -> None:
     """Each unit name as written and the unit matched, for the analyst to correct."""
-    matched = parsed.matches()
+    matched = uploads.all_matches(parsed_files)
     with st.expander(ui.tr("data.units", check=uploads.attention_count(matched)),
                      expanded=uploads.attention_count(matched) > 0):
-        if not parsed.inspections.empty:
+        if uploads.holds_inspections(parsed_files):
             st.caption(ui.tr("data.units_inspections"))
         matches = uploads.matches_table(matched, lang=ui.lang())
         choices = uploads.unit_choices(ui.store().units(), matched)
@@ -171,7 +184,8 @@ def _unit_matches(parsed: ParsedFile, *, key: str, fixes: dict) -> None:
     overrides = uploads.changed_units(matches, chosen, choices)
     if overrides:
         fixes["units"].update(overrides)
-        st.rerun()  # so the sidebar and the version list show the new data at once
+        st.rerun()  # the preview reads the file again with the analyst's choice
+
 
 def _versions() -> None:
     # Restore and delete say what they did here, beside their buttons, not at the page's top.
@@ -241,13 +255,8 @@ def _lineage() -> None:
     st.markdown("**" + ui.tr("data.lineage.issues", errors=counts["error"],
                              warnings=counts["warning"]) + "**")
     if crosswalk.issues:
-        text = st.column_config.TextColumn
-        st.dataframe(data_report.lineage_issues(crosswalk.issues, lang=ui.lang()),
-                     key="lineage_issues", hide_index=True, row_height=72, column_config={
-                         "severity": text(ui.tr("data.col.severity"), width="small"),
-                         "sheet": text(ui.tr("data.col.sheet"), width="small"),
-                         "cell": text(ui.tr("data.col.cell"), width="small"),
-                         "message": text(ui.tr("data.col.message"), width="large")})
+        st.dataframe(data_report.lineage_issues(crosswalk.issues, lang=ui.lang()), key="lineage_issues",
+                     hide_index=True, row_height=72, column_config=_issue_columns(units=False))
     with st.expander(ui.tr("data.lineage.links", count=len(lineage.links))):
         ui.show_table(data_report.lineage_links(lineage.links, lang=ui.lang()), key="lineage_links")
     if not crosswalk.ok:

@@ -139,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "json", False):
             issues = [i.as_dict(lang) for i in getattr(exc, "issues", [])]
             print(json.dumps({"ok": False, "error": exc.message(lang), "issues": issues,
-                              "units": 0, "periods": [], "components": 0}, ensure_ascii=False))
+                              "units": 0, "periods": [], "components": 0, "published_changes": 0},
+                             ensure_ascii=False))
         print(exc.message(lang), file=sys.stderr)
         return EXIT_REFUSED
 
@@ -164,12 +165,15 @@ def cmd_import(args) -> int:
     parsed_files = import_each_index(data, Path(args.file).name, store.units(),
                                      store.previous_units, **options)
     ok = all(parsed.ok for parsed in parsed_files)
-    summaries = []
-    for parsed in parsed_files:
-        result = None
-        if ok and not args.dry_run:
-            result = store.save(parsed.dataset({**options, "index": parsed.index}), user=args.user)
-        summaries.append(_import_summary(parsed, result, ok=ok, dry_run=args.dry_run, lang=lang))
+    results = [None] * len(parsed_files)
+    if ok and not args.dry_run:
+        # The Data page's rule for the options recorded (so the same file read the same way is
+        # one upload from either), and one transaction for every index of the file.
+        from reform.present.pages.data import datasets_to_store
+
+        results = store.save_many(datasets_to_store(parsed_files, options), user=args.user)
+    summaries = [_import_summary(parsed, result, ok=ok, dry_run=args.dry_run, lang=lang)
+                 for parsed, result in zip(parsed_files, results, strict=True)]
     if args.json:
         # One object, as for a file of one index; every dataset in ``datasets`` when several.
         extra = {"datasets": summaries} if len(summaries) > 1 else {}
@@ -193,6 +197,7 @@ def _import_summary(parsed, result, *, ok: bool, dry_run: bool, lang: str) -> di
         "units": parsed.unit_count,
         "periods": parsed.periods,
         "components": parsed.component_count,
+        "published_changes": len(parsed.published_changes),
         "sheets": list(dict.fromkeys(s.layout.sheet for s in parsed.sheets)),
         "shapes": _shapes(parsed, lang),
         "issues": [i.as_dict(lang) for i in parsed.issues],

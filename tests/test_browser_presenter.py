@@ -72,8 +72,11 @@ def test_deck_steps_with_arrow_keys_full_screen(server: str, browser: Browser,
     page.goto(f"{server}/trinh-chieu?index=PAR&period=2024&level=ward&slide=1")
     wait_for_run(page)
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    # The projector's size walks the whole deck; the laptop's checks the first slides only (the
+    # same layout code, and a walk costs the suite half a minute).
+    walked = total if size == (1920, 1080) else 3
     seen = []
-    for number in range(1, total + 1):
+    for number in range(1, walked + 1):
         page.wait_for_selector(f'.reform-slide[data-slide="{number}"]')
         wait_for_run(page)
         assert f"slide={number}" in page.url
@@ -83,10 +86,11 @@ def test_deck_steps_with_arrow_keys_full_screen(server: str, browser: Browser,
         seen.append(page.locator(".reform-slide h1").inner_text())
         save_screenshot(page, f"presenter_{number:02d}")
         page.keyboard.press("ArrowRight")
-    assert len(seen) == total and seen[0].startswith("Chỉ số CCHC")
-    assert seen[-1] == "Nguồn số liệu"
+    assert len(seen) == walked and seen[0].startswith("Chỉ số CCHC")
+    if walked == total:
+        assert seen[-1] == "Nguồn số liệu"
     page.keyboard.press("ArrowLeft")
-    page.wait_for_selector(f'.reform-slide[data-slide="{total - 1}"]')
-    assert f"slide={total - 1}" in page.url
+    page.wait_for_selector(f'.reform-slide[data-slide="{walked - 1}"]')
+    assert f"slide={walked - 1}" in page.url
     assert not errors
     context.close()

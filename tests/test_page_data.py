@@ -260,3 +260,118 @@ def test_corrections_feed_back_into_the_preview(monkeypatch: pytest.MonkeyPatch,
     at.run()
     assert _frame_with(at, "raw_name").set_index("raw_name").loc["P. Hàng Gai", "how"] == "khớp đúng"
     assert _frame_with(at, "role").set_index("letter").loc["C", "role"] == "component"
+
+
+# ---------------------------------------------------------------------------------------------
+# A file whose index column names several indices: one reading and one version per index
+# ---------------------------------------------------------------------------------------------
+
+PAPI = "Chỉ số hiệu quả quản trị và hành chính công (PAPI)"
+PCI = "Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)"
+
+
+def _panel(tmp_path: Path, *, bad_cell: object = 70.0) -> Path:
+    """A long table of two indices: PAPI for 2019, PCI for 2019 and 2020 (Đà Nẵng's PCI 2019
+    score, cell D5, is ``bad_cell``)."""
+    from tests.shape_fixtures import write_csv
+
+    rows = [["Tỉnh", "Năm", "Chỉ số", "Điểm"],
+            ["Hà Nội", 2019, "PAPI", 40.5], ["Đà Nẵng", 2019, "PAPI", 42.0],
+            ["Hà Nội", 2019, "PCI", 65.0], ["Đà Nẵng", 2019, "PCI", bad_cell],
+            ["Hà Nội", 2020, "PCI", 66.0], ["Đà Nẵng", 2020, "PCI", 71.0]]
+    return write_csv(tmp_path / "panel.csv", rows)
+
+
+def test_a_file_of_several_indices_is_read_and_stored_once_per_index(
+        monkeypatch: pytest.MonkeyPatch, sqlite_url: str, tmp_path: Path) -> None:
+    from tests.command import run
+
+    path = _panel(tmp_path)
+    at = _open(monkeypatch, sqlite_url)
+    at.file_uploader(key="upload").set_value((path.name, path.read_bytes(), "text/csv"))
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert [i.value for i in at.info] == [
+        f"Cột chỉ số của tệp có 2 chỉ số ({PAPI}, {PCI}): mỗi chỉ số được đọc riêng và lưu thành "
+        "một phiên bản riêng, tất cả trong một lần bấm Lưu (lưu hết hoặc không lưu gì)."]
+    assert [tab.label for tab in at.tabs] == [PAPI, PCI, "Trang tính 'panel'"]
+    summaries = [m.value for m in at.markdown if m.value.startswith("Chỉ số **")]
+    assert summaries == ["Chỉ số **PAPI** · kỳ 2019 · 2 đơn vị · 0 thành phần",
+                         "Chỉ số **PCI** · kỳ 2019–2020 · 2 đơn vị · 0 thành phần"]
+    # One table of column roles for the one sheet; its index column is offered by its role.
+    assert _frame_with(at, "role").set_index("letter").loc["C", "role"] == "index"
+    assert len(_frame_with(at, "raw_name")) == 2  # each name once, though read for both indices
+
+    _button(at, "store_").click()
+    at.run()
+    stored = sorted((d["version"], d["index"], d["periods"], d["file"]) for d in Store(sqlite_url).datasets())
+    assert stored == [(1, "PAPI", ["2019"], "panel.csv"), (2, "PCI", ["2019", "2020"], "panel.csv")]
+    scores = Store(sqlite_url).scores().sort_values(["index", "period", "value"])
+    assert scores[["index", "period", "value"]].values.tolist() == [
+        ["PAPI", "2019", 40.5], ["PAPI", "2019", 42.0], ["PCI", "2019", 65.0], ["PCI", "2019", 70.0],
+        ["PCI", "2020", 66.0], ["PCI", "2020", 71.0]]
+    said = (f"Đã lưu tệp 'panel.csv', mỗi chỉ số một phiên bản: {PAPI} phiên bản 1; "
+            f"{PCI} phiên bản 2.")
+    assert [s.value for s in at.success] == [said]
+    assert _right_after(at, "store_") == ("success", said)
+
+    # Stored as the command line stores it: the same file imported there is a duplicate.
+    again = json.loads(run("import", str(path), "--json", db=sqlite_url).stdout)
+    assert [(d["index"], d["version"], d["duplicate"]) for d in again["datasets"]] == [
+        ("PAPI", 1, True), ("PCI", 2, True)]
+    _button(at, "store_").click()
+    at.run()
+    assert [s.value for s in at.success] == [
+        "Tệp 'panel.csv' đã được lưu trước đó: phiên bản 1, 2. Không lưu thêm."]
+
+
+def test_an_error_in_one_index_keeps_every_index_from_the_store(
+        monkeypatch: pytest.MonkeyPatch, sqlite_url: str, tmp_path: Path) -> None:
+    path = _panel(tmp_path, bad_cell="6x5")
+    at = _open(monkeypatch, sqlite_url)
+    at.file_uploader(key="upload").set_value((path.name, path.read_bytes(), "text/csv"))
+    at.run()
+    assert not at.exception
+    papi, pci = (tab for tab in at.tabs if tab.label in (PAPI, PCI))
+    assert [m.value for m in papi.markdown if m.value.startswith("**Kết quả")] == [
+        "**Kết quả kiểm tra: 0 lỗi, 0 cảnh báo**"]
+    issues = next(d.value for d in pci.dataframe if "severity" in d.value.columns)
+    assert issues[["severity", "sheet", "cell", "unit_read"]].values.tolist() == [
+        ["Lỗi", "panel", "D5", "Đà Nẵng"]]
+    assert _button(at, "store_").disabled
+    assert [w.value for w in at.warning] == [
+        "Còn lỗi: sửa tệp (hoặc vai trò cột) rồi tải lại trước khi lưu."]
+    assert Store(sqlite_url).datasets() == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 9's refused files, tried together as a new user would: no option at all
+# ---------------------------------------------------------------------------------------------
+
+def test_refused_files_that_name_their_index_are_read_with_no_option(
+        monkeypatch: pytest.MonkeyPatch, sqlite_url: str, tmp_path: Path) -> None:
+    # Storing each one through the page is test_shapes_tried's; here, what the page says it
+    # read, from the files' own numbers (index, periods, units, fields), all four at once.
+    from tests import shape_fixtures as sf
+
+    expected = {
+        sf.long_table(tmp_path): "Chỉ số **PCI** · kỳ 2016–2018 · 6 đơn vị · 0 thành phần",
+        sf.years_wide(tmp_path): "Chỉ số **PCI** · kỳ 2011–2016 · 6 đơn vị · 0 thành phần",
+        sf.data_frame_index(tmp_path): "Chỉ số **PAPI** · kỳ 2016 · 12 đơn vị · 2 thành phần",
+        sf.annex_with_document_line(tmp_path): "Chỉ số **PAR** · kỳ 2016 · 4 đơn vị · 2 thành phần",
+    }
+    at = _open(monkeypatch, sqlite_url)
+    at.file_uploader(key="upload").set_value(
+        [(path.name, path.read_bytes(), "application/octet-stream") for path in expected])
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.info  # one index each: no file is split
+    assert [m.value for m in at.markdown if m.value.startswith("Chỉ số **")] == list(expected.values())
+    stores = [b for b in at.button if b.key and b.key.startswith("store_")]
+    assert [b.disabled for b in stores] == [False] * 4
+    # The shape each was found in: the year column, the six year columns but not the change
+    # column (I), and the annex's year from its title, not from its "ngày 20/3/2017" line.
+    assert {"'pci_2016_2018': Bảng dọc: 3 kỳ từ cột E.",
+            "'Ket qua': Các năm cạnh nhau: 6 kỳ từ các cột C, D, E, F, G, H.",
+            "'Sheet1': Bảng phụ lục: một kỳ (2016, lấy từ tiêu đề). Các năm đã thấy: 2016."
+            } <= {c.value for c in at.caption}

@@ -4,7 +4,7 @@ import pytest
 from conftest import SAMPLE_DIR, import_file
 
 from reform.analysis.ranking import rank_units
-from reform.store.snapshot import keep_apart, load_snapshot
+from reform.store.snapshot import KEY_COLUMNS, SCORE_SHOWN, keep_apart, load_snapshot
 
 
 def frames(snapshot):
@@ -46,7 +46,7 @@ def test_a_damaged_cache_is_rebuilt(sample_store, tmp_path):
     tmp_path = tmp_path / "cache"
     load_snapshot(sample_store, cache_dir=tmp_path)
     [folder] = [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
-    (folder / "scores.parquet").write_bytes(b"not parquet")
+    (folder / "scores.arrow").write_bytes(b"not arrow")
     snapshot = load_snapshot(sample_store, cache_dir=tmp_path)
     assert not snapshot.scores.empty
 
@@ -109,3 +109,50 @@ def test_keep_apart_drops_the_sample_of_indices_with_real_rows(real_index, kept,
     rows = pd.concat(frames.values())
     assert set(zip(rows["index"], rows["version"], strict=True)) == kept
     assert shown == shown_from_sample
+
+
+def test_the_snapshot_holds_scores_without_cell_references_and_with_categorical_keys(
+        sample_store, tmp_path):
+    """Fresh, written to the cache and read back: the same lean score table, whose keys still
+    compare, filter and group as the strings the store holds."""
+    stored = sample_store.scores()  # with source, plain strings
+    for cache in (None, tmp_path / "cache", tmp_path / "cache"):
+        scores = load_snapshot(sample_store, cache_dir=cache).scores
+        assert list(scores.columns) == SCORE_SHOWN and "source" not in scores
+        assert {c: str(scores[c].dtype) for c in KEY_COLUMNS} == dict.fromkeys(KEY_COLUMNS, "category")
+        assert str(scores["value"].dtype) == "float64"
+        for column in KEY_COLUMNS:  # categories in text order: sorting by a key sorts by text
+            categories = list(scores[column].cat.categories)
+            assert categories == sorted(categories)
+        par = stored[stored["index"] == "PAR"].drop(columns="source")
+        shown = scores[scores["index"] == "PAR"]
+        assert len(shown) == len(par) > 0
+        wards = sorted(set(par["unit_id"]))[:3]
+        assert shown["unit_id"].isin(wards).sum() == par["unit_id"].isin(wards).sum() > 0
+        means = shown.groupby(["period", "component"])["value"].mean()
+        expected = par.groupby(["period", "component"])["value"].mean()
+        assert len(means) == len(expected)  # only the pairs that occur (observed)
+        assert means.to_dict() == pytest.approx(expected.to_dict())
+
+
+def test_a_ranking_on_the_lean_snapshot_equals_one_on_the_stored_strings(sample_store):
+    data = load_snapshot(sample_store, cache_dir=None)
+    plain = data.scores.astype({c: "str" for c in KEY_COLUMNS})
+    for period in ("2023", "2024"):
+        lean = rank_units(data.scores, data.units, index="PAR", period=period, level="ward")
+        text = rank_units(plain, data.units, index="PAR", period=period, level="ward")
+        assert len(lean) > 0
+        assert list(lean["unit_id"].astype(str)) == list(text["unit_id"].astype(str))
+        assert lean["rank"].tolist() == text["rank"].tolist()
+        pd.testing.assert_series_equal(lean["change"], text["change"], check_dtype=False)
+
+
+def test_an_older_cache_is_replaced_by_one_in_the_current_shape(sample_store, tmp_path):
+    cache = tmp_path / "cache"
+    load_snapshot(sample_store, cache_dir=cache)
+    [folder] = [p for p in cache.iterdir() if not p.name.startswith(".")]
+    for arrow in folder.glob("*.arrow"):  # as a copy written as Parquet looked
+        arrow.unlink()
+    assert not load_snapshot(sample_store, cache_dir=cache).scores.empty
+    [again] = [p for p in cache.iterdir()]  # rebuilt in place, no staging folder left behind
+    assert again.name == folder.name and (again / "scores.arrow").exists()

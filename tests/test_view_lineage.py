@@ -56,7 +56,8 @@ def totals(data: Snapshot, unit_ids: list[str]) -> pd.DataFrame:
     scores = data.scores
     here = scores[(scores["index"] == "PAR") & (scores["component"] == TOTAL)
                   & scores["unit_id"].isin(unit_ids)]
-    return here.assign(percent=here["value"] / here["max_value"] * 100)
+    return here.assign(percent=here["value"] / here["max_value"] * 100,
+                       period=here["period"].astype(str))
 
 
 def test_the_2025_names_resolve_to_the_new_wards(data: Snapshot):

@@ -168,7 +168,8 @@ def select_rows(scores: pd.DataFrame, *, index: str, component: str
                 ) -> tuple[list[str], pd.DataFrame]:
     """Periods of ``index`` with any data, and its rows for ``component`` (one pass each)."""
     in_index = scores["index"] == index
-    available = sorted(scores.loc[in_index, "period"].dropna().astype(str).unique())
+    # unique() before str(): on a categorical column astype(str) would build a string per row.
+    available = sorted({str(p) for p in scores.loc[in_index, "period"].dropna().unique()})
     rows = scores.loc[in_index & (scores["component"] == component),
                       ["unit_id", "period", "component", "value", "max_value"]]
     return available, rows

@@ -91,8 +91,9 @@ def periods(scores: pd.DataFrame, index: str) -> list[str]:
     >>> periods(pd.DataFrame({"index": ["PAR", "PAR"], "period": ["2019", "2018"]}), "PAR")
     ['2018', '2019']
     """
-    values = scores.loc[scores["index"] == index, "period"].dropna().astype(str).unique()
-    return sorted(values)
+    # unique() before str(): on a categorical column astype(str) would build a string per row.
+    values = scores.loc[scores["index"] == index, "period"].dropna().unique()
+    return sorted({str(value) for value in values})
 
 
 def previous_period(periods: Sequence[str], period: str) -> str | None:

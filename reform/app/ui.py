@@ -69,17 +69,28 @@ def store() -> Store:
     return _store(config.database_url())
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _snapshot(url: str, token: int) -> Snapshot:
     # Keyed by the store's state token: an upload changes the token, so it shows at once,
-    # and nothing is read twice while the data stays the same.
+    # and nothing is read twice while the data stays the same. Two entries: the state shown
+    # and the one before it, for a session whose run began just before an upload (a national
+    # snapshot holds over a hundred MB).
     return load_snapshot(_store(url))
+
+
+def state_token() -> int:
+    """The store's state token, read once per run of the script: the sidebar forgets it at
+    the start of each run (``sidebar``), and so does a write made here (``remove_sample``).
+    The pages' many ``computed`` calls then cost no query each."""
+    token = st.session_state.get("_state_token")
+    if token is None:
+        token = st.session_state["_state_token"] = store().state_token()
+    return token
 
 
 def snapshot() -> Snapshot:
     """The frames shown now, read once per store state."""
-    current = store()
-    return _snapshot(current.url, current.state_token())
+    return _snapshot(store().url, state_token())
 
 
 def show_error(error: ReformError) -> None:
@@ -110,6 +121,7 @@ def sidebar() -> Scope:
     defaults included: a link then opens exactly what it names even after new data changes
     the defaults. Streamlit's own binding drops defaults and codes from the address.
     """
+    st.session_state.pop("_state_token", None)  # a new run: the store may have changed
     with st.sidebar:
         seed_from_url("lang", LANGS, lambda code, _lang: t("ui.language.self", code))
         st.radio(t("ui.language", lang()), LANGS, key="lang", horizontal=True,
@@ -245,6 +257,7 @@ def remove_sample() -> int:
               if d["uploaded_by"] == config.SAMPLE_USER and d["status"] != "deleted"]
     for version in sample:
         current.delete(version, **actor())
+    st.session_state.pop("_state_token", None)  # the rest of this run shows the change
     return len(sample)
 
 

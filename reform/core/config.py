@@ -123,7 +123,7 @@ DISCIPLINE_POINTS_PER_VIOLATION = 2.0
 """… and lose this many points per violation, times the category weight (floor 0)."""
 
 SNAPSHOT_CACHE_DIR = Path(os.environ.get("REFORM_CACHE_DIR") or DEFAULT_DATA_DIR / "cache")
-"""Parquet copies of the frames shown, keyed by store and state: a national store reloads
+"""Arrow copies of the frames shown, keyed by store and state: a national store reloads
 from them in tens of milliseconds instead of seconds of SQL after every app restart."""
 
 REORGANISATION_DATE = date(2025, 7, 1)

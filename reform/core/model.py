@@ -31,6 +31,11 @@ COMPONENT_COLUMNS = ["index", "period", "component", "name", "parent", "max_valu
 PUBLISHED_COLUMNS = ["index", "period", "unit_id", "rank", "group", "source", "version"]
 """Rank and group as printed in the source file, kept to compare with computed ones."""
 
+PUBLISHED_CHANGE_COLUMNS = ["index", "period", "unit_id", "change", "compared_with", "source", "version"]
+"""A change of the total as printed in the source file ("Tăng/giảm 2016 so với 2015"): the
+points ``period`` gained over ``compared_with`` ('' when the file names no earlier period),
+kept to compare with the change the app computes."""
+
 INSPECTION_COLUMNS = [
     "date", "unit_id", "team", "kind", "category", "violations", "officials_checked",
     "note", "source", "version",
@@ -154,11 +159,21 @@ class Dataset:
     """Error-severity issues: a dataset with any is refused by the store."""
     options: dict = field(default_factory=dict)
     """What was asked for (sheet, period, level, index…), kept with the version."""
+    published_changes: pd.DataFrame = field(default_factory=lambda: no_published_changes())
+    """``PUBLISHED_CHANGE_COLUMNS`` without version: the changes the file prints."""
 
     @property
     def kind(self) -> str:
         """"inspections" when the dataset holds inspection records, else "scores"."""
         return "inspections" if not self.inspections.empty else "scores"
+
+
+def no_published_changes() -> pd.DataFrame:
+    """An empty frame of ``PUBLISHED_CHANGE_COLUMNS`` without version."""
+    import pandas as pd
+
+    return pd.DataFrame({"index": [], "period": [], "unit_id": [], "change": pd.Series(dtype=float),
+                         "compared_with": [], "source": []})
 
 
 @dataclass

@@ -298,16 +298,18 @@ class ExtentScanner:
         return Extent(rows, columns, self._merges, self._errors)
 
     def _scan(self, buffer: bytes, end: int) -> None:
-        rows = set(_ROW_REF.findall(buffer, 0, end))
-        if rows:
-            self._rows = max(self._rows, max(map(int, rows)))
-        columns = set(_COLUMN_REF.findall(buffer, 0, end))
-        if columns:
-            self._columns = max(self._columns, max(map(column_number, columns)))
+        found = _greatest_refs(buffer, end)
+        if found is None:  # a reference too long for the arrays' window: the regexes read it
+            rows = set(_ROW_REF.findall(buffer, 0, end))
+            columns = set(_COLUMN_REF.findall(buffer, 0, end))
+            found = (max(map(int, rows), default=0), max(map(column_number, columns), default=0))
+        self._rows, self._columns = max(self._rows, found[0]), max(self._columns, found[1])
         self._merges += _count(buffer, _MERGE_STARTS, 0, end)
         prefixed = buffer.find(b":", 0, end) >= 0  # <x:row>, <x:c>: rare, and slower to look for
-        self._rows_unnumbered |= _unnumbered(_ROW_WITHOUT_REF, buffer, end, prefixed)
-        self._cells_unnumbered |= _unnumbered(_CELL_WITHOUT_REF, buffer, end, prefixed)
+        if not self._rows_unnumbered:  # once found, no need to look again
+            self._rows_unnumbered = _unnumbered(_ROW_WITHOUT_REF, buffer, end, prefixed)
+        if not self._cells_unnumbered:
+            self._cells_unnumbered = _unnumbered(_CELL_WITHOUT_REF, buffer, end, prefixed)
         if self._rows_unnumbered or self._cells_unnumbered:
             self._count_rows(buffer, end)
 
@@ -320,6 +322,43 @@ class ExtentScanner:
             self._row_tags += 1
             self._in_row = _count(buffer, _CELL_STARTS, start,
                                   starts[i + 1] if i + 1 < len(starts) else end)
+
+
+_WINDOW = 12
+"""Bytes read after each ``r="`` by ``_greatest_refs``: "XFD1048576" and shorter references
+are read as arrays; a longer one (only a forged file has it) sends the chunk to the regexes."""
+
+
+def _greatest_refs(buffer: bytes, end: int) -> tuple[int, int] | None:
+    """(greatest row, greatest column) that the ``r="…"`` references of ``buffer[:end]`` name,
+    read as the regexes ``_ROW_REF`` and ``_COLUMN_REF`` read them, with arrays: a national
+    sheet has millions of cell references, and a Python string for each cost seconds.
+    None when a reference is longer than ``_WINDOW`` bytes allow."""
+    if end < 4:
+        return (0, 0) if b'r="' not in buffer[:end] else None
+    data = np.frombuffer(buffer, dtype=np.uint8, count=end)
+    starts = np.flatnonzero((data[:-2] == 0x72) & (data[1:-1] == 0x3D) & (data[2:] == 0x22)) + 3
+    if not len(starts):
+        return 0, 0
+    padded = np.concatenate([data, np.zeros(_WINDOW + 1, dtype=np.uint8)])
+    window = padded[starts[:, None] + np.arange(_WINDOW + 1)]
+    window[:, -1] = 0  # a stop: no letter and no digit, so every run ends in the window
+    upper = window & 0xDF
+    letters = np.argmin((upper >= 0x41) & (upper <= 0x5A), axis=1)  # where the letters end
+    after = (np.arange(_WINDOW + 1) >= letters[:, None]) & ~((window >= 0x30) & (window <= 0x39))
+    stop = np.argmax(after, axis=1)  # where the digits after the letters end
+    if stop.max() >= _WINDOW:
+        return None
+    digits, each = stop - letters, np.arange(len(starts))
+    rows, columns = np.zeros(len(starts), dtype=np.int64), np.zeros(len(starts), dtype=np.int64)
+    for k in range(int(letters.max())):
+        columns = np.where(letters > k, columns * 26 + upper[:, k].astype(np.int64) - 64, columns)
+    for k in range(int(digits.max())):
+        digit = window[each, np.minimum(letters + k, _WINDOW)].astype(np.int64) - 0x30
+        rows = np.where(digits > k, rows * 10 + digit, rows)
+    row_ref = (digits > 0) & (window[each, stop] == 0x22)  # r="AB12"
+    column_ref = (letters > 0) & (digits > 0)  # r="AB1…
+    return int(rows[row_ref].max(initial=0)), int(columns[column_ref].max(initial=0))
 
 
 def _unnumbered(patterns: tuple[re.Pattern[bytes], re.Pattern[bytes]], buffer: bytes, end: int,

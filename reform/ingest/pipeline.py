@@ -15,7 +15,7 @@ from reform.analysis import scope
 from reform.core.errors import FileRefused
 from reform.core.i18n import t
 from reform.core.kinds import INDEX_CODES, IndexKind, inspection_kind, kind_of
-from reform.core.model import Dataset, Issue, Level, Role, Severity, UnitMatch
+from reform.core.model import Dataset, Issue, Level, Role, Severity, UnitMatch, no_published_changes
 from reform.core.text import clean_text, fold
 from reform.ingest import inspections as discipline_import
 from reform.ingest import shapes
@@ -50,6 +50,8 @@ class ParsedFile:
     units: pd.DataFrame  # unit_id, name, level, raw names met (for new units and aliases)
     issues: list[Issue] = field(default_factory=list)
     skipped_sheets: list[str] = field(default_factory=list)
+    published_changes: pd.DataFrame = field(default_factory=no_published_changes)
+    """Changes of the total the file prints (``core.model.PUBLISHED_CHANGE_COLUMNS``)."""
 
     @property
     def errors(self) -> list[Issue]:
@@ -89,7 +91,7 @@ class ParsedFile:
             sha256=self.sha256, data=self.data, scores=self.scores, components=self.components,
             published=self.published, inspections=self.inspections, units=self.units,
             sheets=tuple(s.layout.sheet for s in self.sheets), unit_count=self.unit_count,
-            errors=tuple(self.errors),
+            errors=tuple(self.errors), published_changes=self.published_changes,
             options={k: v for k, v in (options or {}).items() if v not in (None, "", {}, [])})
 
 
@@ -121,9 +123,20 @@ def import_file(data: bytes, file_name: str, units: pd.DataFrame,
     parsed = parse_file(data, file_name, UnitRegistry(units).scoped(parent=parent), **options)
     previous = previous_units_of(parsed.index, parsed.periods) if parsed.periods else None
     if previous:
-        parsed = parse_file(data, file_name, UnitRegistry(units).scoped(parent=parent),
-                            previous_units=previous, **options)
+        parsed = _judged_against(parsed, units, previous) or parse_file(
+            data, file_name, UnitRegistry(units).scoped(parent=parent), previous_units=previous, **options)
     return parsed
+
+
+def _judged_against(parsed: ParsedFile, units: pd.DataFrame, previous: PreviousUnits) -> ParsedFile | None:
+    """``parsed`` validated again, knowing the units of the periods before, without reading
+    the file a second time (a national file takes tens of seconds to read and match); None
+    when its issues do not end with its validation's, as ``parse_file`` lays them out."""
+    first = _validate(parsed.sheets, units, parsed.index, None)
+    if parsed.issues[len(parsed.issues) - len(first):] != first:
+        return None
+    again = _validate(parsed.sheets, units, parsed.index, previous)
+    return replace(parsed, issues=parsed.issues[:len(parsed.issues) - len(first)] + again)
 
 
 def import_each_index(data: bytes, file_name: str, units: pd.DataFrame,
@@ -250,7 +263,7 @@ def _read_annex(reading: _Reading, raw: RawSheet, layout: SheetLayout, registry:
             raise FileRefused.of("ingest.no_period", file=file_name, sheet=raw.name)
         reading.skipped.append(raw.name)
         return
-    part = shapes.Part(raw, layout, sheet_period, source)
+    part = shapes.Part(raw, shapes.with_changes(layout, sheet_period, [sheet_period]), sheet_period, source)
     said = tuple(t("ingest.shape.annex", lang, period=sheet_period, source=t(f"ingest.source.{source}", lang))
                  + t("ingest.period_seen", lang, seen=", ".join(seen)) * bool(seen) for lang in ("vi", "en"))
     _read_part(reading, part, registry, index=index, level=level, shape=shapes.ANNEX,
@@ -281,7 +294,8 @@ def _read_part(reading: _Reading, part: shapes.Part, registry: UnitRegistry, *, 
     sheet_data = replace(sheet_data, shape=shape, periods_seen=seen, detected=detected,
                          shape_text=shape_text,
                          scores=_in_file_cells(sheet_data.scores, part.cells),
-                         published=_in_file_cells(sheet_data.published, part.cells))
+                         published=_in_file_cells(sheet_data.published, part.cells),
+                         changes=_in_file_cells(sheet_data.changes, part.cells))
     if sheet_data.scores.empty:
         reading.skipped.append(name)
         reading.issues.extend(i for i in sheet_data.issues if i.severity == Severity.ERROR)
@@ -321,9 +335,10 @@ def _hidden_sheets_read(workbook: RawWorkbook, sheets: list[SheetData]) -> list[
             for raw in workbook.sheets if raw.hidden and raw.name in read]
 
 
-def _validate(sheets: list[SheetData], registry: UnitRegistry, index: str,
+def _validate(sheets: list[SheetData], known: pd.DataFrame, index: str,
               previous_units: PreviousUnits | None) -> list[Issue]:
-    names = dict(zip(registry.units["unit_id"], registry.units["name"], strict=True))
+    """The validation issues of ``sheets``; ``known``: the registry's units (their names)."""
+    names = dict(zip(known["unit_id"], known["name"], strict=True))
     names.update({m.unit_id: m.name for s in sheets for m in s.matches})
     issues: list[Issue] = []
     for sheet_data in sheets:
@@ -364,7 +379,7 @@ def parse_file(
     reading = _read_sheets(layouts, registry, file_name=file_name, index=index, period=period,
                            level=level, sheet=sheet, unit_overrides=unit_overrides)
     issues = (reading.issues + _hidden_sheets_read(workbook, reading.sheets)
-              + _validate(reading.sheets, registry, index, previous_units))
+              + _validate(reading.sheets, registry.units, index, previous_units))
     if not reading.sheets:
         raise FileRefused.of("ingest.no_scores", issues=issues, file=file_name,
                              detail_vi="; ".join(i.message_vi for i in issues[:3]),
@@ -410,4 +425,6 @@ def _assemble(workbook: RawWorkbook, data: bytes, index: str, sheets: list[Sheet
                        ["index", "period", "unit_id", "component", "value", "max_value", "source"]),
         published=_concat([s.published for s in sheets], ["index", "period", "unit_id", "rank", "group", "source"]),
         components=_components(index, sheets), inspections=_concat([s.inspections for s in sheets], None),
-        units=_units(sheets), issues=issues, skipped_sheets=skipped)
+        units=_units(sheets), issues=issues, skipped_sheets=skipped,
+        published_changes=_concat([s.changes for s in sheets], None) if any(
+            not s.changes.empty for s in sheets) else no_published_changes())

@@ -46,6 +46,7 @@ class Column:
     max_value: float | None = None
     key_col: int | None = None  # the name column that says which unit a value belongs to
     period: str = ""  # the period a header names ("Năm 2021"): one score of a years-wide table
+    compared_with: str = ""  # a change column's earlier period, once its part is known
 
     @property
     def letter(self) -> str:
@@ -194,6 +195,35 @@ def header_period(parts: Sequence[str]) -> str | None:
         return None
     found = _PERIOD_WORDS.fullmatch(fold(parts[-1]))
     return period_of(found.group(1)) if found else None
+
+
+_PERIOD_IN_TEXT = re.compile(r"(?:(?:quy|q)\s*[1-4]\s+|thang\s+\d{1,2}\s+)?(?:19|20)\d\d(?:\s+q\s*[1-4])?")
+_COMPARED = re.compile(r"\b(?:so voi|compared (?:with|to)|vs|versus|from)\b")
+_RANK_WORDS = re.compile(r"\b(?:hang|thu hang|xep hang|bac|vi tri|rank|ranking|place|places)\b")
+
+
+def change_periods(parts: Sequence[str]) -> tuple[str | None, str | None]:
+    """The period a change column's header is about and the one it compares with, each None
+    when not named: "Tăng/giảm 2016 so với 2015" gives ('2016', '2015'), "Tăng/giảm so với
+    2022" (None, '2022'), "Chênh lệch 2015 - 2016" ('2016', '2015'), "Thay đổi" (None, None).
+
+    >>> change_periods(["Tăng/giảm 2016 so với 2015"])
+    ('2016', '2015')
+    """
+    text = fold(" ".join(parts))
+    split = _COMPARED.search(text)
+    before, after = (text[:split.start()], text[split.end():]) if split else (text, "")
+    named = [p for m in _PERIOD_IN_TEXT.finditer(before) if (p := period_of(m.group(0)))]
+    compared = next((p for m in _PERIOD_IN_TEXT.finditer(after) if (p := period_of(m.group(0)))), None)
+    if compared is None and len(named) >= 2:  # "2015 - 2016": from the earlier to the later
+        return max(named), min(named)
+    return (named[-1] if named else None), compared
+
+
+def is_rank_change(parts: Sequence[str]) -> bool:
+    """A change of rank ("Tăng/giảm thứ hạng", "+/- bậc"), not of points: not read as a
+    published change of the score."""
+    return _RANK_WORDS.search(fold(" ".join(parts))) is not None
 
 
 def role_from_values(header_role: Role | None, values: list[object], registry: UnitRegistry) -> Role:

@@ -26,7 +26,7 @@ from reform.core.text import cell_ref, clean_text, fold
 from reform.ingest.columns import per_distinct
 from reform.ingest.layout import SheetLayout
 from reform.ingest.readers import RawSheet
-from reform.ingest.roles import Column, period_of
+from reform.ingest.roles import Column, change_periods, is_rank_change, period_of
 
 ANNEX, LONG, WIDE = "annex", "long", "wide"
 """The shapes a score table comes in."""
@@ -128,17 +128,44 @@ def _long_parts(raw: RawSheet, layout: SheetLayout, index: str | None) -> list[P
     if index_cols and index:
         periods[np.array(per_distinct(raw.column(index_cols[0].col, body), index_code), dtype=object) != index] = None
     found = sorted({p for p in periods.tolist() if p is not None})
-    return [Part(_keep_rows(raw, layout.first_row, periods == period), layout, period,
-                 f"column {col.letter}") for period in found]
+    return [Part(_keep_rows(raw, layout.first_row, periods == period), with_changes(layout, period, found),
+                 period, f"column {col.letter}") for period in found]
 
 
 def _wide_parts(raw: RawSheet, layout: SheetLayout) -> list[Part]:
     parts = []
-    for period in sorted({c.period for c in layout.columns if c.period}):
+    found = sorted({c.period for c in layout.columns if c.period})
+    for period in found:
         columns = [_wide_role(c, period) for c in layout.columns]
         letters = ", ".join(c.letter for c in layout.columns if c.period == period)
-        parts.append(Part(raw, replace(layout, columns=columns), period, f"header {letters}"))
+        # A change column no header dates is the latest period's: "Năm 2021 | Năm 2022 | Tăng/giảm".
+        part_layout = with_changes(replace(layout, columns=columns), period, found, unnamed=found[-1])
+        parts.append(Part(raw, part_layout, period, f"header {letters}"))
     return parts
+
+
+def with_changes(layout: SheetLayout, period: str, periods: list[str] | tuple[str, ...], *,
+                 unnamed: str | None = None) -> SheetLayout:
+    """``layout`` for reading ``period``: each change column of that period keeps its role,
+    with ``compared_with`` the period its header names, else the one before in ``periods``
+    ('' for the first); a change of another period or of a rank is not read.
+
+    A header that names no period is about ``unnamed`` (the part's own period when None).
+    """
+    ordered = sorted(periods)
+    columns = []
+    for column in layout.columns:
+        if column.role != Role.CHANGE:
+            columns.append(column)
+            continue
+        named, compared = change_periods(column.parts or [column.header])
+        about = named or unnamed or period
+        if about != period or is_rank_change(column.parts or [column.header]):
+            columns.append(replace(column, role=Role.IGNORE))
+            continue
+        before = [p for p in ordered if p < period]
+        columns.append(replace(column, compared_with=compared or (before[-1] if before else "")))
+    return replace(layout, columns=columns)
 
 
 def _wide_role(column: Column, period: str) -> Column:

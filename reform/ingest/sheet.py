@@ -17,6 +17,7 @@ from reform.core.kinds import kind_of
 from reform.core.model import TOTAL, Issue, Level, MatchMethod, Role, Severity, UnitMatch
 from reform.core.text import PROBLEMS, cell_ref, clean_text, fold, parse_numbers, unit_key
 from reform.ingest import columns
+from reform.ingest.changes import no_published_changes, read_changes
 from reform.ingest.layout import (
     SheetLayout,
     is_block_heading,
@@ -57,6 +58,7 @@ class SheetData:
     periods_seen: tuple[str, ...] = ()  # the years met while inferring the period
     detected: SheetLayout | None = None  # the whole sheet's layout, when this is one period of it
     shape_text: tuple[str, str] = ("", "")  # the shape found, said in Vietnamese and English
+    changes: pd.DataFrame = field(default_factory=no_published_changes)  # ``changes.CHANGE_FRAME``
 
 
 @dataclass(frozen=True)
@@ -415,11 +417,14 @@ def read_sheet(
     cells = read_cells(sheet, layout, plan, units)
     layout = _with_tree(sheet, layout, cells, index)
     scores = _scores(cells.values, layout, total_maximum(layout, sheet, index), index=index, period=period)
+    changes, change_issues = read_changes(sheet, layout, [r for r, _ in plan.rows], units.matches,
+                                          index=index, period=period)
     return SheetData(
         layout=layout, period=period, period_source=period_source,
         scores=derive_parents(scores, layout.components, index, period),
         published=_published(cells.published, index=index, period=period),
         inspections=pd.DataFrame(), matches=list(units.matches.values()),
         unit_levels=units.levels, unit_rows=units.duplicates,
-        issues=[*plan.issues, *cells.issues], additive=kind_of(index).additive,
+        issues=[*plan.issues, *cells.issues, *change_issues], additive=kind_of(index).additive,
+        changes=changes,
     )

@@ -11,16 +11,10 @@ import os
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from pptx import Presentation
-from pptx.dml.color import RGBColor
-from pptx.enum.text import PP_ALIGN
-from pptx.util import Emu, Inches, Pt
 
 from reform.core import config
 from reform.core.errors import UsageError, require_lang
@@ -31,11 +25,29 @@ from reform.present.deck import Deck, Slide, SlideTable, Source
 from reform.present.frames import best_first, is_missing, require_columns
 from reform.present.labels import change_label, group_label, period_label
 
+if TYPE_CHECKING:
+    from pptx.dml.color import RGBColor
+
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 """Debian's Chromium: kaleido 1.x renders through a Chromium browser and finds it through
 the ``BROWSER_PATH`` variable (read by choreographer) when it is not on its own search list."""
 
 IMAGE_FORMATS = render.IMAGE_FORMATS
+
+# openpyxl and python-pptx are imported inside the functions that write a file: loading them
+# took seconds of every app start, for downloads that most visits never make. Lengths are
+# EMU integers, as python-pptx's Inches and Pt make them.
+EMU_PER_INCH = 914_400
+EMU_PER_POINT = 12_700
+
+
+def _inches(inches: float) -> int:
+    return int(inches * EMU_PER_INCH)
+
+
+def _pt(points: float) -> int:
+    return int(points * EMU_PER_POINT)
+
 
 HEADER_FILL = "1F4E79"
 """Dark blue header with white bold text: high contrast on screen and on paper."""
@@ -46,8 +58,8 @@ MAX_COLUMN_WIDTH = 50
 TOP_TABLE_ROWS = 10
 """The deck's table shows the top ten: what a slide can hold at a readable size."""
 
-SLIDE_WIDTH = Inches(13.333)
-SLIDE_HEIGHT = Inches(7.5)  # 16:9, the shape of meeting-room projectors and of our PNGs
+SLIDE_WIDTH = _inches(13.333)
+SLIDE_HEIGHT = _inches(7.5)  # 16:9, the shape of meeting-room projectors and of our PNGs
 
 
 
@@ -107,6 +119,9 @@ def ranking_to_excel(
     Returns the workbook bytes. Raises ``UsageError`` when ``table`` lacks ``unit`` or
     ``rank`` or ``lang`` is unknown.
     """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     require_lang(lang)
     require_columns(table, ["unit", "rank"], "export.missing_columns")
     rows = best_first(table)
@@ -137,18 +152,26 @@ def ranking_to_excel(
 EXCEL_HEADER_ROW = 4
 """Title, scope and a blank row above the header."""
 
-_THIN = Side(style="thin", color="BFBFBF")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+def _border():
+    """The thin grey border of every table cell."""
+    from openpyxl.styles import Border, Side
+
+    thin = Side(style="thin", color="BFBFBF")
+    return Border(left=thin, right=thin, top=thin, bottom=thin)
 
 
 def _excel_header(sheet, headers: list[str]) -> None:
     """The bold white header on the dark fill."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    border = _border()
     for j, text in enumerate(headers, start=1):
         cell = sheet.cell(row=EXCEL_HEADER_ROW, column=j, value=text)
         cell.font = Font(bold=True, color="FFFFFF", size=12)
         cell.fill = PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = _BORDER
+        cell.border = border
 
 
 def _excel_value(column: str, fmt: str | None, raw: object, is_new: object, lang: str) -> object:
@@ -180,13 +203,16 @@ def _set_text(cell, value: object) -> None:
 def _excel_rows(sheet, rows: pd.DataFrame, columns: list[tuple[str, str | None]], *,
                 lang: str) -> None:
     """One row per unit under the header; group cells in the group's colour."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    border = _border()
     is_new = rows["is_new"] if "is_new" in rows else pd.Series(False, index=rows.index)
     for i, (index, record) in enumerate(rows.iterrows(), start=EXCEL_HEADER_ROW + 1):
         for j, (column, fmt) in enumerate(columns, start=1):
             value = _excel_value(column, fmt, record[column], is_new.loc[index], lang)
             cell = sheet.cell(row=i, column=j, value=value)
             _set_text(cell, value)
-            cell.border = _BORDER
+            cell.border = border
             if fmt is not None:
                 cell.number_format = fmt
             if column == "change":
@@ -201,6 +227,7 @@ def _excel_rows(sheet, rows: pd.DataFrame, columns: list[tuple[str, str | None]]
 def _excel_components(sheet, rows: pd.DataFrame, components: pd.DataFrame, *,
                       first_column: int) -> None:
     """The component matrix's columns after the ranking columns, matched by unit name."""
+    border = _border()
     by_unit = components.set_axis([str(u) for u in components.index], axis=0)
     for i, (_, record) in enumerate(rows.iterrows(), start=EXCEL_HEADER_ROW + 1):
         for j, component in enumerate(components.columns, start=first_column):
@@ -210,11 +237,13 @@ def _excel_components(sheet, rows: pd.DataFrame, components: pd.DataFrame, *,
                 value = None if is_missing(raw) else float(raw)
             cell = sheet.cell(row=i, column=j, value=value)
             cell.number_format = "0.00"
-            cell.border = _BORDER
+            cell.border = border
 
 
 def _excel_notes(sheet, row: int, *, subtitle: str, with_change: bool, lang: str) -> None:
     """Under the table: where the data came from, and what the arrows mean."""
+    from openpyxl.styles import Font
+
     if subtitle:
         # pages pass the sample banner, written in Markdown for the screen
         cell = sheet.cell(row=row, column=1,
@@ -228,6 +257,8 @@ def _excel_notes(sheet, row: int, *, subtitle: str, with_change: bool, lang: str
 
 def _excel_layout(sheet, *, width: int, last_row: int) -> None:
     """Frozen header, autofilter, column widths to the text, landscape print on one width."""
+    from openpyxl.utils import get_column_letter
+
     header = EXCEL_HEADER_ROW
     sheet.freeze_panes = sheet.cell(row=header + 1, column=1)
     sheet.auto_filter.ref = f"A{header}:{get_column_letter(width)}{max(last_row, header)}"
@@ -246,6 +277,8 @@ def _excel_layout(sheet, *, width: int, last_row: int) -> None:
 def _excel_metadata(sheet, *, lang: str, title: str, sources: Sequence[Source],
                     as_of: str | None, illustrative: bool, today: date) -> None:
     """Where the numbers come from: title, language, dates, the sample warning, the files."""
+    from openpyxl.styles import Font, PatternFill
+
     facts = [("title", title), ("language", t("ui.language.self", lang)),
              ("date", today.isoformat()), ("as_of", as_of or "—")]
     if illustrative:
@@ -330,11 +363,16 @@ def chart_image(fig: go.Figure, fmt: str = "png", *, illustrative: bool = False,
 # --------------------------------------------------------------------------------------------
 
 def _rgb(hex_colour: str) -> RGBColor:
+    from pptx.dml.color import RGBColor
+
     return RGBColor.from_string(hex_colour.lstrip("#").upper())
 
 
-def _textbox(slide, text: str, *, left: Emu, top: Emu, width: Emu, height: Emu, size: int,
-             bold: bool = False, colour: str = "#1A1A1A", align=PP_ALIGN.LEFT) -> None:
+def _textbox(slide, text: str, *, left: int, top: int, width: int, height: int, size: int,
+             bold: bool = False, colour: str = "#1A1A1A", align=None) -> None:
+    from pptx.enum.text import PP_ALIGN
+
+    align = PP_ALIGN.LEFT if align is None else align
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
@@ -346,7 +384,7 @@ def _write_run(paragraph, text: str, *, size: int, bold: bool, colour: str, alig
     paragraph.alignment = align
     run = paragraph.add_run()
     run.text = text
-    run.font.size = Pt(size)
+    run.font.size = _pt(size)
     run.font.bold = bold
     run.font.color.rgb = _rgb(colour)
 
@@ -371,6 +409,8 @@ def ranking_to_pptx(
     Raises ``UsageError`` when ``table`` lacks ``unit`` or ``rank`` or ``lang`` is unknown,
     and ``ReformError`` from ``figure_to_image`` when a figure cannot be rendered.
     """
+    from pptx import Presentation
+
     require_lang(lang)
     require_columns(table, ["unit", "rank"], "export.missing_columns")
     deck = Presentation()
@@ -391,29 +431,31 @@ def ranking_to_pptx(
 BLANK_LAYOUT = 6
 """The default template's blank slide: every slide here places its own boxes."""
 
-SLIDE_MARGIN = Inches(0.6)
+SLIDE_MARGIN = _inches(0.6)
 
 
 def _title_slide(deck, title: str, scope: str, subtitle: str) -> None:
     """The deck's first slide: title, period and (in red) a note such as "Dữ liệu minh họa"."""
+    from pptx.enum.text import PP_ALIGN
+
     slide = deck.slides.add_slide(deck.slide_layouts[BLANK_LAYOUT])
     inner = SLIDE_WIDTH - 2 * SLIDE_MARGIN
-    _textbox(slide, title, left=SLIDE_MARGIN, top=Inches(2.2), width=inner,
-             height=Inches(1.6), size=40, bold=True, colour="#1F4E79", align=PP_ALIGN.CENTER)
-    _textbox(slide, scope, left=SLIDE_MARGIN, top=Inches(3.9), width=inner,
-             height=Inches(0.7), size=24, align=PP_ALIGN.CENTER)
+    _textbox(slide, title, left=SLIDE_MARGIN, top=_inches(2.2), width=inner,
+             height=_inches(1.6), size=40, bold=True, colour="#1F4E79", align=PP_ALIGN.CENTER)
+    _textbox(slide, scope, left=SLIDE_MARGIN, top=_inches(3.9), width=inner,
+             height=_inches(0.7), size=24, align=PP_ALIGN.CENTER)
     if subtitle:
-        _textbox(slide, subtitle, left=SLIDE_MARGIN, top=Inches(4.7), width=inner,
-                 height=Inches(0.7), size=20, colour="#C51B29", align=PP_ALIGN.CENTER)
+        _textbox(slide, subtitle, left=SLIDE_MARGIN, top=_inches(4.7), width=inner,
+                 height=_inches(0.7), size=20, colour="#C51B29", align=PP_ALIGN.CENTER)
 
 
 def _points_slide(deck, sentences: Sequence[str], *, lang: str) -> None:
     """The key points as bullets, smaller type when there are more than five."""
     slide = deck.slides.add_slide(deck.slide_layouts[BLANK_LAYOUT])
     inner = SLIDE_WIDTH - 2 * SLIDE_MARGIN
-    _textbox(slide, t("export.points.title", lang), left=SLIDE_MARGIN, top=Inches(0.4),
-             width=inner, height=Inches(0.9), size=36, bold=True, colour="#1F4E79")
-    box = slide.shapes.add_textbox(SLIDE_MARGIN, Inches(1.5), inner, SLIDE_HEIGHT - Inches(2.0))
+    _textbox(slide, t("export.points.title", lang), left=SLIDE_MARGIN, top=_inches(0.4),
+             width=inner, height=_inches(0.9), size=36, bold=True, colour="#1F4E79")
+    box = slide.shapes.add_textbox(SLIDE_MARGIN, _inches(1.5), inner, SLIDE_HEIGHT - _inches(2.0))
     frame = box.text_frame
     frame.word_wrap = True
     size = 28 if len(sentences) <= 5 else 22  # more points must still fit the slide
@@ -421,16 +463,18 @@ def _points_slide(deck, sentences: Sequence[str], *, lang: str) -> None:
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         run = paragraph.add_run()
         run.text = f"• {sentence}"
-        run.font.size = Pt(size)
-        paragraph.space_after = Pt(12)
+        run.font.size = _pt(size)
+        paragraph.space_after = _pt(12)
 
 
 def _top_table_slide(deck, top: pd.DataFrame, *, lang: str) -> None:
     """A slide with ``top`` as a native table: rank, unit, score, change, group."""
+    from pptx.enum.text import PP_ALIGN
+
     slide = deck.slides.add_slide(deck.slide_layouts[6])
-    margin = Inches(0.6)
-    _textbox(slide, t("export.top.title", lang, n=len(top)), left=margin, top=Inches(0.3),
-             width=SLIDE_WIDTH - 2 * margin, height=Inches(0.9), size=36, bold=True,
+    margin = _inches(0.6)
+    _textbox(slide, t("export.top.title", lang, n=len(top)), left=margin, top=_inches(0.3),
+             width=SLIDE_WIDTH - 2 * margin, height=_inches(0.9), size=36, bold=True,
              colour="#1F4E79")
     has_percent = "percent" in top and top["percent"].notna().any()
     score_column = "percent" if has_percent else "value"
@@ -439,16 +483,16 @@ def _top_table_slide(deck, top: pd.DataFrame, *, lang: str) -> None:
         columns.append(score_column)
     columns += [c for c in ("change", "group") if c in top]
     headers = [t(f"export.col.{c}", lang) for c in columns]
-    row_height = Inches(0.5)
+    row_height = _inches(0.5)
     shape = slide.shapes.add_table(
-        len(top) + 1, len(columns), margin, Inches(1.3), SLIDE_WIDTH - 2 * margin,
+        len(top) + 1, len(columns), margin, _inches(1.3), SLIDE_WIDTH - 2 * margin,
         row_height * (len(top) + 1),
     )
     grid = shape.table
     widths = {"rank": 1.2, "unit": 5.6, "percent": 2.0, "value": 2.0, "change": 1.8,
               "group": 1.5}
     for j, column in enumerate(columns):
-        grid.columns[j].width = Inches(widths[column])
+        grid.columns[j].width = _inches(widths[column])
     is_new = top["is_new"] if "is_new" in top else pd.Series(False, index=top.index)
     for j, text in enumerate(headers):
         _fill_cell(grid.cell(0, j), text, bold=True, colour="#FFFFFF", fill="#" + HEADER_FILL)
@@ -475,7 +519,10 @@ def _top_table_slide(deck, top: pd.DataFrame, *, lang: str) -> None:
 
 
 def _fill_cell(cell, text: str, *, bold: bool = False, colour: str = "#1A1A1A",
-               fill: str | None = None, align=PP_ALIGN.CENTER, size: int = 20) -> None:
+               fill: str | None = None, align=None, size: int = 20) -> None:
+    from pptx.enum.text import PP_ALIGN
+
+    align = PP_ALIGN.CENTER if align is None else align
     cell.text = ""
     _write_run(cell.text_frame.paragraphs[0], text, size=size, bold=bold, colour=colour, align=align)
     if fill is not None:
@@ -496,8 +543,8 @@ navigation and screen readers know each slide by its title; the body is placed h
 
 TITLE_COLOUR = "#1F4E79"
 WARNING_COLOUR = "#C51B29"
-_CONTENT_TOP = Inches(1.45)
-_FOOTER = Inches(0.45)
+_CONTENT_TOP = _inches(1.45)
+_FOOTER = _inches(0.45)
 
 
 def deck_to_pptx(deck: Deck, *, progress: Callable[[int, int], None] | None = None) -> bytes:
@@ -509,6 +556,9 @@ def deck_to_pptx(deck: Deck, *, progress: Callable[[int, int], None] | None = No
 
     Raises ``ReformError`` from ``figure_to_image`` when a chart cannot be rendered.
     """
+    from pptx import Presentation
+    from pptx.enum.text import PP_ALIGN
+
     document = Presentation()
     document.slide_width, document.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     total = len(deck.slides)
@@ -522,7 +572,7 @@ def deck_to_pptx(deck: Deck, *, progress: Callable[[int, int], None] | None = No
         if deck.illustrative:
             _textbox(slide, t("deck.illustrative", deck.lang), left=SLIDE_MARGIN,
                      top=SLIDE_HEIGHT - _FOOTER, width=SLIDE_WIDTH - 2 * SLIDE_MARGIN,
-                     height=Inches(0.4), size=18, colour=WARNING_COLOUR, align=PP_ALIGN.RIGHT)
+                     height=_inches(0.4), size=18, colour=WARNING_COLOUR, align=PP_ALIGN.RIGHT)
         if model.notes:
             slide.notes_slide.notes_text_frame.text = "\n".join(model.notes)
         if progress is not None:
@@ -532,15 +582,15 @@ def deck_to_pptx(deck: Deck, *, progress: Callable[[int, int], None] | None = No
     return buffer.getvalue()
 
 
-def _style_title(shape, text: str, *, size: int, left: Emu, top: Emu, width: Emu,
-                 height: Emu) -> None:
+def _style_title(shape, text: str, *, size: int, left: int, top: int, width: int,
+                 height: int) -> None:
     """The title placeholder moved onto the 16:9 slide, in the deck's blue."""
     shape.left, shape.top, shape.width, shape.height = left, top, width, height
     shape.text_frame.text = text
     shape.text_frame.word_wrap = True
     for paragraph in shape.text_frame.paragraphs:
         for run in paragraph.runs:
-            run.font.size = Pt(size)
+            run.font.size = _pt(size)
             run.font.bold = True
             run.font.color.rgb = _rgb(TITLE_COLOUR)
 
@@ -548,21 +598,21 @@ def _style_title(shape, text: str, *, size: int, left: Emu, top: Emu, width: Emu
 def _deck_title_slide(document, model: Slide) -> None:
     slide = document.slides.add_slide(document.slide_layouts[TITLE_SLIDE_LAYOUT])
     inner = SLIDE_WIDTH - 2 * SLIDE_MARGIN
-    _style_title(slide.shapes.title, model.title, size=44, left=SLIDE_MARGIN, top=Inches(1.8),
-                 width=inner, height=Inches(1.6))
+    _style_title(slide.shapes.title, model.title, size=44, left=SLIDE_MARGIN, top=_inches(1.8),
+                 width=inner, height=_inches(1.6))
     subtitle = slide.placeholders[1]
     subtitle.left, subtitle.top, subtitle.width, subtitle.height = (
-        SLIDE_MARGIN, Inches(3.6), inner, Inches(2.4))
+        SLIDE_MARGIN, _inches(3.6), inner, _inches(2.4))
     subtitle.text_frame.text = model.subtitle
     for paragraph in subtitle.text_frame.paragraphs:
         for run in paragraph.runs:
-            run.font.size = Pt(28)
+            run.font.size = _pt(28)
 
 
 def _titled_slide(document, title: str):
     slide = document.slides.add_slide(document.slide_layouts[TITLE_ONLY_LAYOUT])
-    _style_title(slide.shapes.title, title, size=36, left=SLIDE_MARGIN, top=Inches(0.3),
-                 width=SLIDE_WIDTH - 2 * SLIDE_MARGIN, height=Inches(1.0))
+    _style_title(slide.shapes.title, title, size=36, left=SLIDE_MARGIN, top=_inches(0.3),
+                 width=SLIDE_WIDTH - 2 * SLIDE_MARGIN, height=_inches(1.0))
     return slide
 
 
@@ -571,13 +621,13 @@ def _deck_body(slide, model: Slide, *, lang: str) -> None:
     top = _CONTENT_TOP
     inner = SLIDE_WIDTH - 2 * SLIDE_MARGIN
     if model.subtitle:
-        _textbox(slide, model.subtitle, left=SLIDE_MARGIN, top=Inches(1.2), width=inner,
-                 height=Inches(0.5), size=22, colour="#404040")
-        top = Inches(1.75)
+        _textbox(slide, model.subtitle, left=SLIDE_MARGIN, top=_inches(1.2), width=inner,
+                 height=_inches(0.5), size=22, colour="#404040")
+        top = _inches(1.75)
     bottom = SLIDE_HEIGHT - _FOOTER
     left, width = SLIDE_MARGIN, inner
     if model.bullets:
-        bullet_width = Inches(4.2) if model.figure is not None else inner
+        bullet_width = _inches(4.2) if model.figure is not None else inner
         _bullets(slide, model.bullets, left=left, top=top, width=bullet_width,
                  height=bottom - top)
         left, width = left + bullet_width, inner - bullet_width
@@ -588,7 +638,7 @@ def _deck_body(slide, model: Slide, *, lang: str) -> None:
         _native_table(slide, model.table, left=SLIDE_MARGIN, top=top, width=inner)
 
 
-def _bullets(slide, bullets, *, left: Emu, top: Emu, width: Emu, height: Emu) -> None:
+def _bullets(slide, bullets, *, left: int, top: int, width: int, height: int) -> None:
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
@@ -596,11 +646,11 @@ def _bullets(slide, bullets, *, left: Emu, top: Emu, width: Emu, height: Emu) ->
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         run = paragraph.add_run()
         run.text = text
-        run.font.size = Pt(28)
-        paragraph.space_after = Pt(14)
+        run.font.size = _pt(28)
+        paragraph.space_after = _pt(14)
 
 
-def _picture(slide, png: bytes, *, left: Emu, top: Emu, width: Emu, height: Emu) -> None:
+def _picture(slide, png: bytes, *, left: int, top: int, width: int, height: int) -> None:
     """The chart as large as the area allows at 16:9, centred in it."""
     ratio = config.SLIDE_IMAGE_WIDTH / config.SLIDE_IMAGE_HEIGHT
     w = min(width, int(height * ratio))
@@ -608,10 +658,12 @@ def _picture(slide, png: bytes, *, left: Emu, top: Emu, width: Emu, height: Emu)
     slide.shapes.add_picture(io.BytesIO(png), left + (width - w) // 2, top, width=w, height=h)
 
 
-def _native_table(slide, table: SlideTable, *, left: Emu, top: Emu, width: Emu) -> None:
+def _native_table(slide, table: SlideTable, *, left: int, top: int, width: int) -> None:
     """A SlideTable as a PowerPoint table; 20 pt, 18 pt when it has more than ten rows."""
+    from pptx.enum.text import PP_ALIGN
+
     size = 18 if len(table.rows) > 10 else 20
-    row_height = Inches(0.34 if len(table.rows) > 10 else 0.45)
+    row_height = _inches(0.34 if len(table.rows) > 10 else 0.45)
     shape = slide.shapes.add_table(len(table.rows) + 1, len(table.columns), left, top, width,
                                    row_height * (len(table.rows) + 1))
     grid = shape.table

@@ -22,7 +22,14 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from reform.core.errors import FileRefused, StoreError
-from reform.store.schema import meta_table, metadata, users_table, version_frames_table, versions
+from reform.store.schema import (
+    meta_table,
+    metadata,
+    published_changes_table,
+    users_table,
+    version_frames_table,
+    versions,
+)
 from reform.store.store import Store
 
 FORMAT = "reform-backup"
@@ -32,9 +39,10 @@ CHUNK = 5000
 """Rows inserted per executemany on restore."""
 KEEP_META = ("instance",)
 """``store_meta`` keys that belong to the store itself, not to its data: never restored."""
-LATER_TABLES = (users_table.name, version_frames_table.name)
+LATER_TABLES = (users_table.name, version_frames_table.name, published_changes_table.name)
 """Tables added after format 1 was first written: a backup without them is still whole, and
-restoring it leaves the store's own rows of those tables (its accounts) as they are."""
+restoring it leaves the store's own rows of those tables (its accounts) as they are. A backup
+without ``published_changes`` restores versions that print no change, as they were read."""
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The store's tables (SQLAlchemy Core), the same for SQLite and PostgreSQL.
 
-Scores, components, published ranks and inspection records are rows of a version; files keep
+Scores, components, published ranks and changes, and inspection records are rows of a version; files keep
 the original bytes once per SHA-256; the audit log records every change.
 """
 from __future__ import annotations
@@ -81,6 +81,19 @@ published_table = sa.Table(
     sa.Column("group_label", sa.Text, nullable=False),
     sa.Column("source", sa.Text, nullable=False),
 )
+published_changes_table = sa.Table(
+    "published_changes", metadata,
+    sa.Column("version", sa.Integer, sa.ForeignKey("versions.version"), nullable=False, index=True),
+    sa.Column("index", sa.String(40), nullable=False),
+    sa.Column("period", sa.String(20), nullable=False),
+    sa.Column("unit_id", sa.String(200), nullable=False),
+    sa.Column("change", sa.Float, nullable=False),
+    sa.Column("compared_with", sa.String(20), nullable=False),  # '' when the file names none
+    sa.Column("source", sa.Text, nullable=False),
+)
+"""Changes of the total as the file prints them ("Tăng/giảm 2016 so với 2015"), kept like
+published ranks to set beside the computed change. A new table: ``create_all`` adds it to a
+store made before it, whose versions simply have no published change."""
 inspections_table = sa.Table(
     "inspections", metadata,
     sa.Column("version", sa.Integer, sa.ForeignKey("versions.version"), nullable=False, index=True),
@@ -136,7 +149,7 @@ identities to roles in its secrets instead."""
 version_frames_table = sa.Table(
     "version_frames", metadata,
     sa.Column("version", sa.Integer, sa.ForeignKey("versions.version"), primary_key=True),
-    sa.Column("part", sa.String(20), primary_key=True),  # scores, components, published
+    sa.Column("part", sa.String(20), primary_key=True),  # scores, components, published, …
     sa.Column("content", sa.LargeBinary, nullable=False),  # Parquet of the version's rows
 )
 """A columnar copy of each version's rows, written in the same transaction as the rows.

@@ -33,6 +33,7 @@ from reform.core.model import (
     COMPONENT_COLUMNS,
     INSPECTION_COLUMNS,
     LINK_COLUMNS,
+    PUBLISHED_CHANGE_COLUMNS,
     PUBLISHED_COLUMNS,
     SCORE_COLUMNS,
     TOTAL,
@@ -42,6 +43,7 @@ from reform.core.model import (
     LineageSet,
 )
 from reform.core.text import unit_key
+from reform.store import sqlite_bulk
 from reform.store.schema import (
     aliases_table,
     audit_table,
@@ -51,6 +53,7 @@ from reform.store.schema import (
     lineage_table,
     meta_table,
     metadata,
+    published_changes_table,
     published_table,
     scores_table,
     units_table,
@@ -66,6 +69,11 @@ class SaveResult:
     version: int
     duplicate: bool
     superseded: tuple[int, ...] = ()
+
+
+LEAN_KEYS = ("index", "period", "unit_id", "component")
+"""Score columns a lean read (``Store.scores(lean=True)``) gives as categoricals: a handful of
+indices, ten periods, forty components and ten thousand units repeat over millions of rows."""
 
 
 def _now() -> datetime:
@@ -149,10 +157,14 @@ class Store:
         never deadlock half-way) and the advisory write lock on PostgreSQL. Commits on exit."""
         with self.engine.connect() as conn:
             conn.execution_options(reform_write=True)
-            with conn.begin():
-                if conn.dialect.name == "postgresql":
-                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
-                yield conn
+            try:
+                with conn.begin():
+                    if conn.dialect.name == "postgresql":
+                        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+                    yield conn
+            finally:  # scratch files of a bulk insert detach only once the transaction is over
+                if conn.dialect.name == "sqlite" and not conn.invalidated:
+                    sqlite_bulk.release(conn)
 
     def _allow(self, role: str | Role | None, action: Action, user: str) -> None:
         """Raise ``Forbidden`` unless ``role`` may do ``action`` (checked when the store is
@@ -220,24 +232,36 @@ class Store:
                     winners[key] = (row.precedence, row.version)
         return {key: version for key, (_, version) in winners.items()}
 
-    def _active(self, conn, table: sa.Table, columns: list[str]) -> pd.DataFrame:
+    def _active(self, conn, table: sa.Table, columns: list[str], *,
+                skip: tuple[str, ...] = (), keys: tuple[str, ...] = ()) -> pd.DataFrame:
         frame = self._versions_frame(conn)
         winners = self._winners(frame)
         if not winners:
             return pd.DataFrame(columns=columns)
-        kept, missing = _read_frames(conn, table, sorted(set(winners.values())), winners)
+        kept, missing = _read_frames(conn, table, sorted(set(winners.values())), winners,
+                                     skip=skip, keys=keys)
         if not missing:
             return kept
         # Versions stored before columnar copies existed: read their rows.
         older = {key: v for key, v in winners.items() if v in missing}
-        rows = _read_frame(conn, sa.select(table).where(_shown_rows(table, frame, older)))
+        selected = sa.select(*(c for c in table.columns if c.name not in skip))
+        rows = _read_frame(conn, selected.where(_shown_rows(table, frame, older)))
+        if keys:
+            return concat_categorical([kept, rows.astype(dict.fromkeys(keys, "category"))], keys)
         return pd.concat([kept, rows], ignore_index=True) if len(kept) else rows
 
-    def scores(self) -> pd.DataFrame:
-        """The scores shown now (``SCORE_COLUMNS``), from the winning version of each period."""
+    def scores(self, *, lean: bool = False) -> pd.DataFrame:
+        """The scores shown now (``SCORE_COLUMNS``), from the winning version of each period.
+
+        ``lean`` (for the app's snapshot): without ``source`` (a cell reference per score) and
+        with ``LEAN_KEYS`` as categoricals, converted one version at a time, so a national
+        store's millions of rows are never held as strings all at once.
+        """
+        columns = [c for c in SCORE_COLUMNS if c != "source"] if lean else SCORE_COLUMNS
         with self.engine.connect() as conn:
-            data = self._active(conn, scores_table, SCORE_COLUMNS)
-        return data.reindex(columns=SCORE_COLUMNS).reset_index(drop=True)
+            data = self._active(conn, scores_table, columns, skip=("source",) if lean else (),
+                                keys=LEAN_KEYS if lean else ())
+        return data.reindex(columns=columns).reset_index(drop=True)
 
     def components(self) -> pd.DataFrame:
         with self.engine.connect() as conn:
@@ -250,6 +274,13 @@ class Store:
             data = self._active(conn, published_table, PUBLISHED_COLUMNS)
         data = data.rename(columns={"group_label": "group"})
         return data.reindex(columns=PUBLISHED_COLUMNS).reset_index(drop=True)
+
+    def published_changes(self) -> pd.DataFrame:
+        """The changes files print (``PUBLISHED_CHANGE_COLUMNS``), from the winning version of
+        each period, as ``published`` gives the printed ranks."""
+        with self.engine.connect() as conn:
+            data = self._active(conn, published_changes_table, PUBLISHED_CHANGE_COLUMNS)
+        return data.reindex(columns=PUBLISHED_CHANGE_COLUMNS).reset_index(drop=True)
 
     def inspections(self) -> pd.DataFrame:
         """Inspection records of the versions shown now (DISCIPLINE, per year covered)."""
@@ -323,7 +354,6 @@ class Store:
 
     # ---- writing -------------------------------------------------------------------------
 
-    @_retry_busy
     def save(self, dataset: Dataset, *, user: str = config.DEFAULT_USER,
              role: str | Role | None = None) -> SaveResult:
         """Store ``dataset`` as a new version in one transaction.
@@ -333,33 +363,45 @@ class Store:
         The same bytes read with the same options as a stored, non-deleted version return that
         version with ``duplicate=True`` and store nothing.
         """
+        return self.save_many([dataset], user=user, role=role)[0]
+
+    @_retry_busy
+    def save_many(self, datasets: list[Dataset], *, user: str = config.DEFAULT_USER,
+                  role: str | Role | None = None) -> list[SaveResult]:
+        """Store each of ``datasets`` as a version, all in one transaction: all or none (a
+        file whose index column names several indices gives one dataset per index).
+
+        Returns one :class:`SaveResult` per dataset, in order; raises as :meth:`save` does,
+        before anything is stored, when any dataset carries errors.
+        """
         self._allow(role, Action.UPLOAD, user)
-        if dataset.errors:
-            first = dataset.errors[0]
-            raise FileRefused.of("store.refused", issues=list(dataset.errors), file=dataset.file_name,
-                                 count=len(dataset.errors), sheet=first.sheet, cell=first.cell,
-                                 message_vi=first.message_vi, message_en=first.message_en)
+        for dataset in datasets:
+            _refuse_errors(dataset)
+        now = _now()
+        with self.writing() as conn:
+            return [self._save_in(conn, dataset, user, now) for dataset in datasets]
+
+    def _save_in(self, conn, dataset: Dataset, user: str, now: datetime) -> SaveResult:
+        """One dataset stored inside the caller's write transaction (see :meth:`save`)."""
         # Options left unset do not count: the same file with the same choices is one upload,
         # whether it came from the page or the command line.
         options = {k: v for k, v in dataset.options.items() if v not in (None, "", {}, [])}
         options_json = json.dumps(options, sort_keys=True, ensure_ascii=False)
-        now = _now()
-        with self.writing() as conn:
-            existing = conn.execute(
-                sa.select(versions.c.version).where(
-                    versions.c.file_sha256 == dataset.sha256, versions.c.index == dataset.index,
-                    versions.c.options == options_json, versions.c.deleted.is_(False))).first()
-            if existing is not None:
-                return SaveResult(int(existing.version), duplicate=True)
-            before = self._winners(self._versions_frame(conn))
-            version = self._insert_version(conn, dataset, options_json, user, now)
-            self._insert_new_units(conn, dataset.units)
-            self._insert_rows(conn, version, dataset)
-            superseded = tuple(sorted({v for key, v in before.items()
-                                       if key[0] == dataset.index and key[1] in dataset.periods}))
-            _audit(conn, now, user, "import", version, {
-                "file": dataset.file_name, "sha256": dataset.sha256, "index": dataset.index,
-                "periods": list(dataset.periods), "superseded": list(superseded)})
+        existing = conn.execute(
+            sa.select(versions.c.version).where(
+                versions.c.file_sha256 == dataset.sha256, versions.c.index == dataset.index,
+                versions.c.options == options_json, versions.c.deleted.is_(False))).first()
+        if existing is not None:
+            return SaveResult(int(existing.version), duplicate=True)
+        before = self._winners(self._versions_frame(conn))
+        version = self._insert_version(conn, dataset, options_json, user, now)
+        self._insert_new_units(conn, dataset.units)
+        self._insert_rows(conn, version, dataset)
+        superseded = tuple(sorted({v for key, v in before.items()
+                                   if key[0] == dataset.index and key[1] in dataset.periods}))
+        _audit(conn, now, user, "import", version, {
+            "file": dataset.file_name, "sha256": dataset.sha256, "index": dataset.index,
+            "periods": list(dataset.periods), "superseded": list(superseded)})
         return SaveResult(int(version), duplicate=False, superseded=superseded)
 
     @staticmethod
@@ -443,6 +485,9 @@ class Store:
         for table, frame in ((scores_table, dataset.scores), (components_table, dataset.components),
                              (published_table, published)):
             _insert_frame(conn, table, frame, version)
+        # Published changes: a table of their own, with its columnar copy, in the same transaction.
+        _bulk_insert(conn, published_changes_table, dataset.published_changes, version)
+        _insert_frame(conn, published_changes_table, dataset.published_changes, version)
         if not dataset.inspections.empty:
             frame = dataset.inspections.copy()
             frame["date"] = pd.to_datetime(frame["date"]).dt.date
@@ -521,6 +566,15 @@ class Store:
         return links.reindex(columns=[*LINK_COLUMNS, "version"]).reset_index(drop=True)
 
 
+def _refuse_errors(dataset: Dataset) -> None:
+    """Raise :class:`FileRefused` naming the first error when ``dataset`` carries any."""
+    if dataset.errors:
+        first = dataset.errors[0]
+        raise FileRefused.of("store.refused", issues=list(dataset.errors), file=dataset.file_name,
+                             count=len(dataset.errors), sheet=first.sheet, cell=first.cell,
+                             message_vi=first.message_vi, message_en=first.message_en)
+
+
 def _keep_file(conn, sha256: str, file_name: str, data: bytes, user: str, now: datetime) -> int:
     """The file's bytes, once per SHA-256; returns the precedence a new version takes (the
     highest so far + 1: the newest upload is the one shown)."""
@@ -545,7 +599,8 @@ def _bulk_insert(conn, table: sa.Table, frame: pd.DataFrame, version: int) -> No
     """Insert ``frame``'s rows into ``table`` inside the caller's transaction, in chunks.
 
     PostgreSQL gets ``COPY … FROM STDIN`` (CSV text made by Arrow); SQLite a driver-level
-    ``executemany`` per chunk. A national file holds millions of scores: SQLAlchemy's per-row
+    ``executemany`` per chunk, or for many rows an ``INSERT … SELECT`` from a scratch file
+    filled from Arrow (``sqlite_bulk``). A national file holds millions of scores: SQLAlchemy's per-row
     parameter processing took minutes for them, and one list of all rows as Python tuples
     held gigabytes.
     """
@@ -563,14 +618,17 @@ def _bulk_insert(conn, table: sa.Table, frame: pd.DataFrame, version: int) -> No
         if conn.dialect.name == "postgresql":
             _copy_rows(conn, sql, out)
         else:
-            _execute_chunks(conn, sql, out)
+            _execute_chunks(conn, sql, out, table.name, names)
     except conn.dialect.dbapi.Error as exc:
         # The driver's own error, wrapped as SQLAlchemy would have: callers (and the retry on
         # a busy store) see sa.exc.IntegrityError, OperationalError, … as for any statement.
         raise sa.exc.DBAPIError.instance(sql, None, exc, conn.dialect.dbapi.Error) from exc
 
 
-def _execute_chunks(conn, sql: str, out: pd.DataFrame) -> None:
+def _execute_chunks(conn, sql: str, out: pd.DataFrame, table: str = "", names: str = "") -> None:
+    rows = sqlite_bulk.arrow_rows(out) if table and len(out) >= sqlite_bulk.MIN_ROWS else None
+    if rows is not None and sqlite_bulk.load(conn, table, names, rows, BULK_CHUNK):
+        return  # a national file's millions of rows, bound in C (see sqlite_bulk)
     cursor = conn.connection.dbapi_connection.cursor()
     try:
         for start in range(0, len(out), BULK_CHUNK):
@@ -624,10 +682,12 @@ def _insert_frame(conn, table: sa.Table, frame: pd.DataFrame, version: int) -> N
         {"version": version, "part": table.name, "content": buffer.getvalue()}])
 
 
-def _read_frames(conn, table: sa.Table, wanted: list[int],
-                 winners: dict[tuple[str, str], int]) -> tuple[pd.DataFrame, set[int]]:
+def _read_frames(conn, table: sa.Table, wanted: list[int], winners: dict[tuple[str, str], int],
+                 *, skip: tuple[str, ...] = (), keys: tuple[str, ...] = ()
+                 ) -> tuple[pd.DataFrame, set[int]]:
     """The shown rows of ``table`` from the columnar copies of the ``wanted`` versions, and the
-    versions that have no copy. Rows of periods a later version replaced are dropped."""
+    versions that have no copy. Rows of periods a later version replaced are dropped, columns
+    in ``skip`` are not read, columns in ``keys`` come as categoricals."""
     import io
 
     import pyarrow.parquet as pq
@@ -636,16 +696,19 @@ def _read_frames(conn, table: sa.Table, wanted: list[int],
                          .where(version_frames_table.c.part == table.name,
                                 version_frames_table.c.version.in_(wanted))).all()
     frames = []
+    columns = [c.name for c in table.columns if c.name not in skip]
     for version, content in blobs:
-        part = pq.read_table(io.BytesIO(content)).to_pandas()
+        part = pq.read_table(io.BytesIO(content),
+                             columns=[c for c in columns if c != "version"]).to_pandas()
         if "period" in part.columns:
             won = [period for (index, period), v in winners.items() if v == version]
             indices = {index for (index, _), v in winners.items() if v == version}
             part = part[part["period"].isin(won) & part["index"].isin(indices)]
             part = part[[winners.get(key) == version for key in zip(
                 part["index"], part["period"], strict=True)]] if len(indices) > 1 else part
-        frames.append(part.assign(version=version))
-    columns = [c.name for c in table.columns]
+        frames.append(part.assign(version=version).astype(dict.fromkeys(keys, "category")))
+    if keys and frames:
+        return concat_categorical(frames, keys), set(wanted) - {version for version, _ in blobs}
     kept = (pd.concat(frames, ignore_index=True) if frames
             else pd.DataFrame(columns=columns)).reindex(columns=columns)
     return kept, set(wanted) - {version for version, _ in blobs}
@@ -672,6 +735,16 @@ def _shown_rows(table: sa.Table, versions_frame: pd.DataFrame,
             sa.and_(table.c.index == index, table.c.period == period)
             for index, period in sorted(keys)))))
     return sa.or_(*clauses)
+
+
+def concat_categorical(frames: list[pd.DataFrame], keys: tuple[str, ...]) -> pd.DataFrame:
+    """``frames`` one under the other, ``keys`` categorical over the union of their values
+    (sorted, so sorting by a key still sorts by its text). ``pd.concat`` alone turns
+    categoricals of different categories into objects: millions of Python strings."""
+    frames = [f for f in frames if len(f)] or frames[:1]
+    dtypes = {key: pd.CategoricalDtype(sorted(set().union(*(
+        f[key].astype("category").cat.categories for f in frames)))) for key in keys}
+    return pd.concat([f.astype(dtypes) for f in frames], ignore_index=True)
 
 
 def _read_frame(conn, statement) -> pd.DataFrame:

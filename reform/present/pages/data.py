@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
@@ -18,9 +18,10 @@ import pandas as pd
 from reform.core import config
 from reform.core.errors import UsageError
 from reform.core.i18n import t
-from reform.core.model import Issue, UnitMatch
+from reform.core.model import Dataset, Issue, UnitMatch
 from reform.core.text import clean_text, collation_key, column_letter
 from reform.ingest.layout import SheetLayout
+from reform.ingest.pipeline import ParsedFile
 from reform.ingest.readers import RawSheet
 from reform.ingest.sheet import SheetData
 from reform.present.labels import index_label
@@ -208,11 +209,12 @@ def issue_counts(issues: Iterable[Issue]) -> dict[str, int]:
 
 
 def save_options(*, index: str | None = None, period: str | None = None, level: str | None = None,
-                 sheet: str | None = None, roles: Mapping[str, Mapping[str, str]] | None = None,
+                 sheet: str | None = None, parent: str | None = None,
+                 roles: Mapping[str, Mapping[str, str]] | None = None,
                  unit_overrides: Mapping[str, str] | None = None) -> dict:
     """The reading options to record with a stored version: only those given (so the same
     file read the same way is recognised as a duplicate, as the command line does)."""
-    given = {"index": index, "period": period, "level": level, "sheet": sheet,
+    given = {"index": index, "period": period, "level": level, "sheet": sheet, "parent": parent,
              "roles": {k: dict(v) for k, v in (roles or {}).items() if v},
              "unit_overrides": dict(unit_overrides or {})}
     return {key: value for key, value in given.items() if value}
@@ -227,6 +229,79 @@ def save_message(*, file_name: str, version: int, duplicate: bool,
     if old:
         return t("uploads.saved_superseding", lang, file=file_name, version=version, old=old)
     return t("uploads.saved", lang, file=file_name, version=version)
+
+
+class Saved(Protocol):
+    """What the store says of one dataset it kept (``store.SaveResult`` is one)."""
+
+    version: int
+    duplicate: bool
+    superseded: tuple[int, ...]
+
+
+def reading_options(*, index: str | None, period: str | None, level: str | None,
+                    sheet: str | None, fixes: Mapping[str, Mapping]) -> dict:
+    """The options of ``pipeline.import_each_index`` for one upload: the page's choices and
+    the analyst's corrections (``fixes``: ``roles`` per sheet, ``units``), None when unset."""
+    return {"index": index, "period": period, "level": level, "sheet": sheet or None,
+            "roles": dict(fixes["roles"]) or None, "unit_overrides": dict(fixes["units"]) or None}
+
+
+def editor_state_keys(keys: Iterable[object], key: str) -> list[str]:
+    """The session-state keys of one file's editors (column roles, unit matches): dropped
+    with the corrections, or the editors would apply their edits again."""
+    return [str(k) for k in keys if str(k).startswith((f"roles_{key}_", f"units_{key}"))]
+
+
+def summary_line(parsed: ParsedFile, *, lang: str = "vi") -> str:
+    """What one reading holds: "Chỉ số **PCI** · kỳ 2016–2018 · 6 đơn vị · 0 thành phần"."""
+    return t("data.summary", lang, index=parsed.index, periods=periods_label(parsed.periods) or "–",
+             units=parsed.unit_count, components=parsed.component_count)
+
+
+def several_line(parsed_files: Sequence[ParsedFile], *, lang: str = "vi") -> str:
+    """Said above the readings of a file whose index column names several indices."""
+    return t("data.several", lang, count=len(parsed_files),
+             indices=", ".join(index_label(p.index, lang) for p in parsed_files))
+
+
+def all_matches(parsed_files: Sequence[ParsedFile]) -> list[UnitMatch]:
+    """Every unit match of every reading of one file (one per index it holds)."""
+    return [match for parsed in parsed_files for match in parsed.matches()]
+
+
+def holds_inspections(parsed_files: Sequence[ParsedFile]) -> bool:
+    """Whether a reading of the file holds inspection records (their names are fixed in the file)."""
+    return any(not parsed.inspections.empty for parsed in parsed_files)
+
+
+def datasets_to_store(parsed_files: Sequence[ParsedFile], options: Mapping) -> list[Dataset]:
+    """What the store keeps of one upload, one dataset per reading, with the options it was
+    read with (``reading_options``). A file read once per index records each one's index,
+    as ``python -m reform import`` does, so each is a version naming its index."""
+    several = len(parsed_files) > 1
+    return [parsed.dataset(save_options(**{**options, "index": options.get("index") or
+                                           (parsed.index if several else None)}))
+            for parsed in parsed_files]
+
+
+def stored_message(file_name: str, parsed_files: Sequence[ParsedFile], results: Sequence[Saved],
+                   *, lang: str = "vi") -> str:
+    """The sentence shown after pressing Store: :func:`save_message` for a file of one index;
+    for several, each index with its version ("PAPI version 1, PCI version 2")."""
+    if len(results) == 1:
+        [result] = results
+        return save_message(file_name=file_name, version=result.version, duplicate=result.duplicate,
+                            superseded=result.superseded, lang=lang)
+    if all(result.duplicate for result in results):
+        return t("uploads.duplicate", lang, file=file_name,
+                 version=", ".join(str(result.version) for result in results))
+    parts = []
+    for parsed, result in zip(parsed_files, results, strict=True):
+        kind = "duplicate" if result.duplicate else "superseding" if result.superseded else "saved"
+        parts.append(t(f"uploads.part.{kind}", lang, index=index_label(parsed.index, lang),
+                       version=result.version, old=", ".join(map(str, result.superseded))))
+    return t("uploads.saved_several", lang, file=file_name, versions="; ".join(parts))
 
 
 def datasets_table(datasets: Iterable[Mapping], *, lang: str = "vi") -> pd.DataFrame:

@@ -38,7 +38,7 @@ def row_units(parsed: ParsedFile) -> dict[tuple[str, int], str]:
     """{(sheet, row): unit_id} for every row a score, rank or inspection was read from
     (their ``source`` is "Sheet!F12")."""
     sources = [frame[["source", "unit_id"]] for frame in (parsed.scores, parsed.published,
-                                                          parsed.inspections)
+                                                          parsed.inspections, parsed.published_changes)
                if {"source", "unit_id"} <= set(frame.columns)]
     found: dict[tuple[str, int], str] = {}
     for frame in sources:
@@ -85,6 +85,19 @@ def issues_with_units(parsed: ParsedFile, workbook: RawWorkbook, *,
             "cell": issue.cell, "unit_read": raw.get((issue.sheet, row), "") if row else "",
             "unit": matched.get(unit_id, unit_id or ""), "message": issue.message(lang)})
     return pd.DataFrame(rows, columns=ISSUE_COLUMNS)
+
+
+def published_changes_line(parsed: ParsedFile, *, lang: str = "vi") -> str | None:
+    """How many published changes the file gave, and of which periods: "Đã đọc 6 mức tăng/giảm
+    do tệp công bố: 2016 so với 2015." None when the file prints no change."""
+    changes = parsed.published_changes
+    if changes.empty:
+        return None
+    pairs = []
+    for (period, compared), count in changes.groupby(["period", "compared_with"], sort=True).size().items():
+        key = "data.published_changes.pair" if compared else "data.published_changes.pair_previous"
+        pairs.append(t(key, lang, period=period, compared=compared, count=count))
+    return t("data.published_changes", lang, count=len(changes), pairs="; ".join(pairs))
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+!|$~-])")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from reform.analysis import components, lineage, ranking, scope, trends
 from reform.core.errors import UsageError
-from reform.core.i18n import t
+from reform.core.i18n import format_number, format_signed, t
 from reform.core.model import TOTAL
 from reform.core.text import collation_key
 from reform.present import narrative
@@ -65,6 +65,9 @@ class Profile:
     ending: str | None = None
     """"merged into … on 1/7/2025" for an old unit; None for one still in force."""
     coverage: str = ""
+    published_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """The changes the files print for this unit beside the app's (``check_published_changes``);
+    empty when no file prints one."""
 
 
 def rank_texts(table: pd.DataFrame, *, unit_id: str, lang: str = "vi") -> tuple[str | None, str | None]:
@@ -89,13 +92,16 @@ def rank_texts(table: pd.DataFrame, *, unit_id: str, lang: str = "vi") -> tuple[
 
 
 def build_profile(data: Snapshot, *, index: str, period: str, level: str | None, unit_id: str,
-                  lang: str = "vi", as_of: date | None = None) -> Profile:
+                  lang: str = "vi", as_of: date | None = None,
+                  changes: pd.DataFrame | None = None) -> Profile:
     """The Unit profile page for ``unit_id``: its ranking row, score and rank history (and
     the block's series for context), its fields against the block and where it lost points
     (empty frames when the index has no field scores), and its sentences. With the store's
     lineage: on the units valid ``as_of`` when given, a new unit's ``composite`` history and
-    ``predecessors``, an old unit's ``ending``. Raises UsageError when the unit has no score
-    in that period."""
+    ``predecessors``, an old unit's ``ending``. ``changes`` are the published changes
+    (``Store.published_changes``): each of the unit's is set beside the change computed from
+    the stored scores, with a sentence that flags a disagreement. Raises UsageError when the
+    unit has no score in that period."""
     scores = lineage.on_units(data.scores, data.links, index=index, period=period, as_of=as_of)
     table = ranking.rank_units(scores, data.units, index=index, period=period, level=level,
                                published=data.published)
@@ -108,19 +114,76 @@ def build_profile(data: Snapshot, *, index: str, period: str, level: str | None,
     strengths = _strengths(scores, data, index=index, period=period, level=level,
                            unit_id=unit_id)
     previous = scope.previous_period(scope.periods(scores, index), period)
-    changes = None
+    moves = None
     if previous is not None:
-        changes = trends.field_changes(scores, data.components, index=index,
+        moves = trends.field_changes(scores, data.components, index=index,
                                        unit_id=unit_id, period_from=previous, period_to=period)
     sentences = narrative.unit_sentences(table, strengths, unit_id=unit_id, lang=lang,
-                                         field_changes=changes)
+                                         field_changes=moves)
     rank, change = rank_texts(table, unit_id=unit_id, lang=lang)
+    changes = data.published_changes if changes is None else changes
+    checked = check_published_changes(data.scores, changes, index=index, unit_id=unit_id)
+    sentences = [*sentences, *published_change_sentences(checked, lang=lang)]
     coverage = lineage.with_coverage(rows, scores, index=index, period=period,
                                      component=TOTAL)["coverage"].iloc[0]
     return Profile(rows.iloc[0], unit_history(series, unit_id=unit_id), series, strengths,
                    lost_points(strengths, lang=lang), list(sentences), rank, change,
                    **lineage_parts(data, series, index=index, level=level, unit_id=unit_id,
-                                   lang=lang), coverage=coverage)
+                                   lang=lang), coverage=coverage, published_changes=checked)
+
+
+CHECKED_CHANGE_COLUMNS = ["period", "compared_with", "published", "computed", "difference",
+                          "differs", "source"]
+"""One row per published change of a unit: the printed and the computed change of the total."""
+
+
+def rounding_tolerance(published: float) -> float:
+    """How far a computed change may be from ``published`` and still be rounding: the change
+    and the two scores it comes from are each rounded to the decimals the change is printed
+    with, half a unit of the last place each (1.8 → 0.15; 0.35 → 0.015)."""
+    decimals = next((d for d in range(4) if abs(round(published, d) - published) < 1e-9), 4)
+    return 1.5 * 10 ** -decimals + 1e-9
+
+
+def check_published_changes(scores: pd.DataFrame, changes: pd.DataFrame | None, *, index: str,
+                            unit_id: str) -> pd.DataFrame:
+    """The unit's published changes of ``index`` beside the change of its total computed from
+    ``scores`` (``CHECKED_CHANGE_COLUMNS``), oldest period first.
+
+    ``compared_with`` is the period the file names, else the previous period of the scores;
+    ``computed`` is NaN when either total is missing, and ``differs`` True only when both
+    exist and are further apart than rounding (:func:`rounding_tolerance`).
+    """
+    if changes is None or changes.empty:
+        return pd.DataFrame(columns=CHECKED_CHANGE_COLUMNS)
+    mine = changes[(changes["index"] == index) & (changes["unit_id"] == unit_id)]
+    totals = scores[(scores["index"] == index) & (scores["component"] == TOTAL)
+                    & (scores["unit_id"] == unit_id)]
+    value_of = dict(zip(totals["period"].astype(str), totals["value"].astype(float), strict=True))
+    known = scope.periods(scores, index)
+    rows = []
+    for row in mine.sort_values("period").itertuples(index=False):
+        compared = row.compared_with or scope.previous_period(known, row.period) or ""
+        computed = value_of.get(row.period, float("nan")) - value_of.get(compared, float("nan"))
+        difference = abs(row.change - computed)
+        rows.append({"period": row.period, "compared_with": compared, "published": float(row.change),
+                     "computed": computed, "difference": difference,
+                     "differs": bool(difference > rounding_tolerance(row.change)), "source": row.source})
+    return pd.DataFrame(rows, columns=CHECKED_CHANGE_COLUMNS)
+
+
+def published_change_sentences(checked: pd.DataFrame, *, lang: str = "vi") -> list[str]:
+    """One sentence per row of ``check_published_changes``: agrees, differs (flagged), or has
+    no stored score to compare with."""
+    out = []
+    for row in checked.itertuples(index=False):
+        key = ("profile.published_change.alone" if pd.isna(row.computed) else
+               "profile.published_change.differs" if row.differs else "profile.published_change.agrees")
+        compared = row.compared_with or t("profile.published_change.previous", lang)
+        out.append(t(key, lang, period=row.period, compared=compared, source=row.source,
+                     published=format_signed(row.published, lang), computed=format_signed(row.computed, lang),
+                     difference=format_number(row.difference, lang)))
+    return out
 
 
 def _strengths(scores: pd.DataFrame, data: Snapshot, *, index: str, period: str,
