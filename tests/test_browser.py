@@ -1,7 +1,8 @@
 """The dashboard in a real browser: Debian's Chromium, driven by Playwright, against
 ``streamlit run dashboard.py`` serving the illustrative sample from a temporary SQLite store.
 
-Every page is opened by its URL path at 1280×720 and 1920×1080 and must finish its run without
+Every page is opened at 1280×720 and 1920×1080, by its URL path in one tour and through the
+sidebar in the others, and must finish its run without
 an exception box, an error alert, an unasked-for dialog, a traceback or a script error;
 screenshots go to tests/screenshots/ (git-ignored) for people to look at. Then what only a browser can check: picking a unit puts it in the URL, a shared
 link opens the view it names, and a real published file uploaded through the file input is
@@ -264,26 +265,77 @@ show through), which halves the slowest part of the suite."""
 
 
 def _page_cases() -> list[tuple[str, str, str]]:
-    """(slug, interface language, browser locale) for every page read in the browser."""
-    return [(slug, lang, locale) for slug in HEADINGS for lang in LOCALES
-            for locale in LOCALES.values()
-            if slug in NUMBER_PAGES or locale != LOCALES[lang]]
+    """(slug, interface language, browser locale) for every page read in the browser, one
+    tour (language and locale) after the other."""
+    return [(slug, lang, locale) for lang in LOCALES for locale in LOCALES.values()
+            for slug in HEADINGS if slug in NUMBER_PAGES or locale != LOCALES[lang]]
+
+
+BY_URL = ("en", LOCALES["vi"])
+"""The tour whose every page is opened by its URL path in a tab of its own (as a shared link
+is); the other tours go from page to page through the sidebar in one tab, as a reader does.
+Loading Streamlit's scripts and starting a session costs a page 5–10 s on two cores against
+1–3 s for a move within the app."""
+
+
+class Tour:
+    """One reader's tab, in one interface language and one browser locale, going page to page."""
+
+    def __init__(self, context: Context, base: str, lang: str, *, by_url: bool) -> None:
+        self.tabs, self.base, self.lang, self.by_url = Tabs(context), base, lang, by_url
+        self.page: Page | None = None
+
+    def visit(self, slug: str) -> Page:
+        """The page at ``slug``, settled: opened by URL in a new tab (the first page, every page
+        of the ``BY_URL`` tour, any page after the presentation, which hides the sidebar), or
+        reached by its link in the sidebar's navigation."""
+        current = urlsplit(self.page.url).path if self.page else None
+        if self.page is None or self.by_url or current == _path("trinh-chieu"):
+            self.close()
+            self.page = self.tabs.open(f"{self.base}{_path(slug)}?lang={self.lang}")
+            return self.page
+        self.page.set_viewport_size({"width": SIZES[0][0], "height": SIZES[0][1]})
+        link = self.page.locator(
+            f'[data-testid="stSidebarNav"] a[href="{self.base}{_path(slug)}"]')
+        if not link.is_visible():  # Streamlit folds a long navigation behind "View more"
+            self.page.locator('[data-testid="stSidebarNavViewButton"]').click()
+        link.click()
+        self.page.wait_for_url(re.compile(rf"^{re.escape(self.base + _path(slug))}(\?|$)"))
+        wait_for_run(self.page)
+        return self.page
+
+    def close(self) -> None:
+        self.tabs.close()
+        self.tabs.script_errors.clear()
+        self.page = None
+
+
+@pytest.fixture(scope="module")
+def tours(app: App, context: Context, english_context: Context) -> Iterator[dict]:
+    """A tour per (interface language, browser locale), opened on its first visit."""
+    contexts = {LOCALES["vi"]: context, LOCALES["en"]: english_context}
+    made = {(lang, locale): Tour(contexts[locale], app.base, lang, by_url=(lang, locale) == BY_URL)
+            for lang in LOCALES for locale in LOCALES.values()}
+    yield made
+    for tour in made.values():
+        tour.close()
 
 
 @pytest.mark.parametrize(("slug", "lang", "locale"), _page_cases())
-def test_page_opens_without_error(app: App, slug: str, lang: str, locale: str,
-                                  request: pytest.FixtureRequest):
-    browser_context = request.getfixturevalue(
-        "context" if locale == LOCALES["vi"] else "english_context")
-    tabs = Tabs(browser_context)
+def test_page_opens_without_error(tours: dict, slug: str, lang: str, locale: str):
+    tour = tours[lang, locale]
+    for other in tours.values():  # one tab open at a time: hidden tabs still redraw
+        if other is not tour:
+            other.close()
+    page = tour.visit(slug)
     try:
-        _check_page(tabs, f"{app.base}{_path(slug)}?lang={lang}", slug, lang)
+        _check_page(tour.tabs, page, slug, lang)
     finally:
-        tabs.close()
+        tour.tabs.script_errors[page].clear()  # a failure is reported once, by its page
+        tour.tabs.external.clear()
 
 
-def _check_page(tabs: Tabs, url: str, slug: str, lang: str) -> None:
-    page = tabs.open(url)
+def _check_page(tabs: Tabs, page: Page, slug: str, lang: str) -> None:
     locale = page.evaluate("navigator.language")
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})

@@ -300,7 +300,7 @@ def block_scores(values: list[float]) -> pd.DataFrame:
     return make_scores([("2019", UNIT_IDS[i], "TOTAL", v, 10.0) for i, v in enumerate(values)])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(values=blocks, seed=st.integers(min_value=0, max_value=10_000))
 def test_property_ranks_do_not_depend_on_row_order(values, seed):
     scores = block_scores(values)
@@ -312,7 +312,7 @@ def test_property_ranks_do_not_depend_on_row_order(values, seed):
     assert ranked.reindex(first["unit_id"]).tolist() == first["rank"].tolist()
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(values=blocks, shift=st.integers(min_value=-4000, max_value=4000).map(lambda k: k / 100))
 def test_property_adding_a_constant_changes_no_rank_on_points(values, shift):
     base = ranking.rank_units(block_scores(values), PROPERTY_UNITS, index="PAR",
@@ -322,7 +322,7 @@ def test_property_adding_a_constant_changes_no_rank_on_points(values, shift):
     pd.testing.assert_frame_equal(base[["unit_id", "rank"]], moved[["unit_id", "rank"]])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(values=blocks)
 def test_property_competition_ranks(values):
     table = ranking.rank_units(block_scores(values), PROPERTY_UNITS, index="PAR",

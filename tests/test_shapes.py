@@ -299,7 +299,7 @@ def _csv(rows: list[list[object]]) -> bytes:
 _SCORES = st.floats(min_value=30, max_value=90, allow_nan=False).map(lambda v: round(v, 2))
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(units=st.lists(st.sampled_from(sf.PROVINCES), min_size=2, max_size=6, unique=True),
        years=st.lists(st.sampled_from(["2015", "2016", "2017", "2018", "2019"]), min_size=1, max_size=4, unique=True),
        scores=st.lists(_SCORES, min_size=24, max_size=24), keep_year=st.booleans())
