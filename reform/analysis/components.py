@@ -49,7 +49,7 @@ def component_percent(scores: pd.DataFrame, components: pd.DataFrame, *, index: 
     max_value = rows["max_value"].fillna(rows["max_value_listed"])
     name = rows["name"].fillna("")
     parent = rows["parent"].where(rows["parent"].notna(),
-                                  rows["component"].map(scope.parent_code))
+                                  scope.map_distinct(rows["component"], scope.parent_code))
     rows = rows.assign(
         name=name.where(name != "", rows["component"]).astype("str"),
         parent=parent.astype("str"),
@@ -63,7 +63,7 @@ def _block_components(scores: pd.DataFrame, units: pd.DataFrame, components: pd.
                       index: str, period: str, level: str | None, depth: int) -> pd.DataFrame:
     """``component_percent`` rows of one depth with the unit's name and level."""
     rows = component_percent(scores, components, index=index, period=period)
-    rows = rows[rows["component"].map(scope.component_depth) == depth]
+    rows = rows[scope.map_distinct(rows["component"], scope.component_depth) == depth]
     rows = scope.attach_units(rows.assign(period=period), units)
     if level is not None:
         rows = rows[rows["level"] == level]

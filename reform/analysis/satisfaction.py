@@ -60,7 +60,7 @@ def _percent(scores: pd.DataFrame) -> pd.Series:
 
 def _scores_of(scores: pd.DataFrame, index: str, period: str) -> pd.DataFrame:
     """Rows of ``index`` in ``period``; UsageError naming the periods there are when none."""
-    rows = scores[(scores["index"] == index) & (scores["period"].astype("str") == str(period))]
+    rows = scores[(scores["index"] == index) & scope.in_period(scores["period"], period)]
     if rows.empty:
         listed = ", ".join(scope.periods(scores, index)) or "–"
         raise UsageError.of("analysis.no_scores_in_period", index=index, period=period,
@@ -214,7 +214,7 @@ def cross_index(scores: pd.DataFrame, units: pd.DataFrame, *, period: str,
     columns = {"unit_id": "str", "unit": "str"} | {code: "float64" for code in indices}
     found = []
     for code in indices:
-        if ((scores["index"] == code) & (scores["period"].astype("str") == str(period))).any():
+        if ((scores["index"] == code) & scope.in_period(scores["period"], period)).any():
             totals = _totals(scores, units, index=code, period=period, level=level)
             found.append(totals.set_index(["unit_id", "unit"])["value"].rename(code))
     if not found:

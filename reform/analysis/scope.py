@@ -96,6 +96,21 @@ def periods(scores: pd.DataFrame, index: str) -> list[str]:
     return sorted({str(value) for value in values})
 
 
+def in_period(column: pd.Series, period: object) -> pd.Series:
+    """``column == period`` compared as text (a period may be stored as 2018 or "2018").
+
+    On a categorical column (the snapshot's) only the categories are turned into text: a
+    string per row of millions of scores costs seconds.
+
+    >>> in_period(pd.Series(["2018", "2019"], dtype="category"), 2019).tolist()
+    [False, True]
+    """
+    wanted = str(period)
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.isin([c for c in column.cat.categories if str(c) == wanted])
+    return column.astype("str") == wanted
+
+
 def previous_period(periods: Sequence[str], period: str) -> str | None:
     """The latest of ``periods`` before ``period`` and of the same kind, or None.
 
@@ -255,6 +270,13 @@ def component_sort_key(code: str) -> tuple:
                  for part in str(code).split("."))
 
 
+def map_distinct(values: pd.Series, function: Callable[[object], object]) -> pd.Series:
+    """``values.map(function)`` with ``function`` called once per distinct value: component
+    codes and unit ids repeat over hundreds of thousands of rows at national scale."""
+    distinct = values.dropna().unique()
+    return values.map(dict(zip(distinct, map(function, distinct), strict=True)))
+
+
 def parent_code(code: str) -> str:
     """The code one level up ("1.2" → "1"); "" for a field or the total."""
     if code == TOTAL or "." not in code:
@@ -267,7 +289,8 @@ def sort_components(frame: pd.DataFrame, *, first: str | None = None) -> pd.Data
 
     Returns a new frame with a fresh index.
     """
-    keyed = frame.assign(_code=frame["component"].map(component_sort_key))
+    # Positions of the distinct codes (forty) rather than a key per row (400,000 at scale).
+    keyed = frame.assign(_code=order_of(frame["component"], component_sort_key))
     by = ([first] if first else []) + ["_code"]
     return keyed.sort_values(by, kind="stable").drop(columns="_code").reset_index(drop=True)
 
