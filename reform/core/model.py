@@ -172,8 +172,8 @@ def no_published_changes() -> pd.DataFrame:
     """An empty frame of ``PUBLISHED_CHANGE_COLUMNS`` without version."""
     import pandas as pd
 
-    return pd.DataFrame({"index": [], "period": [], "unit_id": [], "change": pd.Series(dtype=float),
-                         "compared_with": [], "source": []})
+    return pd.DataFrame({c: pd.Series(dtype=float) if c == "change" else []
+                         for c in PUBLISHED_CHANGE_COLUMNS if c != "version"})
 
 
 @dataclass

@@ -13,12 +13,20 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from reform.core.model import Issue, Role, Severity, UnitMatch, no_published_changes
+from reform.core.model import (
+    PUBLISHED_CHANGE_COLUMNS,
+    Issue,
+    Role,
+    Severity,
+    UnitMatch,
+    no_published_changes,
+)
 from reform.core.text import cell_ref, clean_text, parse_numbers
+from reform.ingest.columns import cell_sources
 from reform.ingest.layout import SheetLayout
 from reform.ingest.readers import RawSheet
 
-CHANGE_FRAME = ["index", "period", "unit_id", "change", "compared_with", "source"]
+CHANGE_FRAME = [c for c in PUBLISHED_CHANGE_COLUMNS if c != "version"]
 """``core.model.PUBLISHED_CHANGE_COLUMNS`` without version: what one sheet gives."""
 
 
@@ -51,7 +59,7 @@ def read_changes(sheet: RawSheet, layout: SheetLayout, rows: Sequence[int],
         frames.append(pd.DataFrame({
             "index": index, "period": period, "unit_id": units[kept].tolist(),
             "change": numbers[kept].astype(float), "compared_with": column.compared_with,
-            "source": [f"{sheet.name}!{column.letter}{r + 1}" for r in at[kept].tolist()],
+            "source": cell_sources([f"{sheet.name}!{column.letter}"], np.zeros(len(kept)), at[kept]),
         }, columns=CHANGE_FRAME))
     frames = [f for f in frames if not f.empty]
     if not frames:

@@ -26,8 +26,8 @@ import pandas as pd
 from reform.analysis.discipline import discipline_scores
 from reform.core import config
 from reform.core.kinds import INDEX_CODES, inspection_kind
-from reform.core.model import LINK_COLUMNS, PUBLISHED_CHANGE_COLUMNS, SCORE_COLUMNS
-from reform.store.store import LEAN_KEYS, Store, concat_categorical
+from reform.core.model import LINK_COLUMNS, PUBLISHED_CHANGE_COLUMNS
+from reform.store.store import LEAN_KEYS, LEAN_SCORE_COLUMNS, Store, concat_categorical
 
 KEY_COLUMNS = LEAN_KEYS
 """Score columns kept as categoricals: a handful of indices, ten periods, forty components and
@@ -35,7 +35,7 @@ ten thousand units repeat over millions of rows (a code each instead of a string
 CACHE_FORMAT = 3
 """Part of the cached copy's name: a copy written in an older shape (scores with ``source``,
 plain string keys) is never read back as a current one."""
-SCORE_SHOWN = [c for c in SCORE_COLUMNS if c != "source"]
+SCORE_SHOWN = LEAN_SCORE_COLUMNS
 """The score columns a snapshot holds."""
 
 

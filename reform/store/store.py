@@ -74,6 +74,8 @@ class SaveResult:
 LEAN_KEYS = ("index", "period", "unit_id", "component")
 """Score columns a lean read (``Store.scores(lean=True)``) gives as categoricals: a handful of
 indices, ten periods, forty components and ten thousand units repeat over millions of rows."""
+LEAN_SCORE_COLUMNS = [c for c in SCORE_COLUMNS if c != "source"]
+"""The score columns a lean read gives: no cell reference per score (the rows keep it)."""
 
 
 def _now() -> datetime:
@@ -257,7 +259,7 @@ class Store:
         with ``LEAN_KEYS`` as categoricals, converted one version at a time, so a national
         store's millions of rows are never held as strings all at once.
         """
-        columns = [c for c in SCORE_COLUMNS if c != "source"] if lean else SCORE_COLUMNS
+        columns = LEAN_SCORE_COLUMNS if lean else SCORE_COLUMNS
         with self.engine.connect() as conn:
             data = self._active(conn, scores_table, columns, skip=("source",) if lean else (),
                                 keys=LEAN_KEYS if lean else ())
@@ -476,18 +478,14 @@ class Store:
             conn.execute(aliases_table.insert(), aliases)
 
     def _insert_rows(self, conn, version: int, dataset: Dataset) -> None:
-        _bulk_insert(conn, scores_table, dataset.scores, version)
-        _bulk_insert(conn, components_table, dataset.components, version)
         published = dataset.published.rename(columns={"group": "group_label"})
         if not published.empty:
             published["group_label"] = published["group_label"].fillna("")
-        _bulk_insert(conn, published_table, published, version)
         for table, frame in ((scores_table, dataset.scores), (components_table, dataset.components),
-                             (published_table, published)):
-            _insert_frame(conn, table, frame, version)
-        # Published changes: a table of their own, with its columnar copy, in the same transaction.
-        _bulk_insert(conn, published_changes_table, dataset.published_changes, version)
-        _insert_frame(conn, published_changes_table, dataset.published_changes, version)
+                             (published_table, published),
+                             (published_changes_table, dataset.published_changes)):
+            _bulk_insert(conn, table, frame, version)
+            _insert_frame(conn, table, frame, version)  # its columnar copy, same transaction
         if not dataset.inspections.empty:
             frame = dataset.inspections.copy()
             frame["date"] = pd.to_datetime(frame["date"]).dt.date
