@@ -70,10 +70,24 @@ def _clean_str(value: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
 
 
+class _CombiningMarks(dict):
+    """A ``str.translate`` table that drops combining marks: each code point is judged by
+    ``unicodedata.combining`` the first time it is met, then looked up in C."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_MARKS = _CombiningMarks()
+
+
 def strip_accents(text: str) -> str:
     """``text`` without Vietnamese diacritics: "Hàng Bạc" -> "Hang Bac", "Đồng" -> "Dong"."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_D_MAP))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFD", text.translate(_D_MAP)).translate(_MARKS)
 
 
 def fold(value: object) -> str:
@@ -284,7 +298,9 @@ def parse_numbers(values: Sequence[object] | np.ndarray) -> tuple[np.ndarray, np
     if column.dtype != object:  # already numeric (a typed column from the reader)
         return (column.astype(float) if column.dtype.kind in "iuf" else numbers), problems
     kind = pd.api.types.infer_dtype(column, skipna=True)
-    if kind in ("floating", "integer", "mixed-integer-float", "empty"):
+    if kind in ("floating", "empty"):  # floats and blanks (None reads as NaN): what a reader gives
+        return column.astype(float), problems
+    if kind in ("integer", "mixed-integer-float"):
         return pd.to_numeric(pd.Series(column)).to_numpy(dtype=float, na_value=np.nan), problems
     texts = np.zeros(len(column), dtype=bool)
     others: dict[int, str] = {}

@@ -6,7 +6,9 @@
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import gc
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -151,7 +153,9 @@ def import_each_index(data: bytes, file_name: str, units: pd.DataFrame,
     try:
         return [import_file(data, file_name, units, previous_units_of, **options)]
     except SeveralIndices as several:
-        return [import_file(data, file_name, units, previous_units_of, **{**options, "index": code})
+        # The cells read to find the indices serve each index's read: the file is read once.
+        return [import_file(data, file_name, units, previous_units_of,
+                            **{**options, "index": code, "workbook": several.workbook})
                 for code in several.indices]
 
 
@@ -217,6 +221,8 @@ class SeveralIndices(FileRefused):
     """An index column names several indices and none was asked for (``indices``: the codes)."""
 
     indices: tuple[str, ...] = ()
+    workbook: RawWorkbook | None = None
+    """The cells read, for the reads of each index."""
 
     def naming(self, indices: list[str]) -> SeveralIndices:
         self.indices = tuple(indices)
@@ -252,6 +258,8 @@ def _read_scores(reading: _Reading, raw: RawSheet, layout: SheetLayout, registry
     for part in parts:
         _read_part(reading, part, registry, index=index, level=level, shape=shape.kind,
                    unit_overrides=unit_overrides, detected=layout, shape_text=said)
+    for key in [key for key in raw.shared if key[0] == "numbers"]:
+        del raw.shared[key]  # every period is read: the parsed columns are memory no step needs
 
 
 def _read_annex(reading: _Reading, raw: RawSheet, layout: SheetLayout, registry: UnitRegistry, *,
@@ -361,25 +369,59 @@ def parse_file(
     roles: dict[str, dict[str, str]] | None = None,
     unit_overrides: dict[str, str] | None = None,
     previous_units: PreviousUnits | None = None,
+    workbook: RawWorkbook | None = None,
 ) -> ParsedFile:
     """Read, map and validate one file.
 
     ``roles`` maps a sheet name to {column letter: role} chosen by the analyst;
     ``unit_overrides`` maps a name as written to the unit id the analyst chose;
     ``previous_units`` gives, per (index, period), the units of the period before, to warn
-    about units that disappeared.
+    about units that disappeared; ``workbook``: the cells of ``data`` when they were read
+    already (by the read that found several indices in it).
 
     Raises :class:`FileRefused` when the file cannot be used at all: unreadable, no table,
     or no index/period that can be inferred (the message names the option to give).
     """
-    workbook = read_workbook(data, file_name)
+    with _no_cycle_collection():
+        return _parse_file(data, file_name, registry, index=index, period=period, level=level, sheet=sheet,
+                           roles=roles, unit_overrides=unit_overrides, previous_units=previous_units,
+                           workbook=workbook)
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while a file is read: a national sheet holds a
+    hundred thousand row lists that every full collection walks again (a tenth of the
+    parse), and reading makes almost no cycles. Reference counting frees as before; the
+    collector resumes, if it was running, when the file is read."""
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
+def _parse_file(data: bytes, file_name: str, registry: UnitRegistry, *, index: str | None,
+                period: str | None, level: str | None, sheet: str | None,
+                roles: dict[str, dict[str, str]] | None, unit_overrides: dict[str, str] | None,
+                previous_units: PreviousUnits | None, workbook: RawWorkbook | None) -> ParsedFile:
+    workbook = workbook or read_workbook(data, file_name)
     index = _checked_index(index)
     layouts, skipped = _layouts(workbook, registry, sheet, roles)
-    index, layouts = _index_and_layouts(workbook, layouts, index)
+    try:
+        index, layouts = _index_and_layouts(workbook, layouts, index)
+    except SeveralIndices as several:
+        several.workbook = workbook
+        raise
     reading = _read_sheets(layouts, registry, file_name=file_name, index=index, period=period,
                            level=level, sheet=sheet, unit_overrides=unit_overrides)
-    issues = (reading.issues + _hidden_sheets_read(workbook, reading.sheets)
-              + _validate(reading.sheets, registry.units, index, previous_units))
+    hidden = _hidden_sheets_read(workbook, reading.sheets)
+    # Every sheet is read: letting go of the cells now keeps a national sheet's half gigabyte
+    # of them out of the peak that validating and assembling add on top.
+    workbook, layouts = replace(workbook, sheets=[]), []
+    issues = reading.issues + hidden + _validate(reading.sheets, registry.units, index, previous_units)
     if not reading.sheets:
         raise FileRefused.of("ingest.no_scores", issues=issues, file=file_name,
                              detail_vi="; ".join(i.message_vi for i in issues[:3]),

@@ -85,6 +85,9 @@ class Cells:
     values: pd.DataFrame
     published: dict[tuple[str, int], dict] = field(default_factory=dict)
     issues: tuple[Issue, ...] = ()
+    units: tuple[np.ndarray, list[str]] | None = None
+    """The unit of each row of ``values`` as a code into a list of unit ids (an id may be
+    listed twice): the step that lays numbers out by unit needs no text compared."""
 
 
 def _row_kind(row: list[object], primary: int, key_cols: list[int]) -> str:
@@ -113,17 +116,20 @@ def _plain_unit_rows(sheet: RawSheet, layout: SheetLayout, key_cols: list[int]) 
     texts = np.zeros(len(rows), dtype=np.int32)
     signature = [fold(v) for v in sheet.rows[layout.header_rows[-1]]] if layout.header_rows else []
     labels = [c for c, key in enumerate(signature) if key and c < grid.shape[1]]
+    body = grid[layout.first_row:]  # a view: the rows are one run, no cell is copied
     for c in range(grid.shape[1]):
-        column = grid[rows, c]
+        column = body[:, c]
         numbers = columns.numeric_only(column)  # judged once, asked by the three rules
-        filled |= columns.filled(column, numbers)
-        written += columns.written(column, numbers)
+        here = columns.filled(column, numbers)
+        filled |= here
+        # Numbers with no blank at all are all written too: no second pass over the column.
+        written += here if numbers and here.all() else columns.written(column, numbers)
         if c in labels:
             texts += columns.texts(column, numbers)
-    names = columns.per_distinct(grid[rows, key_cols[0]], _plain_name)
+    names = columns.per_distinct(body[:, key_cols[0]], _plain_name)
     maximum = np.zeros(len(rows), dtype=bool)  # a "Điểm tối đa" label left of the names
     for c in range(min(key_cols[0] + 1, grid.shape[1])):
-        if not columns.numeric_only(column := grid[rows, c]):
+        if not columns.numeric_only(column := body[:, c]):
             maximum |= np.array(columns.per_distinct(column, lambda v: is_max_row([v])), dtype=bool)
     few_texts = texts < 0.6 * len(labels) if len(labels) >= 2 else np.ones(len(rows), dtype=bool)
     return rows[filled], ((written > 2) & few_texts & np.array(names, dtype=bool) & ~maximum)[filled]
@@ -199,8 +205,9 @@ def _uncollapsed(found: dict[tuple[str, str | None], UnitMatch],
         by_unit.setdefault(match.unit_id, []).append(pair)
     out = dict(found)
     for pairs in by_unit.values():
-        keys = {unit_key(name) for name, _ in pairs}
-        if len(keys) < 2 or not any(found[p].how == MatchMethod.FUZZY for p in pairs):
+        if len(pairs) < 2 or not any(found[p].how == MatchMethod.FUZZY for p in pairs):
+            continue  # the common case, told without folding a name
+        if len({unit_key(name) for name, _ in pairs}) < 2:
             continue
         winner = max(pairs, key=lambda p: (found[p].how != MatchMethod.FUZZY, found[p].score))
         for pair in pairs:
@@ -261,15 +268,30 @@ def _cell_issue(sheet: str, column: Column, r: int, raw: object, problem: str) -
                     sheet=sheet, cell=ref, value=clean_text(raw))
 
 
-def _numbers(sheet: RawSheet, column: Column, rows: np.ndarray, units: np.ndarray,
-             issues: list[Issue]) -> np.ndarray:
-    """The numbers of one column (NaN where no unit or no number), read as one array; the
-    cells that are no number become issues, their references made only then."""
-    cells = sheet.column(column.col, rows)
-    numbers, problems = parse_numbers(cells)
-    known = units != None  # noqa: E711 (elementwise over an object array)
+def _column_numbers(sheet: RawSheet, col: int, first: int) -> tuple[np.ndarray, np.ndarray]:
+    """``parse_numbers`` of column ``col`` from row ``first`` down, read once per sheet and
+    shared by the periods of a long table (each takes its own rows): ten periods are one
+    parse of a hundred thousand cells, not ten of ten thousand."""
+    found = ("numbers", col, first)
+    if found not in sheet.shared:
+        grid = sheet.grid()  # every row: the rows of other periods are never asked for
+        cells = grid[first:, col] if col < grid.shape[1] else np.full(max(len(grid) - first, 0), None, dtype=object)
+        sheet.shared[found] = parse_numbers(cells)
+    return sheet.shared[found]
+
+
+def _numbers(sheet: RawSheet, column: Column, rows: np.ndarray, known: np.ndarray,
+             issues: list[Issue], first: int) -> np.ndarray:
+    """The numbers of one column in ``rows`` (each at or below ``first``; NaN where no unit or
+    no number; ``known``: the rows with a unit); the cells that are no number become issues,
+    their references made only then."""
+    numbers, problems = (found[rows - first] for found in _column_numbers(sheet, column.col, first))
+    if sheet.kept is not None:  # rows of other periods read as blank
+        blank = ~sheet.kept[rows]
+        numbers[blank], problems[blank] = np.nan, 0
     for i in np.flatnonzero((problems > 0) & known):
-        issues.append(_cell_issue(sheet.name, column, int(rows[i]), cells[i], PROBLEMS[problems[i]]))
+        r = int(rows[i])
+        issues.append(_cell_issue(sheet.name, column, r, sheet.cell(r, column.col), PROBLEMS[problems[i]]))
     return np.where(known, numbers, np.nan)
 
 
@@ -288,6 +310,7 @@ def read_cells(sheet: RawSheet, layout: SheetLayout, plan: RowPlan, units: UnitR
     unit_of = {k: np.array([units.matches[(r, k)].unit_id if (r, k) in units.matches else None
                             for r in rows.tolist()], dtype=object)
                for k in (c.col for c in layout.by_role(Role.NAME))}
+    known_of = {k: units != None for k, units in unit_of.items()}  # noqa: E711 (elementwise)
     published: dict[tuple[str, int], dict] = {}
     issues: list[Issue] = []
     taken: list[tuple[Column, np.ndarray, np.ndarray]] = []  # column, positions read, numbers
@@ -298,8 +321,8 @@ def read_cells(sheet: RawSheet, layout: SheetLayout, plan: RowPlan, units: UnitR
         if column.role == Role.GROUP:
             _groups(sheet, column, rows, here, published)
             continue
-        values = _numbers(sheet, column, rows, here, issues)
-        kept = np.flatnonzero((here != None) & ~np.isnan(values))  # noqa: E711
+        values = _numbers(sheet, column, rows, known_of[column.key_col], issues, layout.first_row)
+        kept = np.flatnonzero(known_of[column.key_col] & ~np.isnan(values))
         if column.role == Role.RANK:
             for i in kept.tolist():
                 entry = published.setdefault((here[i], column.key_col), {})
@@ -307,28 +330,32 @@ def read_cells(sheet: RawSheet, layout: SheetLayout, plan: RowPlan, units: UnitR
                 entry["rank_source"] = f"{sheet.name}!{column.letter}{rows[i] + 1}"
             continue
         taken.append((column, kept, values[kept]))
-    return Cells(_cell_frame(sheet.name, rows, unit_of, taken), published, tuple(issues))
+    values, units_read = _cell_frame(sheet.name, rows, unit_of, taken)
+    return Cells(values, published, tuple(issues), units_read)
 
 
 def _cell_frame(sheet: str, rows: np.ndarray, unit_of: dict[int, np.ndarray],
-                taken: list[tuple[Column, np.ndarray, np.ndarray]]) -> pd.DataFrame:
-    """``_CELL_FRAME`` of the numbers read, one column after the other: the texts (unit ids,
-    sources) are built in Arrow from codes, not one Python string per cell."""
+                taken: list[tuple[Column, np.ndarray, np.ndarray]],
+                ) -> tuple[pd.DataFrame, tuple[np.ndarray, list[str]] | None]:
+    """``_CELL_FRAME`` of the numbers read, one column after the other, and the code of each
+    row's unit into a list of unit ids: the texts (unit ids, sources) are built in Arrow from
+    codes, not one Python string per cell."""
     if not taken:
-        return pd.DataFrame(columns=_CELL_FRAME)
+        return pd.DataFrame(columns=_CELL_FRAME), None
     ids = {k: pd.factorize(units) for k, units in unit_of.items()}
     offsets = dict(zip(ids, np.cumsum([0] + [len(u) for _, u in ids.values()]).tolist(), strict=False))
     positions = np.concatenate([kept for _, kept, _ in taken])
     unit_codes = np.concatenate([ids[c.key_col][0][kept] + offsets[c.key_col] for c, kept, _ in taken])
     which = np.repeat(np.arange(len(taken)), [len(kept) for _, kept, _ in taken])
     at = rows[positions]
+    labels = [u for _, found in ids.values() for u in found]
     return pd.DataFrame({
-        "unit_id": columns.labelled(unit_codes, [u for _, found in ids.values() for u in found]),
+        "unit_id": columns.labelled(unit_codes, labels),
         "row": at,
         "value": np.concatenate([values for _, _, values in taken]),
         "source": columns.cell_sources([f"{sheet}!{c.letter}" for c, _, _ in taken], which, at),
         "col": np.array([c.col for c, _, _ in taken], dtype=np.int64)[which],
-    }, columns=_CELL_FRAME)
+    }, columns=_CELL_FRAME), (unit_codes, labels)
 
 
 def _scores(values: pd.DataFrame, layout: SheetLayout, total_max: float | None, *,
@@ -376,12 +403,18 @@ def _published(published: dict[tuple[str, int], dict], *, index: str, period: st
     return pd.DataFrame(rows, columns=_PUBLISHED_FRAME)
 
 
-def _unit_by_column(values: pd.DataFrame) -> pd.DataFrame:
+def _unit_by_column(values: pd.DataFrame, units_read: tuple[np.ndarray, list[str]] | None = None) -> pd.DataFrame:
     """Units × columns of the numbers read, a unit's first number where it has two (pairs
-    resolved by unit): row-aligned values for the sum detection, laid out by index arithmetic."""
+    resolved by unit): row-aligned values for the sum detection, laid out by index arithmetic.
+    ``units_read``: ``Cells.units``, whose codes spare factorizing the unit ids' texts (the
+    units then come in the order of that list, which the sum detection does not depend on)."""
     if values.empty:
         return pd.DataFrame()
-    units, names = pd.factorize(values["unit_id"])
+    if units_read is None:
+        units, names = pd.factorize(values["unit_id"])
+    else:
+        same, names = pd.factorize(np.asarray(units_read[1], dtype=object))
+        units = same[units_read[0]]
     cols, col_at = np.unique(values["col"].to_numpy(), return_inverse=True)
     _, first = np.unique(units * len(cols) + col_at, return_index=True)
     matrix = np.full((len(names), len(cols)), np.nan)
@@ -391,7 +424,7 @@ def _unit_by_column(values: pd.DataFrame) -> pd.DataFrame:
 
 def _with_tree(sheet: RawSheet, layout: SheetLayout, cells: Cells, index: str) -> SheetLayout:
     """``layout`` with its component tree, maxima filled in."""
-    tree = infer_tree(layout, _unit_by_column(cells.values))
+    tree = infer_tree(layout, _unit_by_column(cells.values, cells.units))
     max_cells = {} if layout.max_row is None else {
         n.col: sheet.cell(layout.max_row, n.col) for n in tree if n.col is not None}
     return replace(layout, components=with_maximums(tree, max_cells, index))

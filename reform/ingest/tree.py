@@ -162,24 +162,54 @@ def renumber(nodes: list[Component]) -> list[Component]:
     return out
 
 
-def _sum_width(matrix: np.ndarray, i: int) -> int:
+_SUM_SAMPLE = 1000
+"""Rows a width is first judged on: a column that is no sum misses on most of them, which
+rules the width out without adding up every row (the answer is the same, only sooner)."""
+
+
+def _first_blanks(matrix: np.ndarray) -> np.ndarray:
+    """For each cell, the column of the first NaN at or right of it in its row (the width
+    of the matrix when none): how far running sums may go, for every column at once."""
+    out = np.full((matrix.shape[0], matrix.shape[1] + 1), matrix.shape[1], dtype=np.int64)
+    for j in range(matrix.shape[1] - 1, -1, -1):
+        out[:, j] = np.where(np.isnan(matrix[:, j]), j, out[:, j + 1])
+    return out
+
+
+def _blank_as_zero(block: np.ndarray) -> np.ndarray:
+    return np.where(np.isnan(block), 0.0, block)
+
+
+def _sum_width(matrix: np.ndarray, i: int, first_blank: np.ndarray | None = None) -> int:
     """How many columns right after column ``i`` of ``matrix`` (units × columns, NaN where
-    no value) it is the sum of (0 when none). Every width is judged at once with running sums
-    over the columns to its right; the first width that fits, in order, wins."""
+    no value) it is the sum of (0 when none): the first width, in order, whose running sum
+    is within ``SUM_TOLERANCE`` of the column for 95 % of the rows that have every cell, as
+    long as three rows at least do. ``first_blank``: :func:`_first_blanks` of ``matrix``."""
     total, block = matrix[:, i], matrix[:, i + 1:]
-    if block.shape[1] < 2:
+    width = block.shape[1]
+    if width < 2:
         return 0
-    missing = np.isnan(block)
-    missing_before = np.cumsum(missing, axis=1)  # missing cells among the first k
-    running = np.cumsum(np.where(missing, 0.0, block), axis=1)
-    usable = ~np.isnan(total)[:, None] & (missing_before == 0)
-    close = usable & (np.abs(running - np.nan_to_num(total)[:, None]) <= config.SUM_TOLERANCE)
-    empty = missing_before.sum(axis=0) == len(matrix) * np.arange(1, block.shape[1] + 1)
-    counts, hits = usable.sum(axis=0), close.sum(axis=0)
-    for k in range(2, block.shape[1] + 1):
-        if empty[k - 1] or counts[k - 1] < 3:
+    first_blank = _first_blanks(matrix) if first_blank is None else first_blank
+    reach = first_blank[:, i + 1] - (i + 1)  # cells from the left of the block before a NaN
+    has_total = ~np.isnan(total)
+    at_least = np.bincount(reach[has_total], minlength=width + 1)[::-1].cumsum()[::-1]
+    counts = at_least[1:]  # counts[k - 1]: rows with a total and the first k cells
+    sample = min(len(matrix), _SUM_SAMPLE)
+    running_sample = np.cumsum(_blank_as_zero(block[:sample]), axis=1)
+    usable = has_total[:sample, None] & (reach[:sample, None] >= np.arange(1, width + 1))
+    close = np.abs(running_sample - np.nan_to_num(total[:sample])[:, None]) <= config.SUM_TOLERANCE
+    sample_misses = (usable & ~close).sum(axis=0)
+    running = None
+    for k in range(2, width + 1):
+        if counts[k - 1] < 3:
             return 0
-        if hits[k - 1] / counts[k - 1] >= 0.95:
+        if sample_misses[k - 1] > 0.05 * counts[k - 1] + 1:
+            continue  # more misses among the sample alone than the whole may have
+        if running is None:
+            running = np.cumsum(_blank_as_zero(block), axis=1)
+        hits = (has_total & (reach >= k) & (np.abs(running[:, k - 1] - np.nan_to_num(total))
+                                             <= config.SUM_TOLERANCE)).sum()
+        if hits / counts[k - 1] >= 0.95:
             return k
     return 0
 
@@ -188,10 +218,11 @@ def sum_structure(cols: list[int], values: pd.DataFrame) -> dict[int, int]:
     """Columns that are the sum of the columns right after them (PAPI: a dimension, then its
     sub-dimensions). Returns child column -> parent column."""
     matrix = values.reindex(columns=cols).to_numpy(dtype=float, na_value=np.nan)
+    first_blank = _first_blanks(matrix)
     parents: dict[int, int] = {}
     i = 0
     while i < len(cols):
-        found = _sum_width(matrix, i)
+        found = _sum_width(matrix, i, first_blank)
         for j in range(i + 1, i + 1 + found):
             parents[cols[j]] = cols[i]
         i += found + 1

@@ -33,6 +33,7 @@ class UnitRegistry:
     _choices: dict[str, dict[str, list[str]]] = field(default_factory=dict, repr=False)
     _valid: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
     _parents: dict[str, str] = field(default_factory=dict, repr=False)
+    _exact_memo: dict[tuple, UnitMatch | None] = field(default_factory=dict, repr=False)
     on: date | None = None
     """Names resolve to the units valid on this day (a period's end); None: any unit."""
     parent: str = ""
@@ -90,8 +91,19 @@ class UnitRegistry:
 
     def exact(self, name: str, level: str | None = None) -> UnitMatch | None:
         """The exact match of ``name`` (a name or an alias, by its key), None when there is none."""
-        key = unit_key(name)
-        candidates = self._by_key.get(key, [])
+        candidates = self._by_key.get(unit_key(name), [])
+        # Asked again for each period of a long table (scoped views share the memo), so it is
+        # kept by all the answer depends on: the day only when a candidate has dates, and the
+        # count of candidates, which only grows (a unit remembered since is a new answer).
+        memo = (name, level, len(candidates), self.parent, self.on if self._dated(candidates) else None)
+        if memo not in self._exact_memo:
+            self._exact_memo[memo] = self._exact(name, level, candidates)
+        return self._exact_memo[memo]
+
+    def _dated(self, unit_ids: list[str]) -> bool:
+        return any(self._valid.get(u, ("", "")) != ("", "") for u in unit_ids)
+
+    def _exact(self, name: str, level: str | None, candidates: list[str]) -> UnitMatch | None:
         # The block the row is in, else the kind word the name starts with: 'Phường Hoàn Kiếm'
         # is the new ward, not the abolished district that shares its name; 'Xã Bình Thuận'
         # is never the province.

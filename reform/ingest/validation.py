@@ -63,15 +63,15 @@ def _cell(source: str) -> str:
 
 
 def _negatives(scores: pd.DataFrame, sheet: str) -> list[Issue]:
-    bad = scores[(scores["value"] < 0) & ~scores["source"].str.startswith("=")]
+    bad = scores[scores["value"] < 0]  # the few, before their sources are looked at
+    bad = bad[~bad["source"].str.startswith("=")]
     return [Issue.of(Severity.ERROR, sheet, _cell(row.source), "ingest.negative", source=row.source,
                      **_numbers("value", row.value)) for row in bad.itertuples()]
 
 
 def _above_max(scores: pd.DataFrame, sheet: str) -> list[Issue]:
-    over = scores[scores["max_value"].notna()
-                  & (scores["value"] > scores["max_value"] + config.SUM_TOLERANCE)
-                  & ~scores["source"].str.startswith("=")]
+    over = scores[scores["max_value"].notna() & (scores["value"] > scores["max_value"] + config.SUM_TOLERANCE)]
+    over = over[~over["source"].str.startswith("=")]
     return [Issue.of(Severity.ERROR, sheet, _cell(row.source), "ingest.above_max", source=row.source,
                      **_numbers("value", row.value), **_numbers("maximum", row.max_value))
             for row in over.itertuples()]
@@ -81,7 +81,8 @@ def _sum_mismatch(scores: pd.DataFrame, data: SheetData, sheet: str, names: dict
     fields = {n.code for n in data.layout.components if not n.parent}
     if not fields:
         return []
-    parts = scores[scores["component"].isin(fields)].groupby("unit_id")["value"].sum().rename("expected")
+    in_fields = scores["component"].isin(fields).to_numpy(dtype=bool)  # the two columns summed, not all seven
+    parts = scores.loc[in_fields, ["unit_id", "value"]].groupby("unit_id")["value"].sum().rename("expected")
     totals = scores[scores["component"] == TOTAL].merge(parts, left_on="unit_id", right_index=True)
     tolerance = max(config.SUM_TOLERANCE, 0.0) * max(1, len(fields) / 4)
     off = totals[(totals["expected"] - totals["value"]).abs() > tolerance + 1e-6 * totals["expected"].abs()]
