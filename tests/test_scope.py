@@ -147,3 +147,24 @@ def test_component_sort_key(codes, expected):
 def test_order_of_is_vietnamese_order_with_ties_and_missing_last():
     names = pd.Series(["Đông", "Bắc", None, "Ánh", "Bắc"])
     assert scope.order_of(names).tolist() == [2, 1, 3, 0, 1]
+
+
+def test_sort_rows_with_known_name_places_orders_ties_as_collating_does():
+    """The snapshot's name places (Vietnamese order computed once per store) must order tied
+    rows exactly as collating the names does; a name they do not know falls back to collating."""
+    frame = pd.DataFrame({
+        "unit_id": ["u1", "u2", "u3", "u4", "u5"],
+        "unit": ["Ước Lễ", "Ấp Bắc", "An Phú", "Đông Hà", "Bình An"],
+        "rank": [2, 1, 2, 2, None],
+    })
+    places = dict(zip(frame["unit"], scope.order_of(frame["unit"]) * 10, strict=True))
+    collated = scope.sort_rows(frame, "rank")
+    looked_up = scope.sort_rows(frame, "rank", name_places=places)
+    assert collated["unit_id"].tolist() == ["u2", "u3", "u4", "u1", "u5"]
+    pd.testing.assert_frame_equal(looked_up, collated)
+    # Reversed places prove they are used: ties then come in the opposite order.
+    reversed_places = {name: -place for name, place in places.items()}
+    used = scope.sort_rows(frame, "rank", name_places=reversed_places)
+    assert used["unit_id"].tolist()[1:4] == collated["unit_id"].tolist()[1:4][::-1]
+    partial = {"An Phú": 0}  # not every tied name: collate them all
+    pd.testing.assert_frame_equal(scope.sort_rows(frame, "rank", name_places=partial), collated)
