@@ -103,3 +103,57 @@ def test_only_the_periods_a_version_still_wins_are_read(any_store, small_chunks)
     shown = any_store.scores().groupby("period")["version"].unique().map(list).to_dict()
     assert shown == {"2023": [first], "2024": [second]}
     assert any_store.components().groupby("period")["version"].unique().map(list).to_dict() == shown
+
+
+def _orphan_score_refused(store) -> None:
+    """Raise unless the store refuses a score whose version does not exist."""
+    with pytest.raises(sa.exc.IntegrityError), store.writing() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO scores VALUES (999, 'PAR', '2024', 'u', 'TOTAL', 1.0, NULL, 'A1')"))
+
+
+def test_keys_are_checked_again_after_a_bulk_save(any_store):
+    """The bulk copy skips the per-row parent lookup of the version it just inserted (SQLite:
+    foreign_keys off for the save; PostgreSQL: its key triggers, when the role may); any
+    later write is checked again."""
+    any_store.save(national())
+    _orphan_score_refused(any_store)
+    with any_store.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(sa.table("scores"))).scalar() == 20_000
+
+
+def test_a_role_that_may_not_skip_key_triggers_still_saves(postgres_server):
+    """A PostgreSQL role that is no superuser may not set session_replication_role: the save
+    keeps the key triggers and stores everything all the same."""
+    import uuid
+
+    import psycopg
+
+    from reform.store.store import Store
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = postgres_server.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {name} LOGIN")
+        conn.execute(f"CREATE DATABASE {name} OWNER {name}")
+    store = Store(postgres_server.replace("//reform@", f"//{name}@") + f"/{name}")
+    version = store.save(national()).version
+    assert len(store.scores()) == 20_000
+    assert set(store.scores()["version"]) == {version}
+    _orphan_score_refused(store)
+
+
+def test_a_lean_read_gives_the_rows_with_keys_categorical_in_text_order(any_store):
+    """Keys come out of the columnar copy as dictionaries in the order met ("TOTAL" before
+    "1.1", units backwards here); the lean read still orders their categories as text, and
+    holds the same rows as the full read."""
+    dataset = national()
+    scores = dataset.scores.iloc[::-1].reset_index(drop=True)
+    any_store.save(Dataset(**{**dataset.__dict__, "scores": scores}))
+    lean = any_store.scores(lean=True)
+    for key in store_module.LEAN_KEYS:
+        assert str(lean[key].dtype) == "category"
+        assert list(lean[key].cat.categories) == sorted(set(scores[key]))
+    full = any_store.scores().drop(columns="source")
+    pd.testing.assert_frame_equal(lean.astype(dict.fromkeys(store_module.LEAN_KEYS, "str")),
+                                  full.astype(dict.fromkeys(store_module.LEAN_KEYS, "str")))

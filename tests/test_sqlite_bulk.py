@@ -115,3 +115,48 @@ def test_killed_save_leaves_the_store_as_it_was(sqlite_url, tmp_path, moment):
         versions = conn.exec_driver_sql("SELECT count(*) FROM versions").scalar()
         scores = conn.exec_driver_sql("SELECT count(*) FROM scores").scalar()
     assert (versions, scores) in ((0, 0), (1, 20_000))
+
+
+def test_rows_in_parts_store_what_executemany_stores(tmp_path, scratch_dir, monkeypatch):
+    """Past SPLIT_ROWS the rows go in PARTS scratch files, filled by a worker while the last
+    is copied: the same rows in the same order, nothing left attached or on disk."""
+    monkeypatch.setattr(sqlite_bulk, "SPLIT_ROWS", 5_000)
+    monkeypatch.setattr(sqlite_bulk, "PARTS", 3)
+    split = Store(f"sqlite:///{tmp_path / 'split.sqlite'}")
+    split.save(national())
+    with split.engine.connect() as conn:
+        attached = {row[1] for row in conn.exec_driver_sql("PRAGMA database_list")}
+    monkeypatch.setattr(sqlite_bulk, "MIN_ROWS", 10**9)
+    plain = Store(f"sqlite:///{tmp_path / 'plain.sqlite'}")
+    plain.save(national())
+    assert _raw(split) == _raw(plain)
+    assert attached <= {"main", "temp"}
+    assert list(scratch_dir.iterdir()) == []
+
+
+def test_a_failed_part_rolls_back_every_part(sqlite_url, scratch_dir, monkeypatch):
+    """A NULL value in the last part fails its copy after the first part was copied: no
+    version, no score, no scratch file."""
+    monkeypatch.setattr(sqlite_bulk, "SPLIT_ROWS", 5_000)
+    store = Store(sqlite_url)
+    failing = national()
+    failing.scores.loc[len(failing.scores) - 1, "value"] = float("nan")
+    with pytest.raises(sa.exc.IntegrityError):
+        store.save(failing)
+    with store.engine.connect() as conn:
+        counts = [conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
+                  for table in ("versions", "scores", "version_frames")]
+    assert counts == [0, 0, 0]
+    assert list(scratch_dir.iterdir()) == []
+
+
+def test_foreign_keys_are_checked_again_after_a_save(sqlite_url):
+    """A save skips SQLite's per-row parent lookups (it sets every key itself); the pooled
+    connection it used goes back checking them."""
+    store = Store(sqlite_url)
+    store.save(national())
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    with pytest.raises(sa.exc.IntegrityError, match="FOREIGN KEY"), store.writing() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO scores VALUES (99, 'PAR', '2024', 'u', 'TOTAL', 1.0, NULL, 'A1')")

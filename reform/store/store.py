@@ -14,6 +14,7 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -153,20 +154,33 @@ class Store:
             raise StoreError.of("store.unreachable", url=self.safe_url, reason=exc.orig) from exc
 
     @contextmanager
-    def writing(self) -> Iterator[sa.Connection]:
+    def writing(self, *, keyed: bool = False) -> Iterator[sa.Connection]:
         """A write transaction that waits its turn: ``BEGIN IMMEDIATE`` on SQLite (the write
         lock is taken at once, waiting up to ``config.STORE_BUSY_SECONDS``, so two writers
-        never deadlock half-way) and the advisory write lock on PostgreSQL. Commits on exit."""
+        never deadlock half-way) and the advisory write lock on PostgreSQL. Commits on exit.
+
+        ``keyed``: the caller sets every foreign key itself, to rows it inserted in this same
+        transaction (a version and its rows), so SQLite need not look up a parent row for each
+        of millions of scores (a fifth of copying them). PostgreSQL's COPY has its own way
+        (``_skip_key_triggers``); every other write checks keys as always.
+        """
         with self.engine.connect() as conn:
             conn.execution_options(reform_write=True)
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite and keyed:  # a no-op inside a transaction: set before it begins
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
             try:
                 with conn.begin():
-                    if conn.dialect.name == "postgresql":
+                    if not sqlite:
                         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
                     yield conn
             finally:  # scratch files of a bulk insert detach only once the transaction is over
-                if conn.dialect.name == "sqlite" and not conn.invalidated:
-                    sqlite_bulk.release(conn)
+                if sqlite and not conn.invalidated:
+                    try:  # the pooled connection goes back checking keys, as it came
+                        if keyed:
+                            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+                    finally:
+                        sqlite_bulk.release(conn)
 
     def _allow(self, role: str | Role | None, action: Action, user: str) -> None:
         """Raise ``Forbidden`` unless ``role`` may do ``action`` (checked when the store is
@@ -380,7 +394,7 @@ class Store:
         for dataset in datasets:
             _refuse_errors(dataset)
         now = _now()
-        with self.writing() as conn:
+        with self.writing(keyed=True) as conn:
             return [self._save_in(conn, dataset, user, now) for dataset in datasets]
 
     def _save_in(self, conn, dataset: Dataset, user: str, now: datetime) -> SaveResult:
@@ -463,29 +477,42 @@ class Store:
         known = {r.unit_id for r in conn.execute(sa.select(units_table.c.unit_id))}
         known_aliases = {(r.unit_id, r.alias) for r in conn.execute(sa.select(aliases_table.c.unit_id, aliases_table.c.alias))}
         new_units = units[~units["unit_id"].isin(known)]
-        if not new_units.empty:
-            conn.execute(units_table.insert(), [
-                {"unit_id": r.unit_id, "name": r.name, "level": r.level or Level.UNIT.value, "parent_id": "",
-                 "valid_from": "", "valid_to": ""} for r in new_units.itertuples(index=False)])
+        # Through the driver (``_bulk_insert``): a national file brings ten thousand units and
+        # as many spellings, and SQLAlchemy's per-row parameters took most of a second.
+        _bulk_insert(conn, units_table, pd.DataFrame({
+            "unit_id": new_units["unit_id"], "name": new_units["name"],
+            "level": new_units["level"].fillna("").replace("", Level.UNIT.value),
+            "parent_id": "", "valid_from": "", "valid_to": ""}))
         aliases = []
-        for row in units.itertuples(index=False):
-            for spelling in (row.name, *row.spellings):
+        for unit_id, name, spellings in zip(units["unit_id"], units["name"], units["spellings"],
+                                            strict=True):
+            for spelling in (name, *spellings):
                 key = unit_key(spelling)
-                if key and (row.unit_id, spelling) not in known_aliases:
-                    known_aliases.add((row.unit_id, spelling))
-                    aliases.append({"unit_id": row.unit_id, "alias": spelling, "alias_key": key})
-        if aliases:
-            conn.execute(aliases_table.insert(), aliases)
+                if key and (unit_id, spelling) not in known_aliases:
+                    known_aliases.add((unit_id, spelling))
+                    aliases.append((unit_id, spelling, key))
+        _bulk_insert(conn, aliases_table, pd.DataFrame(aliases, columns=["unit_id", "alias", "alias_key"]))
 
     def _insert_rows(self, conn, version: int, dataset: Dataset) -> None:
         published = dataset.published.rename(columns={"group": "group_label"})
         if not published.empty:
             published["group_label"] = published["group_label"].fillna("")
-        for table, frame in ((scores_table, dataset.scores), (components_table, dataset.components),
-                             (published_table, published),
-                             (published_changes_table, dataset.published_changes)):
-            _bulk_insert(conn, table, frame, version)
-            _insert_frame(conn, table, frame, version)  # its columnar copy, same transaction
+        parts = ((scores_table, dataset.scores), (components_table, dataset.components),
+                 (published_table, published), (published_changes_table, dataset.published_changes))
+        # The columnar copies are encoded in a thread while SQLite copies the rows: both run
+        # in C without the GIL, and a national file's Parquet takes seconds of its own.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reform-parquet") as pool:
+            copies = [pool.submit(_parquet, table, frame) for table, frame in parts]
+            try:
+                for table, frame in parts:
+                    _bulk_insert(conn, table, frame, version)
+            except BaseException:  # the transaction rolls back: no copy is wanted any more
+                for copy in copies:
+                    copy.cancel()
+                raise
+            conn.execute(version_frames_table.insert(), [
+                {"version": version, "part": table.name, "content": copy.result()}
+                for (table, _), copy in zip(parts, copies, strict=True)])
         if not dataset.inspections.empty:
             frame = dataset.inspections.copy()
             frame["date"] = pd.to_datetime(frame["date"]).dt.date
@@ -593,10 +620,12 @@ BULK_CHUNK = 50_000
 at a time, never millions of rows) while each batch is large enough to amortise its overhead."""
 
 
-def _bulk_insert(conn, table: sa.Table, frame: pd.DataFrame, version: int) -> None:
-    """Insert ``frame``'s rows into ``table`` inside the caller's transaction, in chunks.
+def _bulk_insert(conn, table: sa.Table, frame: pd.DataFrame, version: int | None = None) -> None:
+    """Insert ``frame``'s rows into ``table`` inside the caller's transaction, in chunks;
+    ``version`` (when given) fills the ``version`` column.
 
-    PostgreSQL gets ``COPY … FROM STDIN`` (CSV text made by Arrow); SQLite a driver-level
+    PostgreSQL gets ``COPY … FROM STDIN`` (CSV text made by Arrow; rows of a version without
+    a key trigger per row when the role may, see ``_skip_key_triggers``); SQLite a driver-level
     ``executemany`` per chunk, or for many rows an ``INSERT … SELECT`` from a scratch file
     filled from Arrow (``sqlite_bulk``). A national file holds millions of scores: SQLAlchemy's per-row
     parameter processing took minutes for them, and one list of all rows as Python tuples
@@ -605,7 +634,7 @@ def _bulk_insert(conn, table: sa.Table, frame: pd.DataFrame, version: int) -> No
     if frame.empty:
         return
     columns = [c.name for c in table.columns]
-    out = frame.assign(version=version).reindex(columns=columns)
+    out = (frame if version is None else frame.assign(version=version)).reindex(columns=columns)
     names = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in columns)
     if conn.dialect.name == "postgresql":
         sql = f"COPY {table.name} ({names}) FROM STDIN WITH (FORMAT csv)"
@@ -654,16 +683,41 @@ def _copy_rows(conn, sql: str, out: pd.DataFrame) -> None:
     import pyarrow.csv as pa_csv
 
     options = pa_csv.WriteOptions(include_header=False)
-    with conn.connection.dbapi_connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for start in range(0, len(out), BULK_CHUNK):
-            part = out.iloc[start:start + BULK_CHUNK]
-            text = io.BytesIO()
-            pa_csv.write_csv(pa.Table.from_pandas(part, preserve_index=False), text, options)
-            copy.write(text.getvalue())
+    with conn.connection.dbapi_connection.cursor() as cursor:
+        unchecked = "version" in out.columns and _skip_key_triggers(cursor)
+        with cursor.copy(sql) as copy:
+            for start in range(0, len(out), BULK_CHUNK):
+                part = out.iloc[start:start + BULK_CHUNK]
+                text = io.BytesIO()
+                pa_csv.write_csv(pa.Table.from_pandas(part, preserve_index=False), text, options)
+                copy.write(text.getvalue())
+        if unchecked:
+            cursor.execute("SET LOCAL session_replication_role TO DEFAULT")
 
 
-def _insert_frame(conn, table: sa.Table, frame: pd.DataFrame, version: int) -> None:
-    """Keep ``frame`` (the rows just inserted into ``table``) as one Parquet blob."""
+def _skip_key_triggers(cursor) -> bool:
+    """Turn PostgreSQL's foreign-key triggers off until the next ``SET LOCAL`` (as ``pg_restore
+    --disable-triggers`` does) when the role may: a superuser, or one granted ``SET ON PARAMETER
+    session_replication_role``. True if they are off.
+
+    Every row copied carries the version this transaction just inserted, and the trigger
+    would look that one parent up again for each of millions of rows: three quarters of the
+    server's work for a national file. A role that may not keeps its checks; the refusal
+    is undone by a savepoint, so the transaction goes on.
+    """
+    import psycopg
+
+    try:
+        with cursor.connection.transaction():
+            cursor.execute("SET LOCAL session_replication_role TO replica")
+    except psycopg.errors.InsufficientPrivilege:
+        return False
+    return True
+
+
+def _parquet(table: sa.Table, frame: pd.DataFrame) -> bytes:
+    """``frame`` (the rows of ``table`` a version stores) as the Parquet blob of its columnar
+    copy in ``version_frames``."""
     import io
 
     import pyarrow as pa
@@ -676,8 +730,7 @@ def _insert_frame(conn, table: sa.Table, frame: pd.DataFrame, version: int) -> N
             out[column.name] = pd.to_numeric(out[column.name]).astype("float64")
     buffer = io.BytesIO()
     pq.write_table(pa.Table.from_pandas(out, preserve_index=False), buffer, compression="zstd")
-    conn.execute(version_frames_table.insert(), [
-        {"version": version, "part": table.name, "content": buffer.getvalue()}])
+    return buffer.getvalue()
 
 
 def _read_frames(conn, table: sa.Table, wanted: list[int], winners: dict[tuple[str, str], int],
@@ -696,8 +749,10 @@ def _read_frames(conn, table: sa.Table, wanted: list[int], winners: dict[tuple[s
     frames = []
     columns = [c.name for c in table.columns if c.name not in skip]
     for version, content in blobs:
-        part = pq.read_table(io.BytesIO(content),
-                             columns=[c for c in columns if c != "version"]).to_pandas()
+        # Keys read as dictionaries come out categorical: factorising millions of strings
+        # afterwards was the largest part of a national reload.
+        part = pq.read_table(io.BytesIO(content), columns=[c for c in columns if c != "version"],
+                             read_dictionary=[k for k in keys if k in columns]).to_pandas()
         if "period" in part.columns:
             won = [period for (index, period), v in winners.items() if v == version]
             indices = {index for (index, _), v in winners.items() if v == version}
@@ -740,9 +795,13 @@ def concat_categorical(frames: list[pd.DataFrame], keys: tuple[str, ...]) -> pd.
     (sorted, so sorting by a key still sorts by its text). ``pd.concat`` alone turns
     categoricals of different categories into objects: millions of Python strings."""
     frames = [f for f in frames if len(f)] or frames[:1]
-    dtypes = {key: pd.CategoricalDtype(sorted(set().union(*(
-        f[key].astype("category").cat.categories for f in frames)))) for key in keys}
-    return pd.concat([f.astype(dtypes) for f in frames], ignore_index=True)
+    categories = {key: sorted(set().union(*(
+        f[key].astype("category").cat.categories for f in frames))) for key in keys}
+    # ``set_categories``, not ``astype``: unordered categoricals of the same values in another
+    # order count as one dtype, and ``astype`` would keep a dictionary read's order.
+    return pd.concat([f.assign(**{key: f[key].astype("category").cat.set_categories(values)
+                                  for key, values in categories.items()}) for f in frames],
+                     ignore_index=True)
 
 
 def _read_frame(conn, statement) -> pd.DataFrame:
