@@ -14,7 +14,7 @@ from reform.core.model import LEVELS
 from reform.ingest import templates
 from reform.ingest.crosswalk import read_lineage
 from reform.ingest.pipeline import ParsedFile, import_each_index
-from reform.ingest.readers import read_workbook
+from reform.ingest.readers import RawWorkbook, read_workbook
 from reform.ingest.roles import ROLES
 from reform.present import labels
 from reform.present.pages import data as uploads
@@ -23,12 +23,34 @@ from reform.present.pages import data_report
 _STATUS_COLOR = {"active": "green", "superseded": "orange", "deleted": "red"}
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _workbook(data: bytes, file_name: str) -> RawWorkbook:
+    # Cached, not read again on each rerun: a click elsewhere on the page redraws the preview.
+    # Shared by the sessions that upload the same file; nothing here changes it.
+    return read_workbook(data, file_name)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _units(url: str, token: int):
+    # The store's units (a gazetteer of thousands) once per store state: the reading matches
+    # names against them and the match editor offers them.
+    return ui.store().units()
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _parse(data: bytes, file_name: str, url: str, token: int, options: dict) -> list[ParsedFile]:
     # Keyed by the store and its state token: units added by a stored file change the matches.
     # One reading per index when the file's index column names several, as the command line.
-    current = ui.store()
-    return import_each_index(data, file_name, current.units(), current.previous_units, **options)
+    # A resource, not data: a national file's frames are not copied on every rerun.
+    return import_each_index(data, file_name, _units(url, token), ui.store().previous_units, **options)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _view(sha: str, file_name: str, url: str, token: int, options: dict, lang: str,
+          _parsed: list[ParsedFile], _book: RawWorkbook) -> data_report.FileView:
+    # The parsed files and the workbook follow from the other arguments, so are not hashed.
+    # The units offered are sorted once per store state, file and language.
+    return data_report.file_view(_parsed, _book, _units(url, token), lang=lang)
 
 
 def _fixes(sha: str) -> dict:
@@ -36,7 +58,7 @@ def _fixes(sha: str) -> dict:
     return st.session_state.setdefault("data_fixes", {}).setdefault(sha, {"roles": {}, "units": {}})
 
 
-def _issues(parsed: ParsedFile, workbook, *, key: str) -> None:
+def _issues(parsed: ParsedFile, table, lines: tuple[str, ...], *, key: str) -> None:
     """The validation report: counts, then each issue with the unit of its row (the name as
     the file writes it, the unit matched) and its message whole; every message can be read
     in full below the table."""
@@ -45,12 +67,11 @@ def _issues(parsed: ParsedFile, workbook, *, key: str) -> None:
     if not parsed.issues:
         st.caption(ui.tr("data.no_issues"))
         return
-    table = data_report.issues_with_units(parsed, workbook, lang=ui.lang())
     # Rows taller than 4 rem let Streamlit's grid wrap the text: three lines of a message.
     st.dataframe(table, key=f"issues_{key}", hide_index=True, row_height=72,
                  column_config=_issue_columns(units=True))
     with st.expander(ui.tr("data.messages_whole", count=len(table))):
-        st.markdown("\n".join(f"- {line}" for line in data_report.issue_lines(table)))
+        st.markdown("\n".join(f"- {line}" for line in lines))
 
 
 def _issue_columns(*, units: bool) -> dict:
@@ -65,7 +86,7 @@ def _issue_columns(*, units: bool) -> dict:
 def _file_section(upload, *, index: str | None, period: str | None, level: str | None) -> None:
     data = upload.getvalue()
     try:
-        workbook = read_workbook(data, upload.name)
+        workbook = _workbook(data, upload.name)
     except ReformError as error:
         st.error(error.message(ui.lang()))
         return
@@ -79,28 +100,30 @@ def _file_section(upload, *, index: str | None, period: str | None, level: str |
         for name in uploads.editor_state_keys(st.session_state, key):
             del st.session_state[name]
         st.rerun()
+    url, token = ui.store().url, ui.state_token()
     try:
-        parsed_files = _parse(data, upload.name, ui.store().url, ui.store().state_token(), options)
+        parsed_files = _parse(data, upload.name, url, token, options)
     except ReformError as error:
         st.error(error.message(ui.lang()))
         return
+    view = _view(workbook.sha256, upload.name, url, token, options, ui.lang(), parsed_files, workbook)
     # A file holding several indices: one tab per index, each read and checked on its own.
     several = len(parsed_files) > 1
     if several:
         st.info(uploads.several_line(parsed_files, lang=ui.lang()))
     panes = st.tabs([ui.index_label(p.index) for p in parsed_files]) if several else [st.container()]
-    for pane, parsed in zip(panes, parsed_files, strict=True):
+    for number, (pane, parsed) in enumerate(zip(panes, parsed_files, strict=True)):
         with pane:
-            _reading(parsed, workbook, key=f"{key}_{parsed.index}" if several else key)
+            _reading(parsed, view, number, key=f"{key}_{parsed.index}" if several else key)
 
     # The Store button right after the reports: they are what the analyst acts on.
     _store_button(parsed_files, options, key=key)
     # What was read, and the analyst's corrections: columns per sheet, then unit names.
-    _columns(parsed_files, workbook, key=key, fixes=fixes)
-    _unit_matches(parsed_files, key=key, fixes=fixes)
+    _columns(view, key=key, fixes=fixes)
+    _unit_matches(parsed_files, view, key=key, fixes=fixes)
 
 
-def _reading(parsed: ParsedFile, workbook, *, key: str) -> None:
+def _reading(parsed: ParsedFile, view: data_report.FileView, number: int, *, key: str) -> None:
     """One reading of a file: what it holds, the shape of each sheet, the validation report."""
     st.markdown(uploads.summary_line(parsed, lang=ui.lang()))
     if parsed.skipped_sheets:
@@ -109,7 +132,7 @@ def _reading(parsed: ParsedFile, workbook, *, key: str) -> None:
         st.caption(line)
     if changes := data_report.published_changes_line(parsed, lang=ui.lang()):
         st.caption(changes)
-    _issues(parsed, workbook, key=key)
+    _issues(parsed, view.issues[number], view.issue_lines[number], key=key)
 
 
 def _store_button(parsed_files: list[ParsedFile], options: dict, *, key: str) -> None:
@@ -134,15 +157,13 @@ def _store_button(parsed_files: list[ParsedFile], options: dict, *, key: str) ->
         st.toast(stored, icon=":material/check_circle:")
 
 
-def _columns(parsed_files: list[ParsedFile], workbook, *, key: str, fixes: dict) -> None:
+def _columns(view: data_report.FileView, *, key: str, fixes: dict) -> None:
     """Each sheet's columns with the role read, for the analyst to correct."""
     st.caption(ui.tr("data.columns"))
     # One tab per sheet, however many periods or indices it held; roles are set on the sheet.
-    layouts = uploads.sheet_layouts(s for parsed in parsed_files for s in parsed.sheets)
-    tabs = st.tabs([f"{ui.tr('data.sheet')} '{layout.sheet}'" for layout in layouts])
-    for number, (tab, layout) in enumerate(zip(tabs, layouts, strict=True)):
-        raw = workbook.sheet(layout.sheet)
-        shown = labels.readable_examples(uploads.columns_table(layout, raw), lang=ui.lang())
+    tabs = st.tabs([f"{ui.tr('data.sheet')} '{sheet.sheet}'" for sheet in view.sheets])
+    for number, (tab, sheet) in enumerate(zip(tabs, view.sheets, strict=True)):
+        shown = sheet.columns
         edited = tab.data_editor(
             shown, key=f"roles_{key}_{number}", hide_index=True, disabled=["letter", "header", "examples"],
             column_config={
@@ -156,21 +177,19 @@ def _columns(parsed_files: list[ParsedFile], workbook, *, key: str, fixes: dict)
             })
         roles = uploads.changed_roles(shown, edited)
         if roles:
-            fixes["roles"].setdefault(layout.sheet, {}).update(roles)
+            fixes["roles"].setdefault(sheet.sheet, {}).update(roles)
             st.rerun()
         with tab.expander(ui.tr("data.first_rows")):
-            st.dataframe(uploads.first_rows(layout, raw), key=f"rows_{key}_{number}")
+            st.dataframe(sheet.first_rows, key=f"rows_{key}_{number}")
 
 
-def _unit_matches(parsed_files: list[ParsedFile], *, key: str, fixes: dict) -> None:
+def _unit_matches(parsed_files: list[ParsedFile], view: data_report.FileView, *, key: str,
+                  fixes: dict) -> None:
     """Each unit name as written and the unit matched, for the analyst to correct."""
-    matched = uploads.all_matches(parsed_files)
-    with st.expander(ui.tr("data.units", check=uploads.attention_count(matched)),
-                     expanded=uploads.attention_count(matched) > 0):
+    with st.expander(ui.tr("data.units", check=view.attention), expanded=view.attention > 0):
         if uploads.holds_inspections(parsed_files):
             st.caption(ui.tr("data.units_inspections"))
-        matches = uploads.matches_table(matched, lang=ui.lang())
-        choices = uploads.unit_choices(ui.store().units(), matched)
+        matches, choices = view.matches, view.choices
         chosen = st.data_editor(
             matches, key=f"units_{key}", hide_index=True,
             disabled=["raw_name", "how", "score", "suggestions"],
@@ -187,17 +206,27 @@ def _unit_matches(parsed_files: list[ParsedFile], *, key: str, fixes: dict) -> N
         st.rerun()  # the preview reads the file again with the analyst's choice
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _history(url: str, token: int, lang: str, _datasets: list[dict]) -> tuple:
+    # The versions as shown and the latest audit entries, once per store state and language
+    # (the datasets follow from the token): a click elsewhere on the page reads no table.
+    return (uploads.datasets_table(_datasets, lang=lang),
+            uploads.audit_table(ui.store().audit_log(), limit=50))
+
+
 def _versions() -> None:
     # Restore and delete say what they did here, beside their buttons, not at the page's top.
     for kind, message in st.session_state.pop("data_flash", []):
         (st.success if kind == "success" else st.info)(message)
         st.toast(message)
     current = ui.store()
-    datasets = current.datasets()
+    datasets = ui.datasets()
     if not datasets:
         st.caption(ui.tr("data.no_versions"))
         return
-    table = uploads.datasets_table(datasets, lang=ui.lang())
+    table, audit = _history(current.url, ui.state_token(), ui.lang(), datasets)
+    # Asked once, not per version: each asking reads the account from the store.
+    may_restore, may_delete = ui.can(Action.RESTORE), ui.can(Action.DELETE)
     for entry, row in zip(datasets, table.itertuples(index=False), strict=True):
         version = entry["version"]
         badge, text, restore, delete, original = st.columns([1.2, 5.2, 1.3, 1, 1.6], vertical_alignment="center")
@@ -205,13 +234,13 @@ def _versions() -> None:
             st.badge(row.status, color=_STATUS_COLOR.get(entry["status"], "gray"))
         text.markdown(ui.tr("data.version_line", version=version, index=row.index, periods=row.periods,
                             file=row.file, units=row.units, at=row.uploaded_at, who=row.uploaded_by))
-        if ui.can(Action.RESTORE) and restore.button(ui.tr("data.restore"), key=f"restore_{version}",
+        if may_restore and restore.button(ui.tr("data.restore"), key=f"restore_{version}",
                           disabled=entry["status"] == "active"):
             current.restore(version, **ui.actor())
             st.session_state.setdefault("data_flash", []).append(
                 ("success", ui.tr("data.restored", version=version)))
             st.rerun()
-        if ui.can(Action.DELETE) and delete.button(ui.tr("data.delete"), key=f"delete_{version}",
+        if may_delete and delete.button(ui.tr("data.delete"), key=f"delete_{version}",
                          disabled=entry["status"] == "deleted"):
             current.delete(version, **ui.actor())
             st.session_state.setdefault("data_flash", []).append(
@@ -222,7 +251,7 @@ def _versions() -> None:
             file_name=entry["file"], key=f"original_{version}", on_click="ignore",
             icon=":material/download:")
     with st.expander(ui.tr("data.audit")):
-        st.dataframe(uploads.audit_table(current.audit_log(), limit=50), key="audit", hide_index=True)
+        st.dataframe(audit, key="audit", hide_index=True)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -12,9 +12,13 @@ PASSWORD = "correct horse battery staple"
 def make_account(url: str, name: str = "analyst1", role: str = "analyst") -> str:
     """The account ``name`` with ``role`` and ``PASSWORD`` in the store at ``url`` (made once);
     returns its name."""
-    accounts = Accounts(Store(url))
-    if accounts.get(name) is None:
-        accounts.add(name, PASSWORD, role, by="tests")
+    store = Store(url)
+    try:
+        accounts = Accounts(store)
+        if accounts.get(name) is None:
+            accounts.add(name, PASSWORD, role, by="tests")
+    finally:
+        store.engine.dispose()  # its last connection closed: SQLite's WAL is in the file
     return name
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from accounts_helpers import PASSWORD, make_account
+from apptest_helpers import landed, on_page
 from store_datasets import make_dataset
 from streamlit.testing.v1 import AppTest
 
@@ -283,10 +284,7 @@ def test_a_backup_holds_the_accounts(store: Store, tmp_path: Path):
 
 def _data_page(monkeypatch: pytest.MonkeyPatch, url: str) -> AppTest:
     monkeypatch.setenv("REFORM_DATABASE_URL", url)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    at.run()
-    at.switch_page("pages/data.py")
-    at.run()
+    at = landed(on_page("pages/data.py", timeout=90).run(), "pages/data.py")
     assert not at.exception, at.exception
     return at
 
@@ -352,11 +350,9 @@ def test_an_admin_manages_accounts_on_the_data_page_and_others_see_no_such_panel
     from accounts_helpers import sign_in_apptest
 
     def data_page(name: str, role: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        at = on_page("pages/data.py", timeout=60)
         sign_in_apptest(at, sqlite_url, name=name, role=role)
-        at.run()
-        at.switch_page("pages/data.py")
-        at.run()
+        landed(at.run(), "pages/data.py")
         assert not at.exception, at.exception
         return at
 

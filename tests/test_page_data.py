@@ -4,12 +4,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
-from accounts_helpers import sign_in_apptest
+from accounts_helpers import make_account, sign_in_apptest
+from apptest_helpers import landed, on_page
 from streamlit.testing.v1 import AppTest
 
 from reform.store.store import Store
@@ -20,14 +22,41 @@ XLS = "application/vnd.ms-excel"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+@pytest.fixture(scope="module")
+def templates(sample_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """An empty store and the sample, each holding the analyst's account, made once for the
+    module: creating a store (its gazetteer) and hashing a password (argon2) cost most of a
+    second of CPU, paid again by every test otherwise."""
+    folder = tmp_path_factory.mktemp("data_page")
+    made = {"empty": folder / "empty.sqlite", "sample": folder / "sample.sqlite"}
+    shutil.copy(sample_db_url.removeprefix("sqlite:///"), made["sample"])
+    for path in made.values():
+        make_account(f"sqlite:///{path}")  # its store closed after: the file is whole
+    return made
+
+
+@pytest.fixture
+def sqlite_url(templates: dict[str, Path], tmp_path: Path) -> str:
+    """Here, an empty store of the test's own with the analyst's account (conftest's is bare)."""
+    target = tmp_path / "reform.sqlite"
+    shutil.copy(templates["empty"], target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def sample_store(templates: dict[str, Path], tmp_path: Path) -> Store:
+    """Here, a private copy of the sample with the analyst's account (conftest's has none)."""
+    target = tmp_path / "sample.sqlite"
+    shutil.copy(templates["sample"], target)
+    return Store(f"sqlite:///{target}")
+
+
 def _open(monkeypatch: pytest.MonkeyPatch, url: str) -> AppTest:
     """The app on the Data page, reading the store at ``url``, signed in as an analyst."""
     monkeypatch.setenv("REFORM_DATABASE_URL", url)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = on_page("pages/data.py", timeout=60)
     sign_in_apptest(at, url)  # only analysts may upload, delete or restore
-    at.run()  # AppTest must run once before it can switch to a st.navigation page
-    at.switch_page("pages/data.py")
-    at.run()
+    landed(at.run(), "pages/data.py")
     assert not at.exception, at.exception
     return at
 

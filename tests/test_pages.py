@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from apptest_helpers import landed, on_page
 from streamlit.testing.v1 import AppTest
 
 from reform.analysis import components, trends
@@ -32,30 +33,16 @@ TIMEOUT = 30  # a cold run imports plotly, pandas and reads the store
 
 def start(url: str, monkeypatch: pytest.MonkeyPatch, page: str | None = None,
           query: dict[str, str] | None = None) -> AppTest:
-    """The app on ``url``, first run with ``query`` in the URL, then switched to ``page``."""
+    """The app on ``url``, its first run drawing ``page`` (the default page when None) with
+    ``query`` in the URL, as a shared link opens it."""
     monkeypatch.setenv(config.DATABASE_URL_ENV, url)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    at.query_params.update(query or {})
-    at.run()
-    if page is not None:
-        at.switch_page(page).run()
-    return at
+    return landed(on_page(page, timeout=TIMEOUT, query=query).run(), page)
 
 
 def open_link(url: str, monkeypatch: pytest.MonkeyPatch, page: str,
               query: dict[str, str]) -> AppTest:
-    """A fresh session opening a shared link straight on ``page`` (``/xep-hang?by=…``).
-
-    AppTest has no public way to start on a page registered under a custom url_path, so the
-    page hash that ``switch_page`` resolves in a first session is given to the second one.
-    """
-    first = start(url, monkeypatch)
-    first.switch_page(page)
-    monkeypatch.setenv(config.DATABASE_URL_ENV, url)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    at.query_params.update(query)
-    at._page_hash = first._page_hash
-    return at.run()
+    """A fresh session opening a shared link straight on ``page`` (``/xep-hang?by=…``)."""
+    return start(url, monkeypatch, page, query)
 
 
 def walk(node) -> list:

@@ -119,6 +119,8 @@ def changed_roles(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, str]:
 
     ``before`` and ``after`` are the table shown and the table the editor returned (same rows).
     """
+    if after.equals(before):  # every rerun without an edit: no merge to find nothing
+        return {}
     joined = before[["letter", "role"]].merge(
         after[["letter", "role"]], on="letter", suffixes=("_before", "_after"))
     changed = joined[joined["role_before"] != joined["role_after"]]
@@ -181,6 +183,8 @@ def changed_units(before: pd.DataFrame, after: pd.DataFrame,
 
     Raises :class:`UsageError` when an edited label is not one of ``choices``.
     """
+    if after.equals(before):  # every rerun without an edit: no merge to find nothing
+        return {}
     joined = before[["raw_name", "unit"]].merge(
         after[["raw_name", "unit"]], on="raw_name", suffixes=("_before", "_after"))
     changed = joined[(joined["unit_before"] != joined["unit_after"]) & joined["unit_after"].notna()]

@@ -7,7 +7,8 @@ without opening the file; the unit column says it. Pure: parsed files in, new fr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -17,6 +18,8 @@ from reform.core.text import clean_text
 from reform.ingest.crosswalk import Crosswalk
 from reform.ingest.pipeline import ParsedFile
 from reform.ingest.readers import RawWorkbook
+from reform.present import labels
+from reform.present.pages import data as uploads
 
 ISSUE_COLUMNS = ["severity", "sheet", "cell", "unit_read", "unit", "message"]
 """The issue table's columns, in the order shown."""
@@ -154,3 +157,47 @@ def lineage_links(links: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
         heads["kind"]: [t(f"lineage.kind.{kind}", lang) for kind in links["kind"].astype(str)],
         heads["weight"]: pd.to_numeric(links["weight"], errors="coerce").to_numpy(dtype=float),
     })
+
+
+@dataclass(frozen=True)
+class SheetView:
+    """One sheet's columns as read (roles, examples rounded for reading) and its first rows."""
+
+    sheet: str
+    columns: pd.DataFrame
+    first_rows: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class FileView:
+    """Every table the Data page shows for one upload read one way, in one language.
+
+    Built once per file, store state, reading options and language: a rerun that only
+    redraws (a tab, an expander, a click elsewhere) reads no file, no unit list and sorts no
+    names again. ``issues`` and ``issue_lines`` are per reading (one per index the file holds).
+    """
+
+    issues: tuple[pd.DataFrame, ...]
+    issue_lines: tuple[tuple[str, ...], ...]
+    sheets: tuple[SheetView, ...]
+    matches: pd.DataFrame
+    choices: dict[str, str]
+    attention: int
+
+
+def file_view(parsed_files: Sequence[ParsedFile], workbook: RawWorkbook, units: pd.DataFrame, *,
+              lang: str = "vi") -> FileView:
+    """The tables of one upload: issues with their units, columns and first rows of each
+    sheet, unit matches and the units offered for them (``units``: the store's)."""
+    issues = tuple(issues_with_units(parsed, workbook, lang=lang) for parsed in parsed_files)
+    sheets = []
+    for layout in uploads.sheet_layouts(s for parsed in parsed_files for s in parsed.sheets):
+        raw = workbook.sheet(layout.sheet)
+        sheets.append(SheetView(
+            layout.sheet, labels.readable_examples(uploads.columns_table(layout, raw), lang=lang),
+            uploads.first_rows(layout, raw)))
+    matched = uploads.all_matches(parsed_files)
+    return FileView(
+        issues=issues, issue_lines=tuple(tuple(issue_lines(table)) for table in issues),
+        sheets=tuple(sheets), matches=uploads.matches_table(matched, lang=lang),
+        choices=uploads.unit_choices(units, matched), attention=uploads.attention_count(matched))
