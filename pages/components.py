@@ -4,7 +4,7 @@ import streamlit as st
 
 from reform.app import ui
 from reform.core.errors import ReformError
-from reform.present import charts, rank_order
+from reform.present import charts
 from reform.present.pages import components
 
 # Inputs
@@ -23,10 +23,9 @@ try:
 except ReformError as error:
     ui.no_data(error)
 
-# Show (the heatmap's own title names it: no subheader above it)
-# Rows in the order of the ranking below (best first), as leaders read it, not the alphabet.
-matrix = rank_order.rows_by_rank(view.matrix, view.ranking)
-ui.chart(charts.component_heatmap(matrix, lang=lang), key="heatmap_chart",
+# Show (the heatmap's own title names it: no subheader above it; its rows in the order of the
+# ranking below, best first, as leaders read it, not the alphabet)
+ui.chart(charts.component_heatmap(view.heatmap, lang=lang), key="heatmap_chart",
          parts=(scope.index, scope.period, scope.level, "heatmap"))
 
 st.subheader(ui.tr("components.ranking"))

@@ -89,3 +89,19 @@ def test_cells_read_exactly_as_the_catalog_writes_numbers(value, decimals, lang)
 ])
 def test_number_text_examples(value, lang, text):
     assert frames.number_text(value, lang, 2) == text == format_number(value, lang, 2)
+
+
+def test_a_sealed_frame_is_summed_once_and_a_memoized_result_is_sealed():
+    from reform.present.charts.memo import identity, seal
+
+    shared, private = ranking_table(), ranking_table()
+    seal(shared)
+    before = identity(shared), identity(private)
+    shared.loc[0, "value"] = 10.0  # a contract broken on purpose: sealed means read-only
+    private.loc[0, "value"] = 10.0
+    assert identity(shared) == before[0]  # not summed again
+    assert identity(private) != before[1]  # an ordinary frame is
+    badges = memoized(lambda frame: frame.assign(group=[["A"]] * len(frame)))(private)
+    key = identity(badges)
+    badges.loc[0, "value"] = 1.0
+    assert identity(badges) == key

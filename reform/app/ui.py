@@ -5,6 +5,7 @@ Pages call these and ``reform``'s pure modules; they never compute with pandas t
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +20,7 @@ from reform.core.errors import ReformError, UsageError
 from reform.core.i18n import LANGS, t
 from reform.present import charts, exports, frames, labels
 from reform.present.charts import group_color
-from reform.present.charts.memo import memoized
+from reform.present.charts.memo import identity, memoized, seal
 from reform.present.pages import choices
 from reform.store.accounts import Accounts, role_label
 from reform.store.snapshot import Snapshot, load_snapshot
@@ -91,6 +92,18 @@ def state_token() -> int:
 def snapshot() -> Snapshot:
     """The frames shown now, read once per store state."""
     return _snapshot(store().url, state_token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _datasets(url: str, token: int) -> list[dict]:
+    # Keyed by the state token, as the snapshot: every store, delete or restore changes it.
+    return _store(url).datasets()
+
+
+def datasets() -> list[dict]:
+    """``Store.datasets()`` read once per store state: the Data page's versions and the sample
+    offer read it on every rerun otherwise. Shared between sessions: callers must not mutate it."""
+    return _datasets(store().url, state_token())
 
 
 def show_error(error: ReformError) -> None:
@@ -244,8 +257,8 @@ def sample_banner(*indices: str | None) -> None:
 def has_sample_and_real() -> bool:
     """True when the store holds the sample next to real data: the Data page then offers to
     remove the sample (``remove_sample``)."""
-    datasets = [d for d in store().datasets() if d["status"] != "deleted"]
-    users = {d["uploaded_by"] == config.SAMPLE_USER for d in datasets}
+    kept = [d for d in datasets() if d["status"] != "deleted"]
+    users = {d["uploaded_by"] == config.SAMPLE_USER for d in kept}
     return users == {True, False}
 
 
@@ -313,7 +326,7 @@ def unit_picker(data: Snapshot, scope_: Scope, *, key: str = "unit",
     if not options:
         return None
     accept_codes(key, options)
-    return st.selectbox(tr("ui.unit"), options, key=key, format_func=lambda u: unit_name(data, u),
+    return st.selectbox(tr("ui.unit"), options, key=key, format_func=data.unit_names.__getitem__,
                         bind="query-params")
 
 
@@ -323,7 +336,7 @@ def units_picker(data: Snapshot, scope_: Scope, *, key: str = "units", default: 
     Pages choose their own default selection (``default`` is kept for callers' symmetry)."""
     options = unit_options(data, scope_)
     return st.multiselect(tr("ui.units"), options, default=None, key=key,
-                          format_func=lambda u: unit_name(data, u), bind="query-params",
+                          format_func=data.unit_names.__getitem__, bind="query-params",
                           max_selections=max_selections, placeholder=tr("ui.choose_units"))
 
 
@@ -355,8 +368,34 @@ def show_table(frame, *, key: str, column_config: dict | None = None,
     still sorting by the numbers. ``decimals`` overrides the places of some columns; ``signed``
     columns carry their sign."""
     options.setdefault("hide_index", True)
-    st.dataframe(frames.number_styler(frame, lang(), decimals, signed), key=key,
-                 column_config=column_config, **options)
+    current = lang()
+    drawn = (frame, current, decimals, tuple(signed), column_config, sorted(options.items()))
+    replayed("dataframe", key, drawn, lambda: st.dataframe(
+        frames.number_styler(frame, current, decimals, signed), key=key,
+        column_config=column_config, **options))
+
+
+@st.cache_resource(show_spinner=False, max_entries=48)
+def _replayed(kind: str, key: str, drawn: str, _draw) -> None:
+    # Streamlit records the elements a cached function draws and replays their messages on a
+    # hit: a rerun re-sends a national chart or table as first serialised, where building its
+    # JSON or Arrow bytes again took most of the rerun. Bounded: a chart or a 10,000-row table
+    # holds up to a few MB.
+    _draw()
+
+
+def replayed(kind: str, key: str, drawn: tuple, draw) -> None:
+    """``draw()`` (one ``st`` element, not a widget) the first time, then the same element
+    replayed while ``drawn`` (what it shows: frames and figures by identity, plain options)
+    stays the same. Draws afresh when ``drawn`` cannot be keyed."""
+    try:
+        stand_in = tuple(identity(part) for part in drawn)
+    except TypeError:
+        draw()
+        return
+    # One short digest: Streamlit's own hasher walks nested tuples slowly (tens of ms).
+    _replayed(kind, key, hashlib.blake2b(repr(stand_in).encode(), digest_size=16).hexdigest(),
+              draw)
 
 
 def ranking_columns() -> dict:
@@ -381,8 +420,11 @@ def download_name(*parts: object, ext: str) -> str:
 def _computed(name: str, url: str, token: int, options: tuple, _func, _data: Snapshot):
     # Keyed by the function's name, the store and its state token and the options (the
     # underscored arguments are not hashed): a rerun that changes nothing computes nothing,
-    # an upload changes the token. Results are shared, so callers must not mutate them.
-    return _func(_data, **dict(options))
+    # an upload changes the token. Results are shared, so callers must not mutate them: sealed,
+    # their frames are keyed by the charts' memo and ``replayed`` without summing them again.
+    result = _func(_data, **dict(options))
+    seal(result)
+    return result
 
 
 def computed(func, /, **options):
@@ -527,7 +569,8 @@ def chart(figure, *, key: str, parts: tuple = ()) -> None:
     """A chart as every page draws it, with "Tải hình"/"Download image" under it: PNG
     (1920×1080 at 2×) or SVG, drawn by the kept Chromium only when a button is pressed, and
     marked "illustrative" exactly when the data shown is the sample."""
-    st.plotly_chart(figure, key=key, config=plotly_config(), theme=None)
+    replayed("plotly_chart", key, (figure,),
+             lambda: st.plotly_chart(figure, key=key, config=plotly_config(), theme=None))
     current, sample = lang(), is_sample()
     stem = "_".join(str(p) for p in parts if p) or key  # the file name, from the scope
     with st.popover(tr("ui.chart.download"), icon=":material/image:", key=f"{key}_image"):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-import vietnam_provinces
 
 from reform.core import config
 from reform.core.model import UNIT_COLUMNS, Level
@@ -60,11 +59,6 @@ HOAN_KIEM_OFFICES: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
-CURRENT_UNITS_SOURCE = (f"vietnam-provinces {vietnam_provinces.__version__} "
-                        f"(data of {vietnam_provinces.__data_version__}, GSO codes, GPL-3.0-or-later)")
-"""Where today's 34 provinces and 3,321 communes come from: a maintained package that follows
-the statistics office's list, pinned in requirements.txt (its 2026 releases need Python 3.12)."""
-
 _DIVISION_LEVELS = {"phường": Level.WARD, "xã": Level.COMMUNE, "đặc khu": Level.COMMUNE}
 """Special zones (đặc khu) are ranked with communes: they replaced island districts."""
 
@@ -72,6 +66,12 @@ _DIVISION_LEVELS = {"phường": Level.WARD, "xã": Level.COMMUNE, "đặc khu":
 def current_units() -> list[dict]:
     """Units valid from the 2025 reorganisation, with the ids the crosswalk gives them
     ('ward:cua-nam-00082@2025', 'province:ha-noi@2025'), so both name the same unit."""
+    # Today's 34 provinces and 3,321 communes come from a maintained package that follows the
+    # statistics office's list, pinned in requirements.txt (its 2026 releases need Python 3.12).
+    # Imported here: every start of the app imports this module, and 0.2 s of it was that
+    # package, which only seeding a new store needs.
+    import vietnam_provinces
+
     year, start = config.REORGANISATION_DATE.year, config.REORGANISATION_DATE.isoformat()
     provinces = json.loads(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH.read_text(encoding="utf-8"))
     rows = []
@@ -88,7 +88,7 @@ def current_units() -> list[dict]:
 
 def seed_units() -> pd.DataFrame:
     """The known units as a frame with ``UNIT_COLUMNS`` (aliases as tuples): the 63 provinces
-    and Hoàn Kiếm as they were to 2025, and today's units from ``CURRENT_UNITS_SOURCE``."""
+    and Hoàn Kiếm as they were to 2025, and today's units from the ``vietnam-provinces`` package."""
     rows: list[dict] = []
     for name, aliases in PROVINCES:
         rows.append(_row(f"province:{slugify(unit_key(name))}", name, "province", "", aliases))

@@ -7,11 +7,9 @@ narrative sentences). Pure: a snapshot and the store's dataset list in, a new De
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from reform.analysis import discipline, lineage, ranking, satisfaction, scope, trends
 from reform.core import config
@@ -31,63 +29,14 @@ from reform.present.labels import (
 )
 from reform.present.pages.base import field_labels, pick_level, pick_period
 from reform.present.pages.profile import build_profile
+from reform.present.slides import SLIDE_KINDS, Deck, Slide, SlideTable, Source
 from reform.store.snapshot import Snapshot
 
-SLIDE_KINDS = ("title", "ranking", "top_bottom", "movers", "fields", "groups", "sipas",
-               "discipline", "unit", "sources")
-"""Slide kinds in deck order; a slide's kind picks its layout on the page."""
+__all__ = ["SAMPLE_PREFIX", "SLIDE_KINDS", "Deck", "Slide", "SlideTable", "Source", "build_deck",
+           "is_illustrative", "ranking_table", "sources_of"]
 
 SAMPLE_PREFIX = "sample_"
 """The sample workbooks in data/ are named so; the app's banner decides the same way."""
-
-
-@dataclass(frozen=True)
-class SlideTable:
-    """A table as shown: column headers and rows of texts; ``groups`` the group label of each
-    row (None for none) and ``group_column`` the column drawn in the group's colour."""
-
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    groups: tuple[str | None, ...] = ()
-    group_column: int | None = None
-
-
-@dataclass(frozen=True)
-class Slide:
-    """One slide: ``kind`` is one of ``SLIDE_KINDS``; ``notes`` are the speaker's sentences."""
-
-    kind: str
-    title: str
-    subtitle: str = ""
-    figure: go.Figure | None = None
-    table: SlideTable | None = None
-    bullets: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Source:
-    """A dataset version the deck's numbers come from."""
-
-    file: str
-    version: int
-    index: str
-    periods: tuple[str, ...]
-    uploaded_at: str
-    sha256: str
-    uploaded_by: str = ""
-
-
-@dataclass(frozen=True)
-class Deck:
-    """The slides, the language, whether the data are the illustrative sample, the sources."""
-
-    title: str
-    lang: str
-    slides: tuple[Slide, ...]
-    illustrative: bool = False
-    sources: tuple[Source, ...] = field(default_factory=tuple)
-    as_of: str | None = None
 
 
 def sources_of(datasets: list[dict], indices: set[str]) -> tuple[Source, ...]:

@@ -21,22 +21,35 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reform.analysis.discipline import discipline_scores
 from reform.core import config
 from reform.core.kinds import INDEX_CODES, inspection_kind
 from reform.core.model import LINK_COLUMNS, PUBLISHED_CHANGE_COLUMNS
+from reform.core.text import collation_key
 from reform.store.store import LEAN_KEYS, LEAN_SCORE_COLUMNS, Store, concat_categorical
 
 KEY_COLUMNS = LEAN_KEYS
 """Score columns kept as categoricals: a handful of indices, ten periods, forty components and
 ten thousand units repeat over millions of rows (a code each instead of a string)."""
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 """Part of the cached copy's name: a copy written in an older shape (scores with ``source``,
-plain string keys) is never read back as a current one."""
+plain string keys; no ``name_order``) is never read back as a current one."""
 SCORE_SHOWN = LEAN_SCORE_COLUMNS
 """The score columns a snapshot holds."""
+
+
+class UnitNames(dict):
+    """unit_id -> display name, where an id without a name names itself.
+
+    ``names.__getitem__`` is then a picker's label function in C: Streamlit calls it for each
+    of 10,000 options on every rerun, where a Python lambda cost tens of milliseconds.
+    """
+
+    def __missing__(self, key: str) -> str:
+        return key
 
 
 @dataclass(frozen=True)
@@ -57,11 +70,62 @@ class Snapshot:
     published_changes: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=PUBLISHED_CHANGE_COLUMNS))
     """Changes the files print ("Tăng/giảm so với 2015"), of the versions shown."""
+    name_order: pd.DataFrame | None = None
+    """``name_order(units)``: each unit name's place in Vietnamese dictionary order. Kept in
+    the Arrow copy, so a restarted app does not collate 10,000 names again (half a second);
+    computed on first use when a snapshot is built without it."""
 
     @cached_property
-    def unit_names(self) -> dict[str, str]:
-        """unit_id -> display name."""
-        return dict(zip(self.units["unit_id"], self.units["name"], strict=True))
+    def name_places(self) -> dict[str, int]:
+        """Unit name -> its place in Vietnamese dictionary order (``name_order``): sorting
+        names by it sorts them as ``core.text.collation_key`` does."""
+        order = self.name_order if self.name_order is not None else name_order(self.units)
+        return dict(zip(order["name"], order["order"].tolist(), strict=True))
+
+    @cached_property
+    def unit_places(self) -> dict[str, int]:
+        """unit_id -> the place of its name (its last one, when renamed) in ``name_places``."""
+        last = self.units.drop_duplicates("unit_id", keep="last")
+        places = self.name_places
+        return {unit_id: places[name] for unit_id, name in
+                zip(last["unit_id"].astype("str"), last["name"].fillna("").astype("str"), strict=True)}
+
+    def in_name_order(self, unit_ids) -> list[str]:
+        """``unit_ids`` in Vietnamese order of their names (then by id); ids the registry
+        does not know come last, by id."""
+        places, last = self.unit_places, len(self.unit_places)
+        return sorted(unit_ids, key=lambda u: (places.get(u, last), u))
+
+    def periods_of(self, index: str) -> list[str]:
+        """The periods ``index`` has scores in, sorted as text; read from the key codes (no
+        comparison of millions of strings)."""
+        index_key, period_key = self.scores["index"], self.scores["period"]
+        if not isinstance(period_key.dtype, pd.CategoricalDtype):
+            return sorted({str(p) for p in period_key[index_key == index].dropna().unique()})
+        codes = period_key.cat.codes.to_numpy()[_code_mask(index_key, index)]
+        seen = np.bincount(codes[codes >= 0], minlength=len(period_key.cat.categories))
+        return sorted(str(p) for p in period_key.cat.categories[seen > 0])
+
+    def scored_units(self, index: str, period: str) -> pd.DataFrame:
+        """One row (``index``, ``period``, ``unit_id``) per unit with a score in ``index`` and
+        ``period``, read from the key codes. A new frame; empty when nothing is scored."""
+        scores = self.scores
+        unit_key = scores["unit_id"]
+        if not all(isinstance(scores[c].dtype, pd.CategoricalDtype)
+                   for c in ("index", "period", "unit_id")):
+            ids = unit_key[(scores["index"] == index) & (scores["period"] == period)].unique()
+        else:
+            mask = _code_mask(scores["index"], index) & _code_mask(scores["period"], period)
+            codes = unit_key.cat.codes.to_numpy()[mask]
+            seen = np.bincount(codes[codes >= 0], minlength=len(unit_key.cat.categories))
+            ids = unit_key.cat.categories[seen > 0]
+        return pd.DataFrame({"index": index, "period": period,
+                             "unit_id": pd.Series(ids, dtype="str").to_numpy()}).astype("str")
+
+    @cached_property
+    def unit_names(self) -> UnitNames:
+        """unit_id -> display name; an unknown id names itself (``names[unit_id]``)."""
+        return UnitNames(zip(self.units["unit_id"], self.units["name"], strict=True))
 
     @property
     def empty(self) -> bool:
@@ -81,8 +145,31 @@ class Snapshot:
         return [i for i in INDEX_CODES if i in found] + sorted(found - set(INDEX_CODES))
 
 
+def _code_mask(column: pd.Series, value: str) -> np.ndarray:
+    """``column == value`` on a categorical column, by its codes (False everywhere when the
+    value is no category)."""
+    categories = column.cat.categories
+    if value not in categories:
+        return np.zeros(len(column), dtype=bool)
+    return column.cat.codes.to_numpy() == categories.get_loc(value)
+
+
+def name_order(units: pd.DataFrame) -> pd.DataFrame:
+    """``name, order``: each distinct unit name (every row of ``units``, renamed units' old
+    names too) and its place (0, 1, …) in Vietnamese dictionary order
+    (``core.text.collation_key``), names that collate alike sharing a place. A new frame,
+    in that order."""
+    names = units["name"].fillna("").astype("str").unique()
+    keys = {name: collation_key(name) for name in names}
+    # Places by key, not by text: two spellings that collate alike ("Tân An", "Tân  An") share one.
+    ranked = {key: i for i, key in enumerate(sorted(set(keys.values())))}
+    frame = pd.DataFrame({"name": list(keys), "order": [ranked[k] for k in keys.values()]})
+    return frame.astype({"name": "str", "order": "int64"}).sort_values(
+        ["order", "name"], kind="stable").reset_index(drop=True)
+
+
 _FRAMES = ("scores", "units", "components", "published", "inspections", "samples", "links",
-           "published_changes")
+           "published_changes", "name_order")
 
 
 def load_snapshot(store: Store, cache_dir: Path | None = config.SNAPSHOT_CACHE_DIR) -> Snapshot:
@@ -124,12 +211,13 @@ def _load_from_store(store: Store, token: int) -> Snapshot:
     # value_counts and any grouping that lists categories see only what is shown. (Done here
     # and kept in the Arrow copy: on 4 million rows it takes a second.)
     scores = scores.assign(**{c: scores[c].cat.remove_unused_categories() for c in KEY_COLUMNS})
+    units = store.units()
     return Snapshot(
-        scores=scores, units=store.units(), components=frames["components"],
+        scores=scores, units=units, components=frames["components"],
         published=frames["published"], inspections=inspections, token=token,
         samples=pd.DataFrame({"index": sorted(shown)}),
         links=store.lineage().drop(columns="version").astype({"weight": "float64"}),
-        published_changes=frames["published_changes"],
+        published_changes=frames["published_changes"], name_order=name_order(units),
     )
 
 
@@ -179,7 +267,10 @@ def _read_cache(folder: Path, token: int) -> Snapshot | None:
         # in a fraction of a second, where decoding Parquet took seconds at every restart.
         tables = {name: feather.read_table(folder / f"{name}.arrow", memory_map=True)
                   for name in _FRAMES}
-        frames = {name: table.to_pandas() for name, table in tables.items()}
+        # Columns in blocks of their own: the numbers are then views of the mapped file, not a
+        # copy of 100 MB (half a second of a restart). They are read-only, as pandas' own
+        # copy-on-write views are: consumers never change a snapshot in place.
+        frames = {name: table.to_pandas(split_blocks=True) for name, table in tables.items()}
     except (OSError, ValueError):
         # A damaged, half-removed or older copy: removed, so that the rebuilt one takes its place.
         shutil.rmtree(folder, ignore_errors=True)
@@ -198,6 +289,8 @@ def _write_cache(folder: Path, snapshot: Snapshot) -> None:
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=_ensure(folder.parent)))
         for name in _FRAMES:
             frame = getattr(snapshot, name)
+            if frame is None:  # a snapshot built without its unit order
+                frame = name_order(snapshot.units)
             if name == "units":
                 frame = frame.assign(aliases=frame["aliases"].map(list))
             table = pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()

@@ -13,6 +13,7 @@ exports and the deck copy before changing; ``st.plotly_chart`` serialises a copy
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import threading
@@ -33,6 +34,8 @@ F = TypeVar("F", bound=Callable)
 
 _figures: OrderedDict[tuple, object] = OrderedDict()
 _frames: dict[int, tuple[weakref.ref, int]] = {}
+_sealed: dict[int, tuple] = {}
+"""Keys of sealed frames by token, taken once (``seal``), forgotten with the frame."""
 _counter = iter(range(1, 2**62))
 _lock = threading.Lock()  # sessions rerun in threads of their own
 
@@ -54,7 +57,8 @@ def _token_locked(frame: pd.DataFrame | pd.Series) -> int:
     token = next(_counter)
     key = id(frame)
 
-    def forget(ref: weakref.ref, key: int = key) -> None:
+    def forget(ref: weakref.ref, key: int = key, token: int = token) -> None:
+        _sealed.pop(token, None)
         if _frames.get(key, (None,))[0] is ref:
             del _frames[key]
 
@@ -69,18 +73,48 @@ def _numeric_sums(frame: pd.DataFrame | pd.Series) -> tuple:
     """Sums of the numeric columns (NaN skipped): a change in place shows in one of them."""
     columns = frame.to_frame() if isinstance(frame, pd.Series) else frame
     out = []
-    for _, column in columns.items():
-        if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-            values = pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64",
-                                                                     na_value=np.nan)
-            out.append(float(np.nansum(values)))
-            out.append(int(np.isnan(values).sum()))
+    # By dtype and position, not a Series per column: a page keys its national tables on
+    # every rerun, and the per-column checks cost more than the sums.
+    for position, dtype in enumerate(columns.dtypes):
+        if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+            values = columns.iloc[:, position].to_numpy(dtype="float64", na_value=np.nan)
+            missing = np.isnan(values)
+            out.append(float(values[~missing].sum()))
+            out.append(int(missing.sum()))
     return tuple(out)
 
 
 def _frame_key(frame: pd.DataFrame | pd.Series) -> tuple:
+    token = _frame_token(frame)
+    sealed = _sealed.get(token)
+    if sealed is not None:
+        return sealed
     columns = tuple(map(str, frame.columns)) if isinstance(frame, pd.DataFrame) else (frame.name,)
-    return ("frame", _frame_token(frame), frame.shape, columns, _numeric_sums(frame))
+    return ("frame", token, frame.shape, columns, _numeric_sums(frame))
+
+
+def seal(value: object) -> None:
+    """Mark the frames in ``value`` (a frame, or a view-model dataclass, tuple, list or dict
+    holding frames) as shared read-only, as a cached view-model's and a memoized result's
+    are: their content is summed once, here, instead of at every key. A page keys its
+    national tables several times a rerun, and the sums were most of what a rerun cost.
+    Changing a sealed frame in place is then not noticed: never do it."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        try:
+            key = _frame_key(value)
+        except _Unkeyable:
+            return
+        with _lock:
+            _sealed[key[1]] = key
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for item in dataclasses.fields(value):
+            seal(getattr(value, item.name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            seal(item)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            seal(item)
 
 
 def _key(value: object) -> object:
@@ -98,6 +132,26 @@ def _key(value: object) -> object:
     if isinstance(value, Mapping):
         return ("map", tuple(sorted((repr(_key(k)), _key(v)) for k, v in value.items())))
     raise _Unkeyable(type(value).__name__)
+
+
+def identity(value: object) -> object:
+    """A hashable stand-in for ``value``, for a cache of what was drawn from it: frames and
+    plain values as the memo keys them, any other object (a figure the memo returned) by its
+    identity while it lives (never reused for another object). Raises TypeError for an
+    argument that cannot be keyed that way.
+
+    >>> table = pd.DataFrame({"value": [1.0, 2.0]})
+    >>> identity(table) == identity(table), identity(table) == identity(table.copy())
+    (True, False)
+    """
+    try:
+        return _key(value)
+    except _Unkeyable:
+        pass
+    try:
+        return ("object", type(value).__name__, _frame_token(value))
+    except _Unkeyable as error:
+        raise TypeError(f"cannot key a {type(value).__name__}") from error
 
 
 def memoized(func: F) -> F:
@@ -119,6 +173,7 @@ def memoized(func: F) -> F:
                 _figures.move_to_end(key)
                 return figure
         figure = func(*args, **kwargs)
+        seal(figure)  # a frame it returns is shared as the figures are
         with _lock:
             _figures[key] = figure
             while len(_figures) > FIGURE_CACHE_SIZE:

@@ -15,6 +15,7 @@ import pandas as pd
 from reform.analysis import lineage, ranking, scope
 from reform.analysis.components import component_percent
 from reform.core.model import TOTAL
+from reform.present.charts.memo import memoized
 from reform.present.labels import change_labels, group_label, with_change_labels
 from reform.store.snapshot import Snapshot
 
@@ -56,10 +57,13 @@ def ranking_with_components(table: pd.DataFrame, scores: pd.DataFrame, component
     return out.reset_index(drop=True)
 
 
+@memoized
 def group_badges(table: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
     """``table`` with ``group`` as a one-label list ([] when none), the label in ``lang``
     (``labels.group_label``: "Khá" -> ["Fair"] in English), the shape
-    ``st.column_config.MultiselectColumn`` draws as a coloured badge. Returns a new frame."""
+    ``st.column_config.MultiselectColumn`` draws as a coloured badge. Returns a new frame,
+    the same one for the same table (``charts.memo``: a rerun then replays the page's table
+    instead of serialising it again), so never change it."""
     return table.assign(group=[[group_label(g, lang)] if isinstance(g, str) and g else []
                                for g in table["group"]])
 
@@ -92,7 +96,8 @@ def rank_on_units(data: Snapshot, *, index: str, period: str, level: str | None,
     """
     scores = lineage.on_units(data.scores, data.links, index=index, period=period, as_of=as_of)
     table = ranking.rank_units(scores, data.units, index=index, period=period, level=level,
-                               component=component, published=data.published)
+                               component=component, published=data.published,
+                               name_places=data.name_places)
     table = lineage.with_coverage(table, scores, index=index, period=period, component=component)
     return table, scores
 

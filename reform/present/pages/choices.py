@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from reform.analysis import scope
 from reform.core.kinds import INDEX_CODES
-from reform.core.text import collation_key
 from reform.store.snapshot import Snapshot
 
 
@@ -21,28 +20,32 @@ def indices(data: Snapshot) -> list[str]:
 
 def periods(data: Snapshot, *, index: str) -> list[str]:
     """The periods ``index`` has scores in, latest first."""
-    here = data.scores.loc[data.scores["index"] == index, "period"]
-    return sorted((str(p) for p in here.unique()), reverse=True)
+    return data.periods_of(index)[::-1]
 
 
 def levels(data: Snapshot, *, index: str, period: str | None) -> list[str]:
     """The blocks scored in ``index`` and ``period``, the default one (the largest) first,
     then the others in ``model.LEVELS`` order; [] when nothing is scored."""
-    found = scope.levels(data.scores, index, period, units=data.units)
+    if index is None or period is None:
+        return []
+    # The scored units alone (one row each, not one per score), their level attached once:
+    # ten thousand rows instead of four hundred thousand, and one registry lookup, not two.
+    scored = scope.attach_units(data.scored_units(index, period), data.units)
+    found = scope.levels(scored, index, period)
     if not found:
         return []
-    first = scope.default_level(data.scores, index, period, units=data.units)
+    first = scope.default_level(scored, index, period)
     return [first] + [level for level in found if level != first]
 
 
 def unit_options(data: Snapshot, *, index: str | None, period: str | None,
                  level: str | None) -> list[str]:
     """Unit ids scored in ``index`` and ``period`` (of block ``level`` when given), in
-    Vietnamese order of their names."""
-    scores = data.scores
-    here = scores.loc[(scores["index"] == index) & (scores["period"] == period), "unit_id"]
-    units = data.units[data.units["unit_id"].isin(set(here.unique()))]
+    Vietnamese order of their names (the snapshot's ``unit_order``: no names collated)."""
+    if index is None or period is None:
+        return []
+    here = set(data.scored_units(index, period)["unit_id"])
+    units = data.units[data.units["unit_id"].isin(here)]
     if level:
         units = units[units["level"] == level]
-    names = data.unit_names
-    return sorted(units["unit_id"], key=lambda u: collation_key(names.get(u, u)))
+    return data.in_name_order(units["unit_id"].unique())

@@ -11,7 +11,6 @@ from reform.analysis import components, lineage, ranking, scope, trends
 from reform.core.errors import UsageError
 from reform.core.i18n import format_number, format_signed, t
 from reform.core.model import TOTAL
-from reform.core.text import collation_key
 from reform.present import narrative
 from reform.present.pages.base import Snapshot
 from reform.present.pages.trends import day_text, merged_note, scores_as_of, series_coverage
@@ -210,8 +209,7 @@ def unit_choices(data: Snapshot, *, index: str, period: str, level: str | None,
     units = data.units[data.units["unit_id"].isin(here)]
     if level:
         units = units[units["level"] == level]
-    names = data.unit_names
-    return sorted(units["unit_id"], key=lambda u: collation_key(names.get(u, u)))
+    return data.in_name_order(units["unit_id"].unique())
 
 
 def lineage_parts(data: Snapshot, series: pd.DataFrame, *, index: str, level: str | None,

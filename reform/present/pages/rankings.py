@@ -10,6 +10,7 @@ import pandas as pd
 from reform.core.i18n import t
 from reform.core.model import TOTAL
 from reform.core.text import fold
+from reform.present.charts.memo import memoized
 from reform.present.pages.base import Rankings, Snapshot, build_wide_ranking
 
 
@@ -21,11 +22,13 @@ def for_download(wide: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
     return wide.rename(columns={column: t(f"views.{key}", lang) for column, key in names.items()})
 
 
+@memoized
 def filter_ranking(table: pd.DataFrame, *, search: str = "", groups: Iterable[str] = ()) -> pd.DataFrame:
     """Rows whose unit name contains ``search`` (ignoring accents and case: "hang bac" finds
     "Phường Hàng Bạc") and, when ``groups`` is given, whose group is one of them.
 
-    Returns a new frame, same columns and order, index reset.
+    Returns a new frame, same columns and order, index reset; the same one for the same
+    table and filters (``charts.memo``: a rerun replays the table shown), so never change it.
     """
     keep = pd.Series(True, index=table.index)
     needle = fold(search)
