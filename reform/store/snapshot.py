@@ -102,9 +102,7 @@ class Snapshot:
         index_key, period_key = self.scores["index"], self.scores["period"]
         if not isinstance(period_key.dtype, pd.CategoricalDtype):
             return sorted({str(p) for p in period_key[index_key == index].dropna().unique()})
-        codes = period_key.cat.codes.to_numpy()[_code_mask(index_key, index)]
-        seen = np.bincount(codes[codes >= 0], minlength=len(period_key.cat.categories))
-        return sorted(str(p) for p in period_key.cat.categories[seen > 0])
+        return sorted(str(p) for p in _categories_in(period_key, _code_mask(index_key, index)))
 
     def scored_units(self, index: str, period: str) -> pd.DataFrame:
         """One row (``index``, ``period``, ``unit_id``) per unit with a score in ``index`` and
@@ -115,10 +113,8 @@ class Snapshot:
                    for c in ("index", "period", "unit_id")):
             ids = unit_key[(scores["index"] == index) & (scores["period"] == period)].unique()
         else:
-            mask = _code_mask(scores["index"], index) & _code_mask(scores["period"], period)
-            codes = unit_key.cat.codes.to_numpy()[mask]
-            seen = np.bincount(codes[codes >= 0], minlength=len(unit_key.cat.categories))
-            ids = unit_key.cat.categories[seen > 0]
+            ids = _categories_in(unit_key, _code_mask(scores["index"], index)
+                                 & _code_mask(scores["period"], period))
         return pd.DataFrame({"index": index, "period": period,
                              "unit_id": pd.Series(ids, dtype="str").to_numpy()}).astype("str")
 
@@ -152,6 +148,14 @@ def _code_mask(column: pd.Series, value: str) -> np.ndarray:
     if value not in categories:
         return np.zeros(len(column), dtype=bool)
     return column.cat.codes.to_numpy() == categories.get_loc(value)
+
+
+def _categories_in(column: pd.Series, rows: np.ndarray) -> pd.Index:
+    """The categories of the categorical ``column`` that occur in the ``rows`` (a mask), read
+    from the codes: no comparison of millions of strings."""
+    codes = column.cat.codes.to_numpy()[rows]
+    seen = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories))
+    return column.cat.categories[seen > 0]
 
 
 def name_order(units: pd.DataFrame) -> pd.DataFrame:
