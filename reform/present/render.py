@@ -188,9 +188,11 @@ def with_caption(figure: dict, caption: str, *, colour: str = "#C51B29") -> dict
     "Dữ liệu minh họa"), the top margin grown so it never covers the plot."""
     out = copy.deepcopy(figure)
     layout = out.setdefault("layout", {})
+    # Raised a line above the plot's edge: labels drawn at the edge (the ranking's
+    # "Trung bình: 83,82" over its average line) stay readable beneath it.
     note = {"text": caption, "xref": "paper", "yref": "paper", "x": 1, "y": 1.02,
-            "xanchor": "right", "yanchor": "bottom", "showarrow": False,
-            "font": {"color": colour, "size": config.SLIDE_MIN_FONT_PX}}
+            "yshift": 2 * config.SLIDE_MIN_FONT_PX, "xanchor": "right", "yanchor": "bottom",
+            "showarrow": False, "font": {"color": colour, "size": config.SLIDE_MIN_FONT_PX}}
     layout["annotations"] = [*layout.get("annotations", []), note]
     margin = layout.setdefault("margin", {})
     margin["t"] = max(int(margin.get("t", 80) or 80), 140)
