@@ -58,14 +58,14 @@ def _parse(path: Path, profile: bool) -> dict:
             "periods": len(parsed.periods), "errors": len(parsed.errors), "issues": len(parsed.issues)}
 
 
-_STAGES = (("reform.ingest.limits", "scan_xlsx"), ("reform.ingest.readers", "_read_calamine"),
+_STAGES = (("reform.ingest.limits", "scan_xlsx"), ("reform.ingest.readers", "_read_sheets"),
            ("reform.ingest.pipeline", "read_workbook"), ("reform.ingest.pipeline", "_layouts"),
            ("reform.ingest.sheet", "classify_rows"), ("reform.ingest.sheet", "match_units"),
            ("reform.ingest.sheet", "read_cells"), ("reform.ingest.sheet", "_with_tree"),
            ("reform.ingest.sheet", "_scores"), ("reform.ingest.pipeline", "_validate"),
            ("reform.ingest.pipeline", "_assemble"))
 """The steps ``--stages`` times, each where its caller looks it up (read_workbook holds
-scan_xlsx and _read_calamine)."""
+scan_xlsx and _read_sheets: the typed read by fastexcel, or calamine)."""
 
 
 def _timed_stages() -> dict[str, float]:

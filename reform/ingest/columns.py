@@ -20,6 +20,8 @@ _NUMERIC = frozenset({"floating", "integer", "mixed-integer-float", "empty"})
 
 def per_distinct(values: np.ndarray, rule: Callable[[object], object]) -> list:
     """``rule`` of each value, computed once per distinct value (1 and True kept apart)."""
+    if values.dtype != object:  # a typed column: its numbers as the Python floats a reader gives
+        values = values.astype(object)
     if len(values) > _FACTORIZE_FROM and set(map(type, values)) == {str}:
         # Texts only (names, years as text): told apart by a hash table in C, not a Python loop.
         codes, distinct = pd.factorize(np.asarray(values, dtype=object))
@@ -58,6 +60,8 @@ def filled(column: np.ndarray, numbers: bool | None = None) -> np.ndarray:
 
 def written(column: np.ndarray, numbers: bool | None = None) -> np.ndarray:
     """Cells that are neither None nor "" (NaN counts as written, as the block-heading rule has it)."""
+    if column.dtype != object:  # a typed column: every cell holds a number
+        return np.ones(len(column), dtype=bool)
     if numeric_only(column) if numbers is None else numbers:
         return ~np.equal(column, None)
     return np.array(per_distinct(column, lambda v: v is not None and not (isinstance(v, str) and v == "")),

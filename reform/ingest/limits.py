@@ -217,6 +217,24 @@ class Extent:
     merges: int = 0
     errors: bool = field(default=False, compare=False)
     """Whether any cell is an error (``t="e"``): the reader then looks for them."""
+    typed: TypedHints | None = field(default=None, compare=False)
+    """What the typed reader needs that fastexcel does not say (None: read it with calamine)."""
+
+
+@dataclass(frozen=True)
+class TypedHints:
+    """What the scan saw that lets fastexcel read a sheet as typed columns: the 0-based row
+    of its first cell with a value (where fastexcel's rows start), its merged ranges as
+    written, and whether it holds cells whose type fastexcel would change (booleans, texts
+    written in the sheet, ISO dates): those are read by calamine instead."""
+
+    first_row: int | None
+    last_row: int | None
+    """The row of the last cell with a value, in the order written (None: not known)."""
+    merge_refs: tuple[bytes, ...]
+    odd_cells: bool
+    texts: int = 0
+    """Cells written as texts (shared, inline or a formula's): fastexcel must find as many."""
 
 
 _ROW_REF = re.compile(rb'r="[A-Za-z]*(\d+)"')
@@ -227,7 +245,10 @@ _ROW_START = re.compile(rb"<(?:\w+:)?row[\s/>]")
 _CELL_STARTS = (b"<c ", b"<c>", b"<c/", b":c ", b":c>", b":c/")
 _MERGE_STARTS = (b"<mergeCell ", b":mergeCell ")
 _MAX_TAIL = 1024 * 1024
-_ERROR_CELL = b't="e"'
+_TYPE_ATTRIBUTE = np.frombuffer(b't="', dtype=np.uint8)
+_VALUE_START = re.compile(rb"<(?:\w+:)?(?:v|is)[\s>/]")
+_CELL_TAG_REF = re.compile(rb'<c\s[^>]*?\br="([A-Z]+)(\d+)"[^>]*>')
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([^"]*)"')
 
 
 def column_number(letters: str | bytes) -> int:
@@ -275,11 +296,16 @@ class ExtentScanner:
         self._rows_unnumbered = False
         self._cells_unnumbered = False
         self._errors = False
+        self._odd = False
+        self._texts = 0
+        self._first_row: int | None = None
+        self._first_known = False
+        self._last_row: int | None = None
+        self._merge_refs: list[bytes] = []
 
     def feed(self, chunk: bytes) -> None:
         buffer = self._tail + chunk
         # The whole buffer, tail included: an attribute cut at its end is whole in the next one.
-        self._errors = self._errors or _ERROR_CELL in buffer
         cut = buffer.rfind(b"<")
         if cut <= 0:
             if len(buffer) <= _MAX_TAIL:
@@ -295,7 +321,44 @@ class ExtentScanner:
         rows = self._rows + (self._row_tags if self._rows_unnumbered else 0)
         widest = max(self._widest, self._in_row)
         columns = self._columns + (widest if self._cells_unnumbered else 0)
-        return Extent(rows, columns, self._merges, self._errors)
+        hints = TypedHints(self._first_row, self._last_row, tuple(self._merge_refs), self._odd or self._rows_unnumbered
+                           or self._cells_unnumbered, self._texts)
+        return Extent(rows, columns, self._merges, self._errors, hints)
+
+    def _cell_types(self, buffer: bytes, end: int) -> None:
+        """Count the cells by their ``t="…"``, with arrays: error cells (the reader looks for
+        them), texts and booleans (fastexcel reads a text like "12" and a boolean as numbers)."""
+        if end < 5:
+            return
+        array = np.frombuffer(buffer, dtype=np.uint8, count=end)
+        at = np.flatnonzero((array[:-4] == _TYPE_ATTRIBUTE[0]) & (array[1:-3] == _TYPE_ATTRIBUTE[1])
+                            & (array[2:-2] == _TYPE_ATTRIBUTE[2]))
+        kind, after = array[at + 3], array[at + 4]
+        self._errors = self._errors or bool(((kind == ord("e")) & (after == ord('"'))).any())
+        self._odd = self._odd or bool(((kind == ord("b")) & (after == ord('"'))).any())
+        self._texts += int(((kind == ord("s")) & ((after == ord('"')) | (after == ord("t")))).sum()
+                           + ((kind == ord("i")) & (after == ord("n"))).sum())
+
+    def _last_value(self, buffer: bytes, end: int) -> None:
+        """The row of the last cell with a value so far (None when its tag cannot be read)."""
+        found = max(buffer.rfind(b"<v>", 0, end), buffer.rfind(b"<v ", 0, end), buffer.rfind(b"<is>", 0, end))
+        if found < 0:
+            return
+        opening = buffer.rfind(b"<c ", 0, found)
+        match = _CELL_TAG_REF.match(buffer, opening) if opening >= 0 else None
+        self._last_row = int(match.group(2)) - 1 if match and match.end() <= found else None
+
+    def _first_value(self, buffer: bytes, end: int) -> None:
+        """The row of the first cell with a value (``<v>`` or ``<is>``), read from the ``<c>``
+        tag that opens it; unknown (None) when that tag is not in the same buffer."""
+        found = _VALUE_START.search(buffer, 0, end)
+        if found is None:
+            return
+        self._first_known = True
+        opening = buffer.rfind(b"<c ", 0, found.start())
+        match = _CELL_TAG_REF.match(buffer, opening) if opening >= 0 else None
+        if match and match.end() <= found.start():
+            self._first_row = int(match.group(2)) - 1
 
     def _scan(self, buffer: bytes, end: int) -> None:
         found = _greatest_refs(buffer, end)
@@ -304,12 +367,21 @@ class ExtentScanner:
             columns = set(_COLUMN_REF.findall(buffer, 0, end))
             found = (max(map(int, rows), default=0), max(map(column_number, columns), default=0))
         self._rows, self._columns = max(self._rows, found[0]), max(self._columns, found[1])
-        self._merges += _count(buffer, _MERGE_STARTS, 0, end)
+        merges = _count(buffer, _MERGE_STARTS, 0, end)
+        self._merges += merges
+        if merges and len(self._merge_refs) <= config.MAX_MERGES:  # past it the file is refused anyway
+            self._merge_refs.extend(_MERGE_REF.findall(buffer, 0, end))
+        if not self._first_known:
+            self._first_value(buffer, end)
+        self._last_value(buffer, end)
+        self._cell_types(buffer, end)
         prefixed = buffer.find(b":", 0, end) >= 0  # <x:row>, <x:c>: rare, and slower to look for
-        if not self._rows_unnumbered:  # once found, no need to look again
-            self._rows_unnumbered = _unnumbered(_ROW_WITHOUT_REF, buffer, end, prefixed)
-        if not self._cells_unnumbered:
-            self._cells_unnumbered = _unnumbered(_CELL_WITHOUT_REF, buffer, end, prefixed)
+        if not (self._rows_unnumbered and self._cells_unnumbered):  # once found, no need to look again
+            rows, cells = _unnumbered_tags(buffer, end)
+            self._rows_unnumbered = self._rows_unnumbered or rows or (
+                prefixed and bool(_ROW_WITHOUT_REF[1].search(buffer, 0, end)))
+            self._cells_unnumbered = self._cells_unnumbered or cells or (
+                prefixed and bool(_CELL_WITHOUT_REF[1].search(buffer, 0, end)))
         if self._rows_unnumbered or self._cells_unnumbered:
             self._count_rows(buffer, end)
 
@@ -361,10 +433,28 @@ def _greatest_refs(buffer: bytes, end: int) -> tuple[int, int] | None:
     return int(rows[row_ref].max(initial=0)), int(columns[column_ref].max(initial=0))
 
 
-def _unnumbered(patterns: tuple[re.Pattern[bytes], re.Pattern[bytes]], buffer: bytes, end: int,
-                prefixed: bool) -> bool:
-    plain, with_prefix = patterns
-    return bool(plain.search(buffer, 0, end) or (prefixed and with_prefix.search(buffer, 0, end)))
+def _unnumbered_tags(buffer: bytes, end: int) -> tuple[bool, bool]:
+    """Whether ``buffer[:end]`` holds a ``<row>``, and a ``<c>``, without a reference first:
+    what the plain patterns of ``_ROW_WITHOUT_REF`` and ``_CELL_WITHOUT_REF`` find (a tag, then
+    ">" or "/", or a space not followed by ``r="``), judged with arrays: the regexes tried
+    each of a national sheet's millions of cells."""
+    data = np.concatenate([np.frombuffer(buffer, dtype=np.uint8, count=end), np.zeros(8, dtype=np.uint8)])
+    opening = data[:end] == 0x3C  # "<"
+    found = []
+    for tag in (b"row", b"c"):
+        here = opening.copy()
+        for k, byte in enumerate(tag, start=1):
+            here &= data[k:end + k] == byte
+        at = np.flatnonzero(here) + 1 + len(tag)
+        after = data[at]
+        space = np.isin(after, _SPACES)
+        numbered = (data[at + 1] == 0x72) & (data[at + 2] == 0x3D) & (data[at + 3] == 0x22)  # r="
+        found.append(bool((np.isin(after, (0x3E, 0x2F)) | (space & ~numbered)).any()))
+    return found[0], found[1]
+
+
+_SPACES = np.array([0x20, 0x09, 0x0A, 0x0D, 0x0C, 0x0B], dtype=np.uint8)
+"""What ``\\s`` matches in a bytes pattern."""
 
 
 def _count(buffer: bytes, tokens: Sequence[bytes], start: int, end: int) -> int:

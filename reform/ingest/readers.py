@@ -4,6 +4,11 @@ A reader returns raw cells at their real positions (row 0 is spreadsheet row 1),
 number can be traced back to its cell, plus the merged ranges that header detection needs.
 The file type is sniffed from the bytes, not trusted from the name: web systems save HTML
 tables as ".xls" and Excel saves CSV in three encodings.
+
+An .xlsx sheet is read by fastexcel as typed columns (``TypedCells``: a float64 array per
+column, the texts apart) when the limits scan found nothing fastexcel would read differently
+from calamine; its rows are then built only when asked for. Other sheets are read by calamine.
+Both give the same cells, of the same Python types, at the same places.
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,10 +47,25 @@ class RawSheet:
     _grid: np.ndarray | None = field(default=None, repr=False, compare=False)
     shared: dict = field(default_factory=dict, repr=False, compare=False)
     """What whole-column steps found on the cells, shared by the parts of a long table."""
+    typed: TypedCells | None = field(default=None, repr=False, compare=False)
+    """The cells as typed columns (a large .xlsx read by fastexcel); ``rows`` then builds a
+    row's cells only when it is asked for."""
 
     @property
     def width(self) -> int:
+        if self.typed is not None:
+            return self.typed.width
         return max((len(row) for row in self.rows), default=0)
+
+    def cells_of(self, col: int, first: int = 0) -> np.ndarray:
+        """Column ``col`` from row ``first`` down: float64 when every cell there is a number
+        (a typed column, no Python object per cell), else the cells as read (object)."""
+        if self.typed is not None:
+            return self.typed.column(col, first, len(self.rows))
+        grid = self.grid()
+        if col >= grid.shape[1]:
+            return np.full(max(len(grid) - first, 0), None, dtype=object)
+        return grid[first:, col]
 
     def grid(self) -> np.ndarray:
         """Every cell as one rows × columns object array (None past a short row's end),
@@ -56,10 +77,12 @@ class RawSheet:
 
     def column(self, col: int, rows: np.ndarray) -> np.ndarray:
         """The cells of column ``col`` in ``rows`` (None where the sheet has none)."""
-        grid = self.grid()
-        if col >= grid.shape[1]:
+        if self.typed is not None:
+            cells = self.typed.objects(col)[rows] if col < self.typed.width else np.full(len(rows), None, dtype=object)
+        elif col >= (grid := self.grid()).shape[1]:
             return np.full(len(rows), None, dtype=object)
-        cells = grid[rows, col]
+        else:
+            cells = grid[rows, col]
         if self.kept is not None:  # rows of other periods read as blank
             cells[~self.kept[rows]] = None
         return cells
@@ -67,13 +90,97 @@ class RawSheet:
     def with_rows(self, rows: list[list[object]], kept: np.ndarray) -> RawSheet:
         """This sheet with ``rows`` (some blanked) and the mask of the rows it keeps; its grid
         is shared, not copied."""
+        if self.typed is not None:
+            return RawSheet(self.name, LazyRows(self.typed, kept), self.merges, self.hidden, kept=kept,
+                            shared=self.shared, typed=self.typed)
         return RawSheet(self.name, rows, self.merges, self.hidden, kept=kept, _grid=self.grid(),
                         shared=self.shared)
 
     def cell(self, row: int, col: int) -> object:
+        if self.typed is not None:  # one cell, no row built (pages ask a column's cells one by one)
+            if not 0 <= row < len(self.rows) or (self.kept is not None and not self.kept[row]):
+                return None
+            return self.typed.cell(row, col) if col < self.typed.width else None
         if row < len(self.rows) and col < len(self.rows[row]):
             return self.rows[row][col]
         return None
+
+
+class TypedCells:
+    """A sheet's cells as columns: ``numbers[c]`` float64 (NaN where the cell is no number)
+    and ``others[c]`` {row: value} for the cells that are not numbers (texts, error cells),
+    both at the cells' real positions. A blank cell reads as "" (as calamine gives it)."""
+
+    def __init__(self, numbers: list[np.ndarray], others: list[dict[int, object]], height: int) -> None:
+        self.numbers, self.others, self.height, self.width = numbers, others, height, len(numbers)
+        self.texts = 0  # cells fastexcel read as texts
+        self._objects: dict[int, np.ndarray] = {}
+
+    def set(self, row: int, col: int, value: object) -> None:
+        self.others[col][row] = value
+        self._objects.pop(col, None)
+
+    def column(self, col: int, first: int, height: int) -> np.ndarray:
+        """Column ``col`` from ``first`` to ``height``: float64 when it holds numbers only."""
+        if col >= self.width:
+            return np.full(max(height - first, 0), None, dtype=object)
+        numbers = self.numbers[col][first:height]
+        if not any(r >= first for r in self.others[col]) and not np.isnan(numbers).any():
+            return numbers
+        return self.objects(col)[first:height]
+
+    def objects(self, col: int) -> np.ndarray:
+        """Column ``col`` as the cells calamine gives: float, text, "" for a blank."""
+        if col not in self._objects:
+            numbers = self.numbers[col]
+            cells = np.full(self.height, "", dtype=object)
+            at = np.flatnonzero(~np.isnan(numbers))
+            cells[at] = numbers[at].tolist()  # Python floats, as read by calamine
+            if self.others[col]:
+                rows = np.fromiter(self.others[col], dtype=np.int64, count=len(self.others[col]))
+                cells[rows] = list(self.others[col].values())
+            self._objects[col] = cells
+        return self._objects[col]
+
+    def cell(self, r: int, c: int) -> object:
+        number = self.numbers[c][r]
+        return float(number) if number == number else self.others[c].get(r, "")
+
+    def row(self, r: int) -> list[object]:
+        cells = [float(v) for v in (n[r] for n in self.numbers)]
+        for c, value in enumerate(cells):
+            if value != value:  # NaN: no number there
+                cells[c] = self.others[c].get(r, "")
+        return cells
+
+
+class LazyRows(Sequence):
+    """The rows of typed cells as lists, each built when asked for (a national sheet's
+    body is never laid out as Python rows); rows outside ``kept`` read as blank."""
+
+    def __init__(self, typed: TypedCells, kept: np.ndarray | None = None) -> None:
+        self._typed, self._kept = typed, kept
+
+    def __len__(self) -> int:
+        return self._typed.height
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[r] for r in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        if self._kept is not None and not self._kept[index]:
+            return []
+        return self._typed.row(index)
+
+    def __eq__(self, other: object) -> bool:  # equal to the rows as lists, as calamine's are
+        if not isinstance(other, (LazyRows, list)):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # rows compare by their cells, as lists do
 
 
 def as_grid(rows: list[list[object]], width: int) -> np.ndarray:
@@ -136,7 +243,7 @@ def read_workbook(data: bytes, file_name: str) -> RawWorkbook:
         limits.scan_xls(data, file_name)
     sha256 = hashlib.sha256(data).hexdigest()
     if kind in ("xlsx", "xls"):
-        sheets = _read_calamine(data, file_name, extents)
+        sheets = _read_sheets(data, file_name, extents)
     elif kind == "html":
         sheets = _read_html(data, file_name)
     else:
@@ -169,11 +276,13 @@ def _refuse_unreadable(file_name: str, detail: str) -> FileRefused:
     return FileRefused.of("ingest.unreadable", file=file_name, detail=detail, accepted=ACCEPTED)
 
 
-def _read_calamine(data: bytes, file_name: str, extents: dict[str, limits.Extent] | None = None) -> list[RawSheet]:
+def _read_sheets(data: bytes, file_name: str, extents: dict[str, limits.Extent] | None = None) -> list[RawSheet]:
+    """The work sheets of an .xlsx (``extents``: its limits scan) or .xls, error cells put back."""
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = [_read_calamine_sheet(workbook, meta.name, file_name,
-                                       hidden=meta.visible != SheetVisibleEnum.Visible)
+        typed = _TypedReader(data, extents) if extents is not None else None
+        sheets = [_read_sheet(workbook, typed, meta.name, file_name,
+                              hidden=meta.visible != SheetVisibleEnum.Visible)
                   for meta in workbook.sheets_metadata
                   if "Work" in str(meta.typ)]  # chart sheets hold no cells
     except FileRefused:
@@ -190,10 +299,29 @@ def _read_calamine(data: bytes, file_name: str, extents: dict[str, limits.Extent
     errors = _xlsx_error_cells(data, extents) if data[:4] == b"PK\x03\x04" else _xls_error_cells(data)
     for sheet in sheets:
         for (r, c), text in errors.get(sheet.name, {}).items():
-            if r < len(sheet.rows) and c < len(sheet.rows[r]) and sheet.rows[r][c] in ("", None):
+            if sheet.typed is not None:
+                if r < len(sheet.rows) and c < sheet.width and sheet.cell(r, c) in ("", None):
+                    sheet.typed.set(r, c, text)
+            elif r < len(sheet.rows) and c < len(sheet.rows[r]) and sheet.rows[r][c] in ("", None):
                 sheet.rows[r][c] = text
                 sheet.grid()[r, c] = text
     return sheets
+
+
+def _read_sheet(workbook: CalamineWorkbook, typed: _TypedReader | None, name: str, file_name: str, *,
+                hidden: bool) -> RawSheet:
+    """One sheet: as typed columns by fastexcel when the scan found nothing it would change,
+    else by calamine, a cell at a time."""
+    sheet = None
+    if typed is not None:
+        try:
+            sheet = typed.read(name, file_name, hidden=hidden)
+        except FileRefused:
+            raise
+        except BaseException as exc:  # whatever fastexcel fails on, calamine reads as before
+            if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+                raise
+    return sheet or _read_calamine_sheet(workbook, name, file_name, hidden=hidden)
 
 
 def _read_calamine_sheet(workbook: CalamineWorkbook, name: str, file_name: str, *,
@@ -212,6 +340,124 @@ def _read_calamine_sheet(workbook: CalamineWorkbook, name: str, file_name: str, 
     merges = limits.clip_merges(((r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges), len(rows), width)
     limits.check_merges(merges, file_name=file_name, sheet=name)
     return RawSheet(name=name, rows=rows, merges=merges, hidden=hidden, _grid=grid)
+
+
+class _TypedReader:
+    """Reads the sheets of an .xlsx that the limits scan passed as typed columns with fastexcel
+    (each number a float64 in an array, not a Python object), one parse of each sheet.
+
+    fastexcel says neither where its rows start nor which cells are merged, and it reads a
+    text like "12" or a boolean as a number when asked for floats: the scan found the first
+    row and the merged ranges, and a sheet with booleans or texts written in it, or a
+    workbook whose shared texts hold a number, is left to calamine."""
+
+    def __init__(self, data: bytes, extents: dict[str, limits.Extent]) -> None:
+        self._data, self._extents = data, extents
+        self._reader = None
+        self._parts: dict[str, str] | None = None
+
+    def read(self, name: str, file_name: str, *, hidden: bool) -> RawSheet | None:
+        hints = self._hints(name, file_name)
+        if (hints is None or hints.odd_cells or hints.first_row is None or hints.last_row is None
+                or hints.texts > _TYPED_MAX_TEXTS):
+            return None
+        merges = _merge_ranges(hints.merge_refs)
+        if merges is None:
+            return None
+        typed = _typed_cells(self._fastexcel().load_sheet(name, header_row=None, dtypes="float"), hints.first_row)
+        if typed is None or typed.texts != hints.texts or typed.height != hints.last_row + 1:
+            return None  # a text read as a number, or rows written out of order: calamine reads it
+        limits.check_shape(typed.height, typed.width, file_name=file_name, sheet=name)
+        limits.check_merge_count(len(merges), file_name=file_name, sheet=name)
+        _check_texts(typed, name, file_name)
+        merges = limits.clip_merges(merges, typed.height, typed.width)
+        limits.check_merges(merges, file_name=file_name, sheet=name)
+        return RawSheet(name=name, rows=LazyRows(typed), merges=merges, hidden=hidden, typed=typed)
+
+    def _hints(self, name: str, file_name: str) -> limits.TypedHints | None:
+        if self._parts is None:
+            with zipfile.ZipFile(io.BytesIO(self._data)) as archive:
+                labels = limits.sheet_parts(self._data, archive.infolist(), file_name)
+            self._parts = {sheet: part for part, sheet in labels.items()}
+        extent = self._extents.get(self._parts.get(name, ""))
+        return extent.typed if extent is not None else None
+
+    def _fastexcel(self):
+        if self._reader is None:
+            import fastexcel
+
+            self._reader = fastexcel.read_excel(self._data)
+        return self._reader
+
+
+_TYPED_MAX_TEXTS = 500_000
+"""Sheets with more texts than this are read by calamine: fastexcel reports each text as an
+error object of a few hundred bytes, where calamine's Python string takes less."""
+_MERGE = re.compile(r"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?")
+_DEBUG_TEXT = ("Expected float but got 'String(\"", "\")'", len("Expected float but got 'String(\"\")'"))
+"""How fastexcel says a cell holds a text: it is written between these, as Rust's debug format writes it."""
+_DEBUG_ERROR = re.compile(r"Expected float but got 'Error\(\w+\)'")
+_RUST_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|.)", re.DOTALL)
+_RUST_CHARS = {"n": "\n", "r": "\r", "t": "\t", "0": "\0", "\\": "\\", '"': '"', "'": "'"}
+
+
+def _merge_ranges(refs: tuple[bytes, ...]) -> list[Merge] | None:
+    """The merged ranges written as "A1:C2" as calamine reads them; None when one is unusual."""
+    out = []
+    for ref in refs:
+        match = _MERGE.fullmatch(ref.decode("ascii", "replace"))
+        if match is None:
+            return None
+        c0, r0 = _col_index(match.group(1)), int(match.group(2)) - 1
+        c1, r1 = (_col_index(match.group(3)), int(match.group(4)) - 1) if match.group(3) else (c0, r0)
+        out.append((r0, c0, r1, c1))
+    return out
+
+
+def _unescape(text: str) -> str:
+    """A text as Rust's debug format writes it, read back."""
+    def one(match: re.Match) -> str:
+        code = match.group(1)
+        return chr(int(code[2:-1], 16)) if code.startswith("u{") else _RUST_CHARS.get(code, "\\" + code)
+    return _RUST_ESCAPE.sub(one, text)
+
+
+def _typed_cells(sheet, first_row: int) -> TypedCells | None:
+    """The typed columns of a fastexcel sheet whose first row is sheet row ``first_row``;
+    None when a cell is of a kind only calamine reads as Python does (dates, durations)."""
+    batch, errors = sheet.to_arrow_with_errors()
+    if batch.num_rows == 0 or batch.num_columns == 0:
+        return None
+    at = [column.absolute_index for column in sheet.selected_columns]
+    width, height = max(at) + 1, first_row + batch.num_rows
+    numbers = [np.full(height, np.nan) for _ in range(width)]
+    for i, col in enumerate(at):
+        numbers[col][first_row:] = batch.column(i).to_numpy(zero_copy_only=False)
+    others: list[dict[int, object]] = [{} for _ in range(width)]
+    errors_only, found = 0, errors.errors if errors is not None else []  # a new list at each ask
+    for error in found:
+        (r, i), detail = error.position, error.detail
+        if detail.startswith(_DEBUG_TEXT[0]) and detail.endswith(_DEBUG_TEXT[1]) and len(detail) >= _DEBUG_TEXT[2]:
+            text = detail[len(_DEBUG_TEXT[0]):-len(_DEBUG_TEXT[1])]
+            others[at[i]][first_row + r] = _unescape(text) if "\\" in text else text
+        elif _DEBUG_ERROR.fullmatch(detail) is not None:
+            errors_only += 1
+        else:
+            return None
+    typed = TypedCells(numbers, others, height)
+    typed.texts = len(found) - errors_only
+    if not any(typed.row(first_row)):
+        return None  # the scan's first row is not fastexcel's: read by calamine
+    return typed
+
+
+def _check_texts(typed: TypedCells, sheet: str, file_name: str) -> None:
+    """``limits.check_grid`` for typed cells: only texts can be too long."""
+    long = [(r, c) for c, cells in enumerate(typed.others) for r, value in cells.items()
+            if type(value) is str and len(value) > config.MAX_CELL_CHARS]
+    if long:
+        r, c = min(long)
+        limits.check_cell(typed.others[c][r], sheet, limits.cell_name(r, c), file_name=file_name)
 
 
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")

@@ -103,6 +103,8 @@ def _keep_rows(raw: RawSheet, first: int, keep: np.ndarray) -> RawSheet:
     """``raw`` with the rows from ``first`` on blanked unless ``keep`` (a bool per row from
     ``first`` on); rows keep their place, and the cells are shared, not copied."""
     kept = np.concatenate([np.ones(first, dtype=bool), keep])[:len(raw.rows)]
+    if raw.typed is not None:  # its rows are built when asked for, blank outside ``kept``
+        return raw.with_rows([], kept)
     blank = np.empty(1, dtype=object)
     blank[0] = []
     return raw.with_rows(np.where(kept, _row_objects(raw), blank).tolist(), kept)

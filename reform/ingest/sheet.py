@@ -109,16 +109,15 @@ def _plain_unit_rows(sheet: RawSheet, layout: SheetLayout, key_cols: list[int]) 
     column by column: more than two cells written (no block heading), too few texts to
     repeat the header, and a name that is no footer, signature or maximum label. The others
     go through the row rules one by one. Found once per sheet, shared by its periods."""
-    grid = sheet.grid()
-    rows = np.arange(layout.first_row, len(grid))
+    width = sheet.width
+    rows = np.arange(layout.first_row, len(sheet.rows))
     filled = np.zeros(len(rows), dtype=bool)
     written = np.zeros(len(rows), dtype=np.int32)
     texts = np.zeros(len(rows), dtype=np.int32)
     signature = [fold(v) for v in sheet.rows[layout.header_rows[-1]]] if layout.header_rows else []
-    labels = [c for c, key in enumerate(signature) if key and c < grid.shape[1]]
-    body = grid[layout.first_row:]  # a view: the rows are one run, no cell is copied
-    for c in range(grid.shape[1]):
-        column = body[:, c]
+    labels = [c for c, key in enumerate(signature) if key and c < width]
+    for c in range(width):
+        column = sheet.cells_of(c, layout.first_row)  # a view, or a typed column of numbers
         numbers = columns.numeric_only(column)  # judged once, asked by the three rules
         here = columns.filled(column, numbers)
         filled |= here
@@ -126,10 +125,10 @@ def _plain_unit_rows(sheet: RawSheet, layout: SheetLayout, key_cols: list[int]) 
         written += here if numbers and here.all() else columns.written(column, numbers)
         if c in labels:
             texts += columns.texts(column, numbers)
-    names = columns.per_distinct(body[:, key_cols[0]], _plain_name)
+    names = columns.per_distinct(sheet.cells_of(key_cols[0], layout.first_row), _plain_name)
     maximum = np.zeros(len(rows), dtype=bool)  # a "Điểm tối đa" label left of the names
-    for c in range(min(key_cols[0] + 1, grid.shape[1])):
-        if not columns.numeric_only(column := body[:, c]):
+    for c in range(min(key_cols[0] + 1, width)):
+        if not columns.numeric_only(column := sheet.cells_of(c, layout.first_row)):
             maximum |= np.array(columns.per_distinct(column, lambda v: is_max_row([v])), dtype=bool)
     few_texts = texts < 0.6 * len(labels) if len(labels) >= 2 else np.ones(len(rows), dtype=bool)
     return rows[filled], ((written > 2) & few_texts & np.array(names, dtype=bool) & ~maximum)[filled]
@@ -223,9 +222,8 @@ def _cleaned_names(sheet: RawSheet, col: int) -> np.ndarray:
     periods of a long table (each takes its own rows)."""
     found = ("cleaned", col)
     if found not in sheet.shared:
-        grid = sheet.grid()  # every row: the rows of other periods are never asked for
-        cells = grid[:, col] if col < grid.shape[1] else np.full(len(grid), None, dtype=object)
-        sheet.shared[found] = columns.cleaned(cells)
+        # every row: the rows of other periods are never asked for
+        sheet.shared[found] = columns.cleaned(sheet.cells_of(col))
     return sheet.shared[found]
 
 
@@ -274,9 +272,9 @@ def _column_numbers(sheet: RawSheet, col: int, first: int) -> tuple[np.ndarray, 
     parse of a hundred thousand cells, not ten of ten thousand."""
     found = ("numbers", col, first)
     if found not in sheet.shared:
-        grid = sheet.grid()  # every row: the rows of other periods are never asked for
-        cells = grid[first:, col] if col < grid.shape[1] else np.full(max(len(grid) - first, 0), None, dtype=object)
-        sheet.shared[found] = parse_numbers(cells)
+        # every row: the rows of other periods are never asked for; a typed column of numbers
+        # is taken as it is, with no Python object per cell
+        sheet.shared[found] = parse_numbers(sheet.cells_of(col, first))
     return sheet.shared[found]
 
 
