@@ -32,10 +32,21 @@ PAGES = [
     ("pages/methodology.py", ":material/menu_book:", "phuong-phap"),
     ("pages/presentation.py", ":material/co_present:", "trinh-chieu"),
 ]
-navigation = st.navigation([
-    st.Page(ROOT / path, title=ui.tr(f"nav.{slug}"), icon=icon, url_path=slug, default=(i == 0))
-    for i, (path, icon, slug) in enumerate(PAGES)
-])
+# The first page is the default one, served at the root: Streamlit gives it the URL path ""
+# whatever it is named, so a link to its own slug (/tong-quan) said "Page not found". A hidden
+# page at that path hands over to it, the query kept. (Slugs are Vietnamese only: no English
+# path to keep.)
+pages = [st.Page(ROOT / path, title=ui.tr(f"nav.{slug}"), icon=icon,
+                 url_path="" if i == 0 else slug, default=(i == 0))
+         for i, (path, icon, slug) in enumerate(PAGES)]
+
+
+def _to_default() -> None:
+    st.switch_page(pages[0], query_params=st.query_params.to_dict())
+
+
+navigation = st.navigation(pages + [
+    st.Page(_to_default, title=pages[0].title, url_path=PAGES[0][2], visibility="hidden")])
 try:
     st.session_state["_scope"] = ui.sidebar()
 except ReformError as error:

@@ -26,7 +26,7 @@ with st.expander(ui.tr("deck.page.options")):
 # Compute
 try:
     deck = ui.computed(meeting.build_deck, index=scope.index, period=scope.period,
-                       level=scope.level, units=units, datasets=tuple(ui.store().datasets()),
+                       level=scope.level, units=units, datasets=tuple(ui.datasets()),
                        as_of=as_of, lang=lang)
 except ReformError as error:
     ui.no_data(error)

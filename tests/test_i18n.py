@@ -94,6 +94,16 @@ def test_a_key_in_two_files_is_refused(tmp_path: Path):
         load_catalog(tmp_path)
 
 
+def test_the_kept_catalog_is_read_back_until_a_file_changes(tmp_path: Path):
+    (tmp_path / "a.toml").write_text('"x.y" = { vi = "A", en = "B" }\n', encoding="utf-8")
+    assert i18n.cached_catalog(tmp_path) == {"x.y": {"vi": "A", "en": "B"}}
+    assert (tmp_path / "__pycache__" / "catalog.marshal").exists()
+    assert i18n.cached_catalog(tmp_path) == {"x.y": {"vi": "A", "en": "B"}}
+    (tmp_path / "a.toml").write_text('"x.y" = { vi = "Á", en = "Bee" }\n', encoding="utf-8")
+    assert i18n.cached_catalog(tmp_path) == {"x.y": {"vi": "Á", "en": "Bee"}}
+    assert load_catalog() == i18n.CATALOG
+
+
 def test_numbers_follow_the_language():
     assert i18n.format_number(1234.5, "vi") == "1.234,50"
     assert i18n.format_number(1234.5, "en") == "1,234.50"

@@ -21,10 +21,11 @@ from reform.core.i18n import LANGS, t
 from reform.present import charts, exports, frames, labels
 from reform.present.charts import group_color
 from reform.present.charts.memo import identity, memoized, seal
-from reform.present.pages import choices
+from reform.present.pages import choices, overview
 from reform.store.accounts import Accounts, role_label
-from reform.store.snapshot import Snapshot, load_snapshot
-from reform.store.store import Store
+from reform.store.snapshot import Snapshot, keep_view, load_snapshot, read_view
+from reform.store.state import StoreState, light_state
+from reform.store.store import Store, normalise_url
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,20 @@ def _store(url: str) -> Store:
 
 def store() -> Store:
     """The store named by REFORM_DATABASE_URL, or the embedded SQLite file; one per process."""
-    return _store(config.database_url())
+    return _store(_url())
+
+
+def _url() -> str:
+    """The store's URL as ``Store`` spells it (``Store.url``)."""
+    return normalise_url(config.database_url())
+
+
+@st.cache_resource(show_spinner=False)
+def _state(url: str) -> StoreState | Store:
+    # A SQLite store's state is read with sqlite3 (``store.state``): a restarted app draws
+    # its first page from the snapshot's copy without opening the store (an engine, its
+    # tables checked). Anything else, or a store not made yet, is read through the store.
+    return light_state(url, opener=lambda: _store(url)) or _store(url)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -76,7 +90,7 @@ def _snapshot(url: str, token: int) -> Snapshot:
     # and nothing is read twice while the data stays the same. Two entries: the state shown
     # and the one before it, for a session whose run began just before an upload (a national
     # snapshot holds over a hundred MB).
-    return load_snapshot(_store(url))
+    return load_snapshot(_state(url))
 
 
 def state_token() -> int:
@@ -85,13 +99,13 @@ def state_token() -> int:
     The pages' many ``computed`` calls then cost no query each."""
     token = st.session_state.get("_state_token")
     if token is None:
-        token = st.session_state["_state_token"] = store().state_token()
+        token = st.session_state["_state_token"] = _state(_url()).state_token()
     return token
 
 
 def snapshot() -> Snapshot:
     """The frames shown now, read once per store state."""
-    return _snapshot(store().url, state_token())
+    return _snapshot(_url(), state_token())
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -103,7 +117,7 @@ def _datasets(url: str, token: int) -> list[dict]:
 def datasets() -> list[dict]:
     """``Store.datasets()`` read once per store state: the Data page's versions and the sample
     offer read it on every rerun otherwise. Shared between sessions: callers must not mutate it."""
-    return _datasets(store().url, state_token())
+    return _datasets(_url(), state_token())
 
 
 def show_error(error: ReformError) -> None:
@@ -416,13 +430,27 @@ def download_name(*parts: object, ext: str) -> str:
     return "_".join(str(p) for p in parts if p) + f".{ext}"
 
 
+_KEPT = {f"{func.__module__}.{func.__qualname__}" for func in (
+    choices.indices, choices.periods, choices.levels, overview.build_overview)}
+"""What the first page after a restart computes (the sidebar's choices, the default page's
+view): kept on disk next to the snapshot's Arrow copy (``snapshot.keep_view``), so a restarted
+app reads them instead of ranking 10,000 units again. Other views are computed per process."""
+_VIEW_CLASSES = (overview.Overview, overview.Metric)
+"""The dataclasses a kept view is made of: the only ones reading it back may build."""
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _computed(name: str, url: str, token: int, options: tuple, _func, _data: Snapshot):
     # Keyed by the function's name, the store and its state token and the options (the
     # underscored arguments are not hashed): a rerun that changes nothing computes nothing,
     # an upload changes the token. Results are shared, so callers must not mutate them: sealed,
     # their frames are keyed by the charts' memo and ``replayed`` without summing them again.
-    result = _func(_data, **dict(options))
+    kept = name in _KEPT
+    result = read_view(_data, name, options, classes=_VIEW_CLASSES) if kept else None
+    if result is None:
+        result = _func(_data, **dict(options))
+        if kept:
+            keep_view(_data, name, options, result)
     seal(result)
     return result
 
@@ -435,7 +463,7 @@ def computed(func, /, **options):
     """
     data = snapshot()
     name = f"{func.__module__}.{func.__qualname__}"
-    return _computed(name, store().url, data.token, tuple(sorted(options.items())), func, data)
+    return _computed(name, _url(), data.token, tuple(sorted(options.items())), func, data)
 
 
 def plotly_config() -> dict:

@@ -180,7 +180,10 @@ def _standouts_slide(data: Snapshot, *, kind: str, index: str, period: str,
     if chosen is None:
         return None
     block = pick_level(data, index, chosen, level)
-    scores = lineage.on_units(data.scores, data.links, index=index, period=chosen, as_of=as_of)
+    # That index's rows only: ranking it reads nothing else, and a copy of every score with
+    # its coverage (``on_units``) held hundreds of MB at national scale for two slides.
+    own = data.scores[data.scores["index"] == index].reset_index(drop=True)
+    scores = lineage.on_units(own, data.links, index=index, period=chosen, as_of=as_of)
     try:
         table = ranking.rank_units(scores, data.units, index=index, period=chosen,
                                    level=block, published=data.published)
@@ -279,7 +282,9 @@ def build_deck(data: Snapshot, *, index: str, period: str, level: str | None,
                                published=data.published)
     table = named(lineage.with_coverage(table, scores, index=index, period=period,
                                         component=TOTAL), lang)
-    shown = {index, satisfaction.INDEX, discipline.INDEX} & set(data.scores["index"])
+    # The indices present, from the categories: a set of the column itself held a Python
+    # object per score (4 million at national scale, half a GB at its peak).
+    shown = {index, satisfaction.INDEX, discipline.INDEX} & set(data.indices())
     sources = sources_of(datasets or [], shown | {discipline.INDEX})
     illustrative = is_illustrative(sources)
     title = t("deck.title", lang, index=index_label(index, lang), period=period_label(period, lang))

@@ -8,13 +8,14 @@ all ask here, so a label is written once.
 """
 from __future__ import annotations
 
+import math
 import re
 
 import pandas as pd
 
 from reform.core.i18n import format_number, format_percent, has, t
 from reform.core.kinds import kind_of
-from reform.present.frames import is_missing
+from reform.present.frames import is_missing, number_text
 
 
 def change_label(change: object, is_new: object = False, lang: str = "vi") -> str:
@@ -118,8 +119,19 @@ def role_label(role: str, lang: str = "vi") -> str:
 
 
 def score_text(score: float, is_percent: bool, lang: str = "vi") -> str:
-    """A score as charts print it: "85,32 %" when it is a percent, "85,32" for points."""
-    return format_percent(score, lang) if is_percent else format_number(score, lang)
+    """A score as charts print it: "85,32 %" when it is a percent, "85,32" for points; "–"
+    when missing. The text of ``format_percent`` / ``format_number``, written by
+    ``frames.number_text``: a ranking chart writes two per unit, and through Babel 10,000
+    units cost most of a second."""
+    if is_missing(score):
+        return "–"
+    value = float(score)
+    if not math.isfinite(value):  # Babel's own sign for infinity
+        return format_percent(value, lang) if is_percent else format_number(value, lang)
+    number = number_text(value, lang, 2)
+    if not is_percent:
+        return number
+    return f"{number} %" if lang == "vi" else f"{number}%"
 
 
 def points_text(value: float | None, lang: str = "vi") -> str:

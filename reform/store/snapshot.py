@@ -14,7 +14,11 @@ app process holds codes rather than millions of strings.
 """
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
+import os
+import pickle
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -29,14 +33,17 @@ from reform.core import config
 from reform.core.kinds import INDEX_CODES, inspection_kind
 from reform.core.model import LINK_COLUMNS, PUBLISHED_CHANGE_COLUMNS
 from reform.core.text import collation_key
-from reform.store.store import LEAN_KEYS, LEAN_SCORE_COLUMNS, Store, concat_categorical
+from reform.store.lean import LEAN_KEYS, LEAN_SCORE_COLUMNS, concat_categorical
+from reform.store.state import StoreState, url_without_password
+from reform.store.store import Store
 
 KEY_COLUMNS = LEAN_KEYS
 """Score columns kept as categoricals: a handful of indices, ten periods, forty components and
 ten thousand units repeat over millions of rows (a code each instead of a string)."""
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 """Part of the cached copy's name: a copy written in an older shape (scores with ``source``,
-plain string keys; no ``name_order``) is never read back as a current one."""
+plain string keys; no ``name_order``; 64K-row batches and NaN as nulls, read by copying) is
+never read back as a current one."""
 SCORE_SHOWN = LEAN_SCORE_COLUMNS
 """The score columns a snapshot holds."""
 
@@ -74,6 +81,9 @@ class Snapshot:
     """``name_order(units)``: each unit name's place in Vietnamese dictionary order. Kept in
     the Arrow copy, so a restarted app does not collate 10,000 names again (half a second);
     computed on first use when a snapshot is built without it."""
+    folder: Path | None = None
+    """The Arrow copy this snapshot was read from or written to (None without one): the
+    pages' views of this state are kept next to it (``read_view``)."""
 
     @cached_property
     def name_places(self) -> dict[str, int]:
@@ -176,25 +186,30 @@ _FRAMES = ("scores", "units", "components", "published", "inspections", "samples
            "published_changes", "name_order")
 
 
-def load_snapshot(store: Store, cache_dir: Path | None = config.SNAPSHOT_CACHE_DIR) -> Snapshot:
+def load_snapshot(store: Store | StoreState,
+                  cache_dir: Path | None = config.SNAPSHOT_CACHE_DIR) -> Snapshot:
     """Read the store's current state into a :class:`Snapshot`.
 
     With ``cache_dir``, the frames are also kept as Arrow files named by the store and its
     state token, and read from there while the state is unchanged (any write to the store
-    moves the token, so a cached copy is never stale).
+    moves the token, so a cached copy is never stale). ``store`` may be a ``StoreState``
+    (``store.state``): the store itself is then opened only when there is no such copy.
     """
     token = store.state_token()
     folder = None
     if cache_dir is not None:
-        name = f"{store.safe_url}|{store.instance_id}|{CACHE_FORMAT}"
+        name = f"{url_without_password(store.url)}|{store.instance_id}|{CACHE_FORMAT}"
         key = hashlib.sha1(name.encode()).hexdigest()[:12]
         folder = Path(cache_dir) / f"{key}-{token}"
         cached = _read_cache(folder, token)
         if cached is not None:
-            return cached
-    snapshot = _load_from_store(store, token)
+            return dataclasses.replace(cached, folder=folder)
+    opener = getattr(store, "open", None)  # a StoreState: the store itself, opened now
+    snapshot = _load_from_store(opener() if opener else store, token)
     if folder is not None:
         _write_cache(folder, snapshot)
+        if (folder / "done").exists():
+            snapshot = dataclasses.replace(snapshot, folder=folder)
     return snapshot
 
 
@@ -279,13 +294,29 @@ def _read_cache(folder: Path, token: int) -> Snapshot | None:
         # A damaged, half-removed or older copy: removed, so that the rebuilt one takes its place.
         shutil.rmtree(folder, ignore_errors=True)
         return None
-    frames["units"]["aliases"] = [tuple(a or ()) for a in tables["units"].column("aliases").to_pylist()]
+    frames["units"]["aliases"] = _alias_tuples(tables["units"].column("aliases"))
     frames["scores"] = compact_scores(frames["scores"])  # Arrow keeps categoricals as such
     return Snapshot(**frames, token=token)
 
 
+def _alias_tuples(column) -> list[tuple[str, ...]]:
+    """The Arrow list column of unit aliases as tuples. Only the aliases themselves become
+    Python strings: ``to_pylist`` made a list per unit (a tenth of a second of a restart at
+    10,000 units, most of them without an alias)."""
+    import pyarrow.compute as pc
+
+    lists = column.combine_chunks()
+    counts = pc.list_value_length(lists).fill_null(0).to_numpy(zero_copy_only=False)
+    if not counts.any():
+        return [()] * len(counts)
+    names, ends = lists.flatten().to_pylist(), np.cumsum(counts)
+    out: list[tuple[str, ...]] = [()] * len(counts)
+    for row in np.flatnonzero(counts).tolist():  # the units with an alias only
+        out[row] = tuple(names[ends[row] - counts[row]:ends[row]])
+    return out
+
+
 def _write_cache(folder: Path, snapshot: Snapshot) -> None:
-    import pyarrow as pa
     import pyarrow.feather as feather
 
     staging = None
@@ -297,8 +328,12 @@ def _write_cache(folder: Path, snapshot: Snapshot) -> None:
                 frame = name_order(snapshot.units)
             if name == "units":
                 frame = frame.assign(aliases=frame["aliases"].map(list))
-            table = pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
-            feather.write_feather(table, staging / f"{name}.arrow", compression="uncompressed")
+            table = _arrow_table(frame)
+            # One record batch: read back, a column is then one buffer that pandas takes as it
+            # is (memory-mapped), where Arrow's default of 64K-row batches made the reader copy
+            # every column of 4 million scores into one array.
+            feather.write_feather(table, staging / f"{name}.arrow", compression="uncompressed",
+                                  chunksize=max(table.num_rows, 1))
         (staging / "done").touch()
         staging.rename(folder)
     except OSError:
@@ -311,6 +346,114 @@ def _write_cache(folder: Path, snapshot: Snapshot) -> None:
     for old in folder.parent.glob(prefix + "*"):
         if old != folder:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _arrow_table(frame: pd.DataFrame):
+    """``frame`` as an Arrow table, its float columns with NaN kept as NaN: Arrow's nulls
+    (``from_pandas``' reading of NaN) would make the reader build a new array to put the NaN
+    back, where a column holding NaN itself is read without a copy."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    for i, name in enumerate(table.column_names):
+        column = frame[name]
+        if column.dtype == np.float64 and table.column(i).null_count:
+            table = table.set_column(i, name, pa.array(column.to_numpy(), type=pa.float64()))
+    return table.combine_chunks()
+
+
+# ---- views kept next to the Arrow copy --------------------------------------------------------
+
+def read_view(data: Snapshot, name: str, options: tuple, *, classes: tuple[type, ...] = ()):
+    """What ``keep_view`` kept for ``name`` and ``options`` on this snapshot's state and this
+    code, else None.
+
+    The first page after a restart is then read, not computed again: its ranking, sentences
+    and the sidebar's choices cost over a second of CPU at national scale, and nothing they
+    depend on has changed (the copy's folder is the store's state; the file name holds the
+    code's own mark, ``code_mark``). A kept file is read with an unpickler that builds only
+    frames, arrays and the given dataclasses (``classes``), so a file put in the cache folder
+    can change what a page shows, as the Arrow copy can, but never run code; any other file is
+    ignored and the view computed again.
+    """
+    path = _view_path(data, name, options)
+    if path is None or not path.exists():
+        return None
+    try:
+        with path.open("rb") as handle:
+            return _ViewUnpickler(handle, classes).load()
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+            IndexError, TypeError, ValueError):
+        return None  # damaged, of classes since renamed, or not a view: computed again
+
+
+_VIEW_GLOBALS = frozenset({
+    ("builtins", "slice"), ("numpy", "dtype"), ("numpy", "ndarray"),
+    ("numpy._core.numeric", "_frombuffer"), ("numpy._core.multiarray", "_reconstruct"),
+    ("pandas", "DataFrame"), ("pandas", "Series"), ("pandas", "Index"), ("pandas", "RangeIndex"),
+    ("pandas", "Int64Dtype"), ("pandas", "Float64Dtype"), ("pandas", "BooleanDtype"),
+    ("pandas", "StringDtype"), ("pandas", "CategoricalDtype"), ("pandas", "Categorical"),
+    ("pandas.arrays", "ArrowStringArray"), ("pandas.arrays", "IntegerArray"),
+    ("pandas.arrays", "FloatingArray"), ("pandas.arrays", "BooleanArray"),
+    ("pandas.arrays", "StringArray"), ("pandas.arrays", "DatetimeArray"),
+    ("pandas._libs.arrays", "__pyx_unpickle_NDArrayBacked"), ("pandas._libs.internals", "_unpickle_block"),
+    ("pandas.core.indexes.base", "_new_Index"), ("pandas.core.internals.managers", "BlockManager"),
+    ("pyarrow.lib", "_restore_array"), ("pyarrow.lib", "py_buffer"), ("pyarrow.lib", "type_for_alias"),
+})
+"""The globals a kept view's pickle may name: what frames of numbers and text are rebuilt
+from (found by recording the views of the national bench and the sample). None of them runs
+code it is handed; a view naming anything else is not read."""
+
+
+class _ViewUnpickler(pickle.Unpickler):
+    """Python's "restricting globals" unpickler: only ``_VIEW_GLOBALS`` and the dataclasses
+    the caller names."""
+
+    def __init__(self, handle, classes: tuple[type, ...]) -> None:
+        super().__init__(handle)
+        self._classes = {(c.__module__, c.__qualname__): c for c in classes if dataclasses.is_dataclass(c)}
+
+    def find_class(self, module: str, name: str):
+        if (module, name) in self._classes:
+            return self._classes[(module, name)]
+        if (module, name) in _VIEW_GLOBALS:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"a kept view may not name {module}.{name}")
+
+
+def keep_view(data: Snapshot, name: str, options: tuple, result) -> None:
+    """Keep ``result`` (plain frames, text and dataclasses of them) for ``read_view``; nothing
+    when the snapshot has no copy on disk or the disk refuses."""
+    path = _view_path(data, name, options)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as handle:
+            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)  # whole or not at all, for a session reading it now
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        return
+
+
+def _view_path(data: Snapshot, name: str, options: tuple) -> Path | None:
+    if data.folder is None or not data.folder.exists():
+        return None
+    digest = hashlib.sha1(f"{name}|{options!r}|{code_mark()}".encode()).hexdigest()[:24]
+    return data.folder / "views" / f"{digest}.pickle"
+
+
+@functools.cache
+def code_mark() -> str:
+    """A mark of the code that computes views (every module and string file of ``reform``,
+    by size and time of change): a view kept by other code is never read back."""
+    package = Path(__file__).resolve().parents[1]
+    # Not the importer's modules (reform/ingest), the command line's or the app's: no view
+    # is computed there.
+    files = sorted(f for part in ("core", "analysis", "present", "store")
+                   for f in (package / part).rglob("*.py")) + sorted(package.rglob("*.toml"))
+    stats = ((f.relative_to(package).as_posix(), f.stat()) for f in files)
+    return hashlib.sha1(repr([(n, s.st_size, s.st_mtime_ns) for n, s in stats]).encode()).hexdigest()
 
 
 def _ensure(path: Path) -> Path:

@@ -45,6 +45,7 @@ from reform.core.model import (
 )
 from reform.core.text import unit_key
 from reform.store import sqlite_bulk
+from reform.store.lean import LEAN_KEYS, LEAN_SCORE_COLUMNS, concat_categorical
 from reform.store.schema import (
     aliases_table,
     audit_table,
@@ -61,6 +62,7 @@ from reform.store.schema import (
     version_frames_table,
     versions,
 )
+from reform.store.state import normalise_url
 
 
 @dataclass(frozen=True)
@@ -72,23 +74,8 @@ class SaveResult:
     superseded: tuple[int, ...] = ()
 
 
-LEAN_KEYS = ("index", "period", "unit_id", "component")
-"""Score columns a lean read (``Store.scores(lean=True)``) gives as categoricals: a handful of
-indices, ten periods, forty components and ten thousand units repeat over millions of rows."""
-LEAN_SCORE_COLUMNS = [c for c in SCORE_COLUMNS if c != "source"]
-"""The score columns a lean read gives: no cell reference per score (the rows keep it)."""
-
-
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def normalise_url(url: str) -> str:
-    """SQLAlchemy URL with the installed PostgreSQL driver (psycopg 3) for plain postgres URLs."""
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
 
 
 def _retry_busy(method):
@@ -788,20 +775,6 @@ def _shown_rows(table: sa.Table, versions_frame: pd.DataFrame,
             sa.and_(table.c.index == index, table.c.period == period)
             for index, period in sorted(keys)))))
     return sa.or_(*clauses)
-
-
-def concat_categorical(frames: list[pd.DataFrame], keys: tuple[str, ...]) -> pd.DataFrame:
-    """``frames`` one under the other, ``keys`` categorical over the union of their values
-    (sorted, so sorting by a key still sorts by its text). ``pd.concat`` alone turns
-    categoricals of different categories into objects: millions of Python strings."""
-    frames = [f for f in frames if len(f)] or frames[:1]
-    categories = {key: sorted(set().union(*(
-        f[key].astype("category").cat.categories for f in frames))) for key in keys}
-    # ``set_categories``, not ``astype``: unordered categoricals of the same values in another
-    # order count as one dtype, and ``astype`` would keep a dictionary read's order.
-    return pd.concat([f.assign(**{key: f[key].astype("category").cat.set_categories(values)
-                                  for key, values in categories.items()}) for f in frames],
-                     ignore_index=True)
 
 
 def _read_frame(conn, statement) -> pd.DataFrame:
