@@ -101,14 +101,14 @@ def app(sample_db_url: str, tmp_path_factory: pytest.TempPathFactory,
 
 
 @pytest.fixture
-def fresh_app(sample_db_url: str, tmp_path: Path, browser: Browser) -> Iterator[str]:
-    """A dashboard of its own, on its own copy of the sample, for a test that stores data (with
-    an analyst's account: only analysts may upload)."""
-    url = _copy_store(sample_db_url, tmp_path)
-    make_account(url)
-    with running_app(url, tmp_path / "streamlit.log") as base:
-        first_visit(browser, base)  # the default page: spares the test the first-visit dialog
-        yield base
+def app_to_change(app: App, request: pytest.FixtureRequest) -> str:
+    """The shared dashboard, for the one test that stores data, the module's last: every test
+    before it reads the sample unchanged, and a second server would cost the module a start
+    and a first visit. It gets an analyst's account (only analysts may upload)."""
+    mine = [item for item in request.session.items if item.module is request.module]
+    assert request.node is mine[-1], "a test that changes the shared app must run last"
+    make_account(app.database_url)
+    return app.base
 
 
 LOCALES = {"vi": "vi-VN", "en": "en-US"}
@@ -177,6 +177,12 @@ class Tabs:
         page = self.context.new_page()
         errors = self.script_errors[page] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
+        return self.goto(page, url)
+
+    def goto(self, page: Page, url: str) -> Page:
+        """``page`` loading ``url`` afresh (a new session, as a link opened in it starts), once
+        the app has finished running and drawing it. Reusing the tab spares the browser a
+        renderer; its script errors keep counting."""
         page.goto(url)
         wait_for_run(page)
         return page
@@ -272,10 +278,10 @@ def _page_cases() -> list[tuple[str, str, str]]:
 
 
 BY_URL = ("en", LOCALES["vi"])
-"""The tour whose every page is opened by its URL path in a tab of its own (as a shared link
-is); the other tours go from page to page through the sidebar in one tab, as a reader does.
-Loading Streamlit's scripts and starting a session costs a page 5–10 s on two cores against
-1–3 s for a move within the app."""
+"""The tour whose every page is opened by its URL path (as a shared link is: the document
+loaded afresh, a new session); the other tours go from page to page through the sidebar in one
+tab, as a reader does. Loading Streamlit's scripts and starting a session costs a page 5–10 s
+on two cores against 1–3 s for a move within the app."""
 
 
 class Tour:
@@ -286,15 +292,17 @@ class Tour:
         self.page: Page | None = None
 
     def visit(self, slug: str) -> Page:
-        """The page at ``slug``, settled: opened by URL in a new tab (the first page, every page
-        of the ``BY_URL`` tour, any page after the presentation, which hides the sidebar), or
-        reached by its link in the sidebar's navigation."""
-        current = urlsplit(self.page.url).path if self.page else None
-        if self.page is None or self.by_url or current == _path("trinh-chieu"):
-            self.close()
-            self.page = self.tabs.open(f"{self.base}{_path(slug)}?lang={self.lang}")
+        """The page at ``slug``, settled: opened by its URL (the first page in a new tab; every
+        page of the ``BY_URL`` tour and any page after the presentation, which hides the
+        sidebar, loaded afresh in the tour's tab), or reached by its link in the sidebar's
+        navigation. The tab keeps the size it was left at: ``_check_page`` looks at that size
+        first, so a page costs one resize, not two."""
+        url = f"{self.base}{_path(slug)}?lang={self.lang}"
+        if self.page is None:
+            self.page = self.tabs.open(url)
             return self.page
-        self.page.set_viewport_size({"width": SIZES[0][0], "height": SIZES[0][1]})
+        if self.by_url or urlsplit(self.page.url).path == _path("trinh-chieu"):
+            return self.tabs.goto(self.page, url)
         link = self.page.locator(
             f'[data-testid="stSidebarNav"] a[href="{self.base}{_path(slug)}"]')
         if not link.is_visible():  # Streamlit folds a long navigation behind "View more"
@@ -333,13 +341,22 @@ def test_page_opens_without_error(tours: dict, slug: str, lang: str, locale: str
     finally:
         tour.tabs.script_errors[page].clear()  # a failure is reported once, by its page
         tour.tabs.external.clear()
+        if (slug, lang, locale) == _page_cases()[-1]:
+            tour.close()  # the tests after the tours have the browser to themselves
+
+
+def _sizes_from(page: Page) -> list[tuple[int, int]]:
+    """``SIZES``, the size the page is at now first (a resize makes every chart redraw)."""
+    now = (page.viewport_size or {}).get("width"), (page.viewport_size or {}).get("height")
+    return sorted(SIZES, key=lambda size: size != now)
 
 
 def _check_page(tabs: Tabs, page: Page, slug: str, lang: str) -> None:
     locale = page.evaluate("navigator.language")
-    for width, height in SIZES:
-        page.set_viewport_size({"width": width, "height": height})
-        wait_for_run(page)  # charts redraw at the new width
+    for width, height in _sizes_from(page):
+        if page.viewport_size != {"width": width, "height": height}:
+            page.set_viewport_size({"width": width, "height": height})
+            wait_for_run(page)  # charts redraw at the new width
         save_screenshot(page, f"{slug}_{lang}_{locale}")  # a broken page is worth a look too
         tabs.assert_clean(page)
         numbers = numbers_shown(page)
@@ -434,8 +451,9 @@ def test_shared_link_opens_the_view_it_names(app: App, tabs: Tabs):
     expect(first_row.filter(has_text=leader)).to_have_count(1, timeout=30_000)
 
 
-def test_upload_a_real_file_and_store_it(fresh_app: str, tabs: Tabs, realdata: Path):
-    page = tabs.open(f"{fresh_app}/du-lieu")
+def test_upload_a_real_file_and_store_it(app_to_change: str, tabs: Tabs, realdata: Path):
+    # Keep this test the module's last: it changes the store the other tests read.
+    page = tabs.open(f"{app_to_change}/du-lieu")
     sign_in_browser(page)
     page.locator('.st-key-upload [data-testid="stFileUploader"] input[type=file]').set_input_files(
         realdata / "PCI_2009.xls")
@@ -464,15 +482,16 @@ def test_upload_a_real_file_and_store_it(fresh_app: str, tabs: Tabs, realdata: P
 
     # The real file lives apart from the sample: its pages carry no "illustrative" banner,
     # the sample's still do, and the Data page offers to leave the sample.
+    # Each view below is opened by its link in the same tab: a new session each time.
     sample = t("ui.sample", "vi").split("**")[1]
-    pci = tabs.open(f"{fresh_app}/xep-hang?index=PCI&period=2009")
+    pci = tabs.goto(page, f"{app_to_change}/xep-hang?index=PCI&period=2009")
     tabs.assert_clean(pci)
     expect(pci.locator('[data-testid="stMain"] h1')).to_have_text("Xếp hạng")
     assert sample not in pci.locator('[data-testid="stMain"]').inner_text()
     save_screenshot(pci, "xep-hang-real-pci")
-    par = tabs.open(f"{fresh_app}/xep-hang?index=PAR&period=2024")
+    par = tabs.goto(page, f"{app_to_change}/xep-hang?index=PAR&period=2024")
     expect(par.locator('[data-testid="stMain"]')).to_contain_text(sample)
-    data = tabs.open(f"{fresh_app}/du-lieu?index=PCI")
-    sign_in_browser(data)  # a new tab is a new session; leaving the sample is an analyst's call
+    data = tabs.goto(page, f"{app_to_change}/du-lieu?index=PCI")
+    sign_in_browser(data)  # a new session; leaving the sample is an analyst's call
     expect(data.locator('[data-testid="stMain"]')).to_contain_text(
         t("ui.sample.remove", "vi"))
