@@ -5,7 +5,10 @@ from __future__ import annotations
 import multiprocessing
 import random
 import sqlite3
+import sys
 import threading
+import time
+import types
 from pathlib import Path
 
 import pytest
@@ -96,7 +99,25 @@ def _precedences_unique(store: Store) -> bool:
     return len(values) == len(set(values))
 
 
-def test_imports_in_processes_while_reading(any_store: Store):
+@pytest.fixture
+def bare_main(monkeypatch):
+    """A spawned child re-runs its parent's ``__main__`` by path before its target. Streamlit
+    runs a page as ``__main__`` and leaves it there, so after an AppTest in the same worker the
+    children would run ``dashboard.py`` first (slow, and fatal if it fails): a bare module
+    stands in while they start."""
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+
+
+def _wait_for(event, process, seconds: float) -> bool:
+    """Whether ``event`` is set within ``seconds``; False at once if ``process`` has died."""
+    deadline = time.monotonic() + seconds
+    while not event.wait(0.2):
+        if not process.is_alive() or time.monotonic() > deadline:
+            return event.is_set()
+    return True
+
+
+def test_imports_in_processes_while_reading(any_store: Store, bare_main):
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no engine inherited
     errors = context.Queue()
     workers = [context.Process(target=save_many, args=(any_store.url, [f"p{p}-{i}" for i in range(4)],
@@ -121,14 +142,14 @@ def test_imports_in_processes_while_reading(any_store: Store):
     assert reads > 0
 
 
-def test_two_app_processes_sharing_postgresql_see_each_others_uploads(postgres_url: str):
+def test_two_app_processes_sharing_postgresql_see_each_others_uploads(postgres_url: str, bare_main):
     here = Store(postgres_url)
     context = multiprocessing.get_context("spawn")
     parent_saved, child_saved, results = context.Event(), context.Event(), context.Queue()
     other = context.Process(target=second_app, args=(postgres_url, parent_saved, child_saved, results))
     other.start()
     token = here.state_token()
-    assert child_saved.wait(120)
+    assert _wait_for(child_saved, other, 120), f"the second app process ended with {other.exitcode}"
     assert here.state_token() != token
     assert [d["file"] for d in here.datasets()] == ["from-child.xlsx"]
     here.save(make_dataset("from-parent", period="2024"), user="parent")
