@@ -101,14 +101,16 @@ def app(sample_db_url: str, tmp_path_factory: pytest.TempPathFactory,
 
 
 @pytest.fixture
-def app_to_change(app: App, request: pytest.FixtureRequest) -> str:
-    """The shared dashboard, for the one test that stores data, the module's last: every test
-    before it reads the sample unchanged, and a second server would cost the module a start
-    and a first visit. It gets an analyst's account (only analysts may upload)."""
-    mine = [item for item in request.session.items if item.module is request.module]
-    assert request.node is mine[-1], "a test that changes the shared app must run last"
-    make_account(app.database_url)
-    return app.base
+def fresh_app(sample_db_url: str, tmp_path: Path, browser: Browser) -> Iterator[str]:
+    """A dashboard of its own, on its own copy of the sample, for a test that stores data (with
+    an analyst's account made before it starts: only analysts may upload). The shared server
+    was tried instead (a start and a first visit fewer) and its sign-in once timed out in CI
+    under load after thirty pages: a test that writes gets a server nobody else has used."""
+    url = _copy_store(sample_db_url, tmp_path)
+    make_account(url)
+    with running_app(url, tmp_path / "streamlit.log") as base:
+        first_visit(browser, base)  # the default page: spares the test the first-visit dialog
+        yield base
 
 
 LOCALES = {"vi": "vi-VN", "en": "en-US"}
@@ -451,9 +453,8 @@ def test_shared_link_opens_the_view_it_names(app: App, tabs: Tabs):
     expect(first_row.filter(has_text=leader)).to_have_count(1, timeout=30_000)
 
 
-def test_upload_a_real_file_and_store_it(app_to_change: str, tabs: Tabs, realdata: Path):
-    # Keep this test the module's last: it changes the store the other tests read.
-    page = tabs.open(f"{app_to_change}/du-lieu")
+def test_upload_a_real_file_and_store_it(fresh_app: str, tabs: Tabs, realdata: Path):
+    page = tabs.open(f"{fresh_app}/du-lieu")
     sign_in_browser(page)
     page.locator('.st-key-upload [data-testid="stFileUploader"] input[type=file]').set_input_files(
         realdata / "PCI_2009.xls")
@@ -484,14 +485,14 @@ def test_upload_a_real_file_and_store_it(app_to_change: str, tabs: Tabs, realdat
     # the sample's still do, and the Data page offers to leave the sample.
     # Each view below is opened by its link in the same tab: a new session each time.
     sample = t("ui.sample", "vi").split("**")[1]
-    pci = tabs.goto(page, f"{app_to_change}/xep-hang?index=PCI&period=2009")
+    pci = tabs.goto(page, f"{fresh_app}/xep-hang?index=PCI&period=2009")
     tabs.assert_clean(pci)
     expect(pci.locator('[data-testid="stMain"] h1')).to_have_text("Xếp hạng")
     assert sample not in pci.locator('[data-testid="stMain"]').inner_text()
     save_screenshot(pci, "xep-hang-real-pci")
-    par = tabs.goto(page, f"{app_to_change}/xep-hang?index=PAR&period=2024")
+    par = tabs.goto(page, f"{fresh_app}/xep-hang?index=PAR&period=2024")
     expect(par.locator('[data-testid="stMain"]')).to_contain_text(sample)
-    data = tabs.goto(page, f"{app_to_change}/du-lieu?index=PCI")
+    data = tabs.goto(page, f"{fresh_app}/du-lieu?index=PCI")
     sign_in_browser(data)  # a new session; leaving the sample is an analyst's call
     expect(data.locator('[data-testid="stMain"]')).to_contain_text(
         t("ui.sample.remove", "vi"))
