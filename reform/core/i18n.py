@@ -105,7 +105,12 @@ def format_percent(value: float | None, lang: str = DEFAULT_LANG, decimals: int 
     """A value already in percent, with its sign: "85,32 %" (vi) or "85.32%" (en)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    number = format_number(value, lang, decimals)
+    return with_percent(format_number(value, lang, decimals), lang)
+
+
+def with_percent(number: str, lang: str = DEFAULT_LANG) -> str:
+    """A number already written, with the percent sign as ``lang`` writes it: a space before it
+    in Vietnamese ("85,32 %"), none in English ("85.32%")."""
     return f"{number} %" if lang == "vi" else f"{number}%"
 
 

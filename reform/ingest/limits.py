@@ -29,7 +29,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -219,6 +219,8 @@ class Extent:
     """Whether any cell is an error (``t="e"``): the reader then looks for them."""
     typed: TypedHints | None = field(default=None, compare=False)
     """What the typed reader needs that fastexcel does not say (None: read it with calamine)."""
+    sheet: str = field(default="", compare=False)
+    """The sheet this part holds, as the workbook names it ("" for a part that is no sheet)."""
 
 
 @dataclass(frozen=True)
@@ -489,7 +491,7 @@ def scan_xlsx(data: bytes, file_name: str) -> dict[str, Extent]:
         sheet = labels.get(info.filename, info.filename)
         check_shape(extent.rows, extent.columns, file_name=file_name, sheet=sheet)
         check_merge_count(extent.merges, file_name=file_name, sheet=sheet)
-        extents[info.filename] = extent
+        extents[info.filename] = replace(extent, sheet=labels.get(info.filename, ""))
     return extents
 
 

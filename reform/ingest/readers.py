@@ -354,10 +354,9 @@ class _TypedReader:
     def __init__(self, data: bytes, extents: dict[str, limits.Extent]) -> None:
         self._data, self._extents = data, extents
         self._reader = None
-        self._parts: dict[str, str] | None = None
 
     def read(self, name: str, file_name: str, *, hidden: bool) -> RawSheet | None:
-        hints = self._hints(name, file_name)
+        hints = self._hints(name)
         if (hints is None or hints.odd_cells or hints.first_row is None or hints.last_row is None
                 or hints.texts > _TYPED_MAX_TEXTS):
             return None
@@ -374,12 +373,9 @@ class _TypedReader:
         limits.check_merges(merges, file_name=file_name, sheet=name)
         return RawSheet(name=name, rows=LazyRows(typed), merges=merges, hidden=hidden, typed=typed)
 
-    def _hints(self, name: str, file_name: str) -> limits.TypedHints | None:
-        if self._parts is None:
-            with zipfile.ZipFile(io.BytesIO(self._data)) as archive:
-                labels = limits.sheet_parts(self._data, archive.infolist(), file_name)
-            self._parts = {sheet: part for part, sheet in labels.items()}
-        extent = self._extents.get(self._parts.get(name, ""))
+    def _hints(self, name: str) -> limits.TypedHints | None:
+        """What the limits scan saw of sheet ``name`` (None when it scanned no such sheet)."""
+        extent = next((e for e in self._extents.values() if e.sheet == name), None)
         return extent.typed if extent is not None else None
 
     def _fastexcel(self):

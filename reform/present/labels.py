@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from reform.core.i18n import format_number, format_percent, has, t
+from reform.core.i18n import format_number, format_percent, has, t, with_percent
 from reform.core.kinds import kind_of
 from reform.present.frames import is_missing, number_text
 
@@ -131,7 +131,7 @@ def score_text(score: float, is_percent: bool, lang: str = "vi") -> str:
     number = number_text(value, lang, 2)
     if not is_percent:
         return number
-    return f"{number} %" if lang == "vi" else f"{number}%"
+    return with_percent(number, lang)
 
 
 def points_text(value: float | None, lang: str = "vi") -> str:

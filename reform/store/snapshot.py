@@ -34,7 +34,7 @@ from reform.core.kinds import INDEX_CODES, inspection_kind
 from reform.core.model import LINK_COLUMNS, PUBLISHED_CHANGE_COLUMNS
 from reform.core.text import collation_key
 from reform.store.lean import LEAN_KEYS, LEAN_SCORE_COLUMNS, concat_categorical
-from reform.store.state import StoreState, url_without_password
+from reform.store.state import StoreState
 from reform.store.store import Store
 
 KEY_COLUMNS = LEAN_KEYS
@@ -198,7 +198,7 @@ def load_snapshot(store: Store | StoreState,
     token = store.state_token()
     folder = None
     if cache_dir is not None:
-        name = f"{url_without_password(store.url)}|{store.instance_id}|{CACHE_FORMAT}"
+        name = f"{store.safe_url}|{store.instance_id}|{CACHE_FORMAT}"
         key = hashlib.sha1(name.encode()).hexdigest()[:12]
         folder = Path(cache_dir) / f"{key}-{token}"
         cached = _read_cache(folder, token)

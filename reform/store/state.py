@@ -17,6 +17,9 @@ from urllib.parse import urlsplit, urlunsplit
 from reform.core import config
 
 SQLITE_PREFIX = "sqlite:///"
+STATE_TOKEN_SQL = "SELECT coalesce(max(id), 0) FROM audit"
+"""The store's state token: the last audit entry's id (0 when none). Every change is audited,
+so it moves with anything stored. Read here and by ``Store.state_token``."""
 
 
 def normalise_url(url: str) -> str:
@@ -42,15 +45,15 @@ class StoreState:
 
     def __init__(self, url: str, path: Path, instance_id: str, opener: Callable[[], object]):
         self.url = url
-        self.safe_url = url
+        self.safe_url = url_without_password(url)
         self.instance_id = instance_id
         self._path = path
         self._opener = opener
 
     def state_token(self) -> int:
-        """``Store.state_token``: the last audit entry's id (0 when none)."""
+        """``Store.state_token``, read with sqlite3 (``STATE_TOKEN_SQL``)."""
         with _connect(self._path) as conn:
-            return int(conn.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0])
+            return int(conn.execute(STATE_TOKEN_SQL).fetchone()[0])
 
     def open(self):
         """The full ``Store`` (SQLAlchemy), made once by the opener given."""

@@ -62,7 +62,7 @@ from reform.store.schema import (
     version_frames_table,
     versions,
 )
-from reform.store.state import normalise_url
+from reform.store.state import STATE_TOKEN_SQL, normalise_url, url_without_password
 
 
 @dataclass(frozen=True)
@@ -178,14 +178,14 @@ class Store:
     @property
     def safe_url(self) -> str:
         """The URL without its password, fit for messages."""
-        return sa.engine.make_url(self.url).render_as_string(hide_password=True)
+        return url_without_password(self.url)
 
     # ---- reading -------------------------------------------------------------------------
 
     def state_token(self) -> int:
         """Changes whenever anything stored changes; the app's cache is keyed by it."""
         with self.engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(audit_table.c.id), 0))).scalar())
+            return int(conn.exec_driver_sql(STATE_TOKEN_SQL).scalar())
 
     def units(self) -> pd.DataFrame:
         """Every known unit (``UNIT_COLUMNS``), aliases as tuples.
