@@ -35,23 +35,24 @@ def module_name(path: Path) -> str:
 def imports_of(path: Path) -> list[tuple[int, str]]:
     """(line, absolute module name) of every import in ``path``, relative ones resolved."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [(node.lineno, target) for node in ast.walk(tree)
+            if isinstance(node, ast.Import | ast.ImportFrom) for target in targets(node, path)]
+
+
+def targets(node: ast.Import | ast.ImportFrom, path: Path) -> list[str]:
+    """The absolute module names one import statement of ``path`` imports."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
     package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
-    found: list[tuple[int, str]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.extend((node.lineno, alias.name) for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                target = ".".join(base + ([node.module] if node.module else []))
-            else:
-                target = node.module or ""
-            if target == "reform" or (node.level and not node.module):
-                # ``from reform import core`` names subpackages: each one is an import.
-                found.extend((node.lineno, f"{target}.{alias.name}") for alias in node.names)
-            else:
-                found.append((node.lineno, target))
-    return found
+    if node.level:
+        base = package.split(".")[: len(package.split(".")) - node.level + 1]
+        target = ".".join(base + ([node.module] if node.module else []))
+    else:
+        target = node.module or ""
+    if target == "reform" or (node.level and not node.module):
+        # ``from reform import core`` names subpackages: each one is an import.
+        return [f"{target}.{alias.name}" for alias in node.names]
+    return [target]
 
 
 MODULES = sorted(PACKAGE.rglob("*.py"))
@@ -83,26 +84,59 @@ def test_only_app_imports_streamlit(path: Path):
 
 LAYERED = [m for m in MODULES if layer_of(module_name(m)) < TOP]
 
+DEFERRED = {
+    ("reform.app.ui", "reform.store.store"): "issue 10: a restart draws its first page from the "
+    "snapshot's Arrow copy (store.state), so SQLAlchemy waits for the first page that opens the store",
+    ("reform.app.ui", "reform.store.accounts"): "issue 10: the accounts (SQLAlchemy, argon2) wait "
+    "for someone to sign in",
+}
+"""The reform imports a layered module makes inside a function on purpose, each with its reason:
+every other one fails. Each keeps its layer (``test_imports_go_down_the_layers_only`` reads
+them too) and the cycle test sees them."""
+
+
+def hidden_imports(path: Path, source: str | None = None) -> list[tuple[int, str]]:
+    """(line, module) of each reform import of ``path`` (or of ``source`` read as if it were
+    that module) that is not at the top of the module.
+
+    The top of the module includes a top-level ``if TYPE_CHECKING:`` block: its imports are for
+    the hints only, never run, and sit where a reader looks for the imports.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8") if source is None else source)
+    top_level = {id(node) for node in tree.body}
+    for node in tree.body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+            top_level |= {id(inner) for inner in node.body}
+    return [(node.lineno, target) for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom | ast.Import) and id(node) not in top_level
+            for target in targets(node, path) if target.split(".")[0] == "reform"]
+
 
 @pytest.mark.parametrize("path", LAYERED, ids=lambda p: module_name(p))
 def test_reform_imports_sit_at_the_top_of_the_module(path: Path):
     """An import inside a function hides a cycle; the layers make one unnecessary.
 
     ``cli.py`` is exempt: it defers the chart and export stack so that ``import`` and ``rank``
-    start without loading Plotly and kaleido.
+    start without loading Plotly and kaleido. Elsewhere, only the ``DEFERRED`` pairs.
     """
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    top_level = {id(node) for node in tree.body}
-    hidden = [node.lineno for node in ast.walk(tree)
-              if isinstance(node, ast.ImportFrom | ast.Import) and id(node) not in top_level
-              and any(name.startswith("reform") for name in _names(node))]
-    assert hidden == [], f"{module_name(path)} imports reform inside a function"
+    name = module_name(path)
+    hidden = [(line, target) for line, target in hidden_imports(path)
+              if (name, target) not in DEFERRED]
+    assert hidden == [], f"{name} imports reform inside a function"
 
 
-def _names(node: ast.Import | ast.ImportFrom) -> list[str]:
-    if isinstance(node, ast.ImportFrom):
-        return ["reform"] if node.level else [node.module or ""]
-    return [alias.name for alias in node.names]
+def test_every_deferred_import_is_still_made():
+    """An allowance with no import left behind it goes, so it cannot cover a new one later."""
+    made = {(module_name(m), target) for m in LAYERED for _, target in hidden_imports(m)}
+    assert set(DEFERRED) <= made
+
+
+def test_the_checker_sees_a_hidden_import():
+    """A reform import in a function is caught, relative or not; one for the hints is not."""
+    source = ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .store import Store\n"
+              "def f():\n    from . import accounts\n    import reform.core.config\n")
+    probe = PACKAGE / "store" / "probe.py"  # named only, to resolve the relative imports
+    assert hidden_imports(probe, source) == [(5, "reform.store.accounts"), (6, "reform.core.config")]
 
 
 def test_the_checker_sees_an_upward_import(tmp_path: Path):

@@ -2,12 +2,20 @@
 the snapshot's Arrow copy (numbers taken as they are on disk) and the views kept next to it."""
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from reform.store.snapshot import keep_view, load_snapshot, read_view
 from reform.store.state import light_state, url_without_password
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_light_state_reads_what_the_store_reads(sample_store):
@@ -88,3 +96,35 @@ def test_a_planted_view_that_would_run_code_is_ignored(sample_store, tmp_path, m
     assert list((data.folder / "views").iterdir())  # the planted file is there
     assert read_view(data, "overview", options) is None
     assert not (tmp_path / "ran").exists()
+
+
+_RESTART = """
+import json, sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=60).run()
+first = {"sqlalchemy": "sqlalchemy" in sys.modules, "argon2": "argon2" in sys.modules,
+         "titles": [t.value for t in at.title], "exceptions": [str(e.value) for e in at.exception]}
+at.session_state["_account"] = "nobody"  # a form sign-in: checked against the store's accounts
+at.run()
+print(json.dumps({"first": first, "then": {"sqlalchemy": "sqlalchemy" in sys.modules,
+                                           "exceptions": [str(e.value) for e in at.exception]}}))
+"""
+
+
+def test_a_restart_draws_its_first_page_without_sqlalchemy(sample_store, tmp_path):
+    """Issue 10's restart budget: with the snapshot's Arrow copy on disk, the app's first page
+    comes from it and the store's state from sqlite3, so SQLAlchemy (a third of a second) and
+    argon2 wait for someone to sign in (the next run here: an account the store then checks).
+    A fresh process, as after a restart: this one has long imported both."""
+    cache = tmp_path / "cache"
+    load_snapshot(sample_store, cache)  # the copy a first start leaves behind
+    sample_store.engine.dispose()
+    env = os.environ | {"REFORM_DATABASE_URL": sample_store.url, "REFORM_CACHE_DIR": str(cache),
+                        "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", _RESTART, str(ROOT / "dashboard.py")], env=env,
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    runs = json.loads(done.stdout.strip().splitlines()[-1])
+    assert runs["first"]["exceptions"] == [] and runs["first"]["titles"], runs
+    assert not runs["first"]["sqlalchemy"] and not runs["first"]["argon2"]
+    assert runs["then"] == {"sqlalchemy": True, "exceptions": []}  # the probe sees it

@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import pandas as pd
@@ -22,10 +23,16 @@ from reform.present import charts, exports, frames, labels
 from reform.present.charts import group_color
 from reform.present.charts.memo import identity, memoized, seal
 from reform.present.pages import choices, overview
-from reform.store.accounts import Accounts, role_label
 from reform.store.snapshot import Snapshot, keep_view, load_snapshot, read_view
-from reform.store.state import StoreState, light_state
-from reform.store.store import Store, normalise_url
+from reform.store.state import StoreState, light_state, normalise_url
+
+# The store itself and its accounts bring SQLAlchemy (and argon2) with them: a third of a
+# second of every restart, where the first page is drawn from the snapshot's Arrow copy and
+# nobody is signed in yet. They are imported where first needed (``_store``, ``accounts``,
+# ``role_label``): the one deliberate exception of tests/test_layers.py (issue 10).
+if TYPE_CHECKING:
+    from reform.store.accounts import Accounts
+    from reform.store.store import Store
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,8 @@ def tr(key: str, **values: object) -> str:
 def _store(url: str) -> Store:
     # Guarded: every change must name a role allowed to make it (``actor``), so a page that
     # forgot to hide a button still cannot change data.
+    from reform.store.store import Store  # deferred: SQLAlchemy (see the imports)
+
     return Store(url, guarded=True)
 
 
@@ -637,7 +646,16 @@ def oidc_configured() -> bool:
 
 def accounts() -> Accounts:
     """The accounts of the store, plus any ``[users.NAME]`` of secrets.toml."""
+    from reform.store.accounts import Accounts  # deferred: SQLAlchemy, argon2 (see the imports)
+
     return Accounts(store(), secrets=_secrets("users"))
+
+
+def role_label(role: str | Role | None, current: str) -> str:
+    """``accounts.role_label``: shown only to someone signed in, so the accounts are loaded."""
+    from reform.store.accounts import role_label as label  # deferred (see the imports)
+
+    return label(role, current)
 
 
 def _oidc_user() -> User:

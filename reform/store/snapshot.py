@@ -24,6 +24,7 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,11 @@ from reform.core.model import LINK_COLUMNS, PUBLISHED_CHANGE_COLUMNS
 from reform.core.text import collation_key
 from reform.store.lean import LEAN_KEYS, LEAN_SCORE_COLUMNS, concat_categorical
 from reform.store.state import StoreState
-from reform.store.store import Store
+
+if TYPE_CHECKING:
+    # For the hints only: a restart reads the Arrow copy through a ``StoreState`` and never
+    # needs ``Store`` (SQLAlchemy), which ``load_snapshot`` is handed when it reads the store.
+    from reform.store.store import Store
 
 KEY_COLUMNS = LEAN_KEYS
 """Score columns kept as categoricals: a handful of indices, ten periods, forty components and
