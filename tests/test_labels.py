@@ -8,6 +8,7 @@ from view_frames import ranking
 
 from reform.present.frames import number_styler
 from reform.present.labels import (
+    access_role_label,
     change_label,
     change_labels,
     group_label,
@@ -138,3 +139,10 @@ def test_group_labels_changes_only_the_shown_copy():
     assert table["group"].tolist()[:2] + table["group"].tolist()[3:] == ["Khá", "", "Yếu"]
     vi = group_labels(table, lang="vi")["group"].tolist()
     assert vi[:2] + vi[3:] == ["Khá", "", "Yếu"]
+
+
+@pytest.mark.parametrize(("role", "lang", "expected"), [
+    ("analyst", "vi", "Chuyên viên"), ("admin", "en", "Administrator"), (None, "vi", "chưa đăng nhập"),
+])
+def test_access_role_label(role, lang, expected):
+    assert access_role_label(role, lang) == expected

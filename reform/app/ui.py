@@ -28,8 +28,8 @@ from reform.store.state import StoreState, light_state, normalise_url
 
 # The store itself and its accounts bring SQLAlchemy (and argon2) with them: a third of a
 # second of every restart, where the first page is drawn from the snapshot's Arrow copy and
-# nobody is signed in yet. They are imported where first needed (``_store``, ``accounts``,
-# ``role_label``): the one deliberate exception of tests/test_layers.py (issue 10).
+# nobody is signed in yet. They are imported where first needed (``_store``, ``accounts``):
+# the one deliberate exception of tests/test_layers.py (issue 10).
 if TYPE_CHECKING:
     from reform.store.accounts import Accounts
     from reform.store.store import Store
@@ -651,13 +651,6 @@ def accounts() -> Accounts:
     return Accounts(store(), secrets=_secrets("users"))
 
 
-def role_label(role: str | Role | None, current: str) -> str:
-    """``accounts.role_label``: shown only to someone signed in, so the accounts are loaded."""
-    from reform.store.accounts import role_label as label  # deferred (see the imports)
-
-    return label(role, current)
-
-
 def _oidc_user() -> User:
     """The OIDC identity, its role from the ``[roles]`` table of secrets.toml (by e-mail or
     name, any case), else ``config.OIDC_DEFAULT_ROLE``."""
@@ -726,7 +719,7 @@ def account_box() -> None:
     """In the sidebar: who is signed in with a sign-out button, or the way to sign in."""
     user = current_user()
     if user.role is not None:
-        st.caption(tr("accounts.signed_in", name=user.name, role=role_label(user.role, lang())))
+        st.caption(tr("accounts.signed_in", name=user.name, role=labels.access_role_label(user.role, lang())))
         st.button(tr("accounts.sign_out"), key="sign_out", on_click=_sign_out,
                   icon=":material/logout:")
     elif oidc_configured():
@@ -767,7 +760,7 @@ def accounts_admin() -> None:
     listed = book.list()
     st.dataframe(pd.DataFrame({
         tr("accounts.name"): [a.name for a in listed],
-        tr("accounts.admin.role"): [role_label(a.role, current) for a in listed],
+        tr("accounts.admin.role"): [labels.access_role_label(a.role, current) for a in listed],
         tr("accounts.admin.source"): [a.source for a in listed],
         tr("accounts.admin.locked_until"): [a.locked_until or "" for a in listed],
     }), hide_index=True, key="accounts_table")
@@ -777,13 +770,13 @@ def accounts_admin() -> None:
         st.markdown(f"**{tr('accounts.admin.add')}**")
         name = st.text_input(tr("accounts.name"), key="account_add_name")
         role = st.selectbox(tr("accounts.admin.role"), roles, key="account_add_role",
-                            format_func=lambda r: role_label(r, current))
+                            format_func=lambda r: labels.access_role_label(r, current))
         password = st.text_input(tr("accounts.password_field"), type="password", key="account_add_pw")
         again = st.text_input(tr("accounts.password_again").rstrip(": "), type="password", key="account_add_pw2")
         if st.form_submit_button(tr("accounts.admin.add"), key="account_add_submit"):
             _account_change(lambda: book.add(name, password, role, **by) if password == again
                             else _mismatch(), tr("accounts.added", name=name,
-                                                 role=role_label(role, current)))
+                                                 role=labels.access_role_label(role, current)))
     in_store = [a.name for a in listed if a.source == "store"]
     if not in_store:
         return
@@ -791,13 +784,13 @@ def accounts_admin() -> None:
         st.markdown(f"**{tr('accounts.admin.change')}**")
         name = st.selectbox(tr("accounts.admin.account"), in_store, key="account_change_name")
         role = st.selectbox(tr("accounts.admin.role"), roles, key="account_change_role",
-                            format_func=lambda r: role_label(r, current))
+                            format_func=lambda r: labels.access_role_label(r, current))
         password = st.text_input(tr("accounts.admin.set_password"), type="password",
                                  key="account_change_pw")
         columns = st.columns(3)
         if columns[0].form_submit_button(tr("accounts.admin.set_role"), key="account_role_submit"):
             _account_change(lambda: book.set_role(name, role, **by),
-                            tr("accounts.role_set", name=name, role=role_label(role, current)))
+                            tr("accounts.role_set", name=name, role=labels.access_role_label(role, current)))
         if columns[1].form_submit_button(tr("accounts.admin.set_password"), key="account_pw_submit"):
             _account_change(lambda: book.set_password(name, password, **by),
                             tr("accounts.admin.password_set", name=name))

@@ -118,6 +118,11 @@ def role_label(role: str, lang: str = "vi") -> str:
     return t(key, lang) if has(key) else role
 
 
+def access_role_label(role: str | None, lang: str = "vi") -> str:
+    """An account's role in ``lang`` ("Chuyên viên" / "Analyst"); "not signed in" for none."""
+    return t(f"accounts.role.{role}", lang) if role else t("accounts.no_role", lang)
+
+
 def score_text(score: float, is_percent: bool, lang: str = "vi") -> str:
     """A score as charts print it: "85,32 %" when it is a percent, "85,32" for points; "–"
     when missing. The text of ``format_percent`` / ``format_number``, written by

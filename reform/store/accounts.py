@@ -23,7 +23,6 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from reform.core import config
 from reform.core.access import Action, Role, parse_role, require
 from reform.core.errors import ReformError, UsageError
-from reform.core.i18n import t
 from reform.store.schema import audit_table, users_table
 from reform.store.store import Store, _now
 
@@ -270,6 +269,3 @@ def _verify(digest: str, password: str) -> bool:
         return False
 
 
-def role_label(role: str | Role | None, lang: str) -> str:
-    """A role's name in ``lang`` ("Chuyên viên" / "Analyst")."""
-    return t(f"accounts.role.{role}", lang) if role else t("accounts.no_role", lang)
