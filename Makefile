@@ -43,9 +43,11 @@ lint: venv
 
 # --dist loadfile keeps each file on one worker, so a module's costly fixtures (a running app,
 # a stored crosswalk, one process measuring the heavy hostile files) are built once;
-# --durations prints the 30 slowest steps, where the next cut is.
+# --durations prints the 30 slowest steps, where the next cut is. Bytecode is written even where
+# PYTHONDONTWRITEBYTECODE is set: the suite starts dozens of Python processes (two workers,
+# app servers, command lines, killed imports) and each would compile the project afresh.
 test: venv system-deps lint
-	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=30
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 --dist loadfile --durations=30
 
 bench: venv system-deps
 	PYTHONPATH=$(CURDIR) $(BIN)/python bench/run.py
