@@ -6,6 +6,10 @@ the bare read, by wall and by CPU time. Not part of the tests.
 
     PYTHONPATH=. .venv/bin/python bench/profile_import.py [FILE] [--repeat 1] [--profile]
 
+``--seeded`` matches names against the registry a fresh store holds (the gazetteer of
+``seed_units``), as ``python -m reform import`` does; without it the registry is empty, so every
+name is new at once and none is looked up among known units.
+
 ``--profile`` runs ``parse_file`` once under pyinstrument (installed in .venv only) and
 prints its call tree. ``--stages`` prints the CPU seconds of each step of ``parse_file``
 (CPU time, not wall time: on a shared machine the wall time of a step depends on the others).
@@ -33,15 +37,16 @@ def _bare_read(path: Path) -> dict:
             "rows": sum(t.num_rows for t in tables)}
 
 
-def _parse(path: Path, profile: bool) -> dict:
+def _parse(path: Path, profile: bool, seeded: bool = False) -> dict:
     import pandas as pd
 
+    from reform.core.gazetteer import seed_units
     from reform.core.model import UNIT_COLUMNS
     from reform.ingest.pipeline import parse_file
     from reform.ingest.units import UnitRegistry
 
     data = path.read_bytes()
-    registry = UnitRegistry(pd.DataFrame(columns=UNIT_COLUMNS))
+    registry = UnitRegistry(seed_units() if seeded else pd.DataFrame(columns=UNIT_COLUMNS)).scoped()
     profiler = None
     if profile:
         from pyinstrument import Profiler
@@ -87,18 +92,19 @@ def _timed_stages() -> dict[str, float]:
     return spent
 
 
-def _child(mode: str, path: Path, profile: bool, stages: bool = False) -> None:
+def _child(mode: str, path: Path, profile: bool, stages: bool = False, seeded: bool = False) -> None:
     spent = _timed_stages() if stages else None
-    result = _bare_read(path) if mode == "read" else _parse(path, profile)
+    result = _bare_read(path) if mode == "read" else _parse(path, profile, seeded)
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if spent:
         result["steps"] = dict(sorted(spent.items(), key=lambda kv: -kv[1]))
     print(json.dumps(result))
 
 
-def _run(mode: str, path: Path, profile: bool = False, stages: bool = False) -> dict:
+def _run(mode: str, path: Path, profile: bool = False, stages: bool = False,
+         seeded: bool = False) -> dict:
     command = [sys.executable, __file__, str(path), "--child", mode] + ["--profile"] * profile + [
-        "--stages"] * stages
+        "--stages"] * stages + ["--seeded"] * seeded
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     if done.stderr:
         print(done.stderr, file=sys.stderr)
@@ -111,15 +117,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--stages", action="store_true")
+    parser.add_argument("--seeded", action="store_true")
     parser.add_argument("--child", choices=("read", "parse"))
     args = parser.parse_args()
     path = Path(args.file)
     if args.child:
-        _child(args.child, path, args.profile, args.stages)
+        _child(args.child, path, args.profile, args.stages, args.seeded)
         return
     for _ in range(args.repeat):
         read = _run("read", path)
-        parse = _run("parse", path, args.profile, args.stages)
+        parse = _run("parse", path, args.profile, args.stages, args.seeded)
         print(f"{path.name}: fastexcel read {read['seconds']:.2f} s ({read['peak_mb']:.0f} MB peak) | "
               f"parse_file {parse['seconds']:.2f} s ({parse['peak_mb']:.0f} MB peak) | "
               f"ratio {parse['seconds'] / read['seconds']:.2f}x | CPU {read['cpu']:.2f} s vs "

@@ -98,7 +98,15 @@ def cell_sources(prefixes: list[str], codes: np.ndarray, rows: np.ndarray) -> pd
 
     prefix = pa.DictionaryArray.from_arrays(pa.array(np.asarray(codes, dtype=np.int32)),
                                             pa.array(list(prefixes), type=pa.string())).cast(pa.string())
-    numbers = pc.cast(pa.array(np.asarray(rows, dtype=np.int64) + 1), pa.string())
+    rows = np.asarray(rows, dtype=np.int64)
+    first = int(rows.min()) if len(rows) else 0
+    if len(rows) and int(rows.max()) - first < len(rows):
+        # Each row's number written once and taken for each of its cells (a national row
+        # has forty): the rows are a dense range, so its text is indexed by row - first.
+        written = pc.cast(pa.array(np.arange(first, int(rows.max()) + 1) + 1), pa.string())
+        numbers = written.take(pa.array(rows - first))
+    else:
+        numbers = pc.cast(pa.array(rows + 1), pa.string())
     return pd.Series(pc.binary_join_element_wise(prefix, numbers, ""), dtype=_TEXT, copy=False)
 
 

@@ -105,7 +105,7 @@ def nonempty(row: list[object]) -> list[int]:
 
 def is_max_row(row: list[object]) -> bool:
     """A "Điểm tối đa" row: the maximum points of each column, not a unit."""
-    return any(fold(v) in _MAX_ROW_KEYS or fold(v).startswith("diem toi da") for v in row if _texty(v))
+    return any((key := fold(v)) in _MAX_ROW_KEYS or key.startswith("diem toi da") for v in row if _texty(v))
 
 
 def is_block_heading(row: list[object]) -> bool:
@@ -128,9 +128,15 @@ def level_of_heading(text: str) -> Level | None:
 def is_footer(text: str) -> bool:
     """A footer label ("Tổng", "Trung bình", "Điểm cao nhất"): a row that is no unit."""
     key = fold(text)
-    return any(key == k or key.startswith(k + " ") for k in _FOOTER_KEYS)
+    return key in _FOOTERS or key.startswith(_FOOTER_PREFIXES)
 
 
+# Each key as a whole label, or as the first words of one: one set lookup and one
+# ``startswith`` of a tuple (in C) for each name, asked of every unit of a national file.
+_FOOTERS = frozenset(_FOOTER_KEYS)
+_FOOTER_PREFIXES = tuple(k + " " for k in _FOOTER_KEYS)
+_ENDS = frozenset(k.strip() for k in _END_KEYS)
+_END_PREFIXES = tuple(k if k.endswith(" ") else k + " " for k in _END_KEYS)
 _LABEL_STARTS = frozenset(k[:2] for k in (*_FOOTER_KEYS, *_END_KEYS, *_MAX_ROW_KEYS))
 
 
@@ -143,7 +149,7 @@ def may_be_label(text: str) -> bool:
 def is_end(text: str) -> bool:
     """A label that ends the table (notes, signatures: "Người lập biểu", "KT. GIÁM ĐỐC")."""
     key = fold(text)
-    return any(key == k.strip() or key.startswith(k if k.endswith(" ") else k + " ") for k in _END_KEYS)
+    return key in _ENDS or key.startswith(_END_PREFIXES)
 
 
 def repeats_header(row: list[object], signature: list[str]) -> bool:

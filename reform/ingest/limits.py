@@ -414,25 +414,55 @@ def _greatest_refs(buffer: bytes, end: int) -> tuple[int, int] | None:
     starts = np.flatnonzero((data[:-2] == 0x72) & (data[1:-1] == 0x3D) & (data[2:] == 0x22)) + 3
     if not len(starts):
         return 0, 0
-    padded = np.concatenate([data, np.zeros(_WINDOW + 1, dtype=np.uint8)])
-    window = padded[starts[:, None] + np.arange(_WINDOW + 1)]
-    window[:, -1] = 0  # a stop: no letter and no digit, so every run ends in the window
-    upper = window & 0xDF
-    letters = np.argmin((upper >= 0x41) & (upper <= 0x5A), axis=1)  # where the letters end
-    after = (np.arange(_WINDOW + 1) >= letters[:, None]) & ~((window >= 0x30) & (window <= 0x39))
-    stop = np.argmax(after, axis=1)  # where the digits after the letters end
+    # Zeros after the end stop every run (no letter, no digit), however far it is read.
+    padded = np.concatenate([data, np.zeros(2 * _WINDOW + 1, dtype=np.uint8)])
+    letters = _run(padded, starts, _LETTERS, _WINDOW)  # "AB" of r="AB12"
+    digits = _run(padded, starts + letters, _DIGITS, _WINDOW)  # "12"
+    stop = letters + digits
     if stop.max() >= _WINDOW:
         return None
-    digits, each = stop - letters, np.arange(len(starts))
-    rows, columns = np.zeros(len(starts), dtype=np.int64), np.zeros(len(starts), dtype=np.int64)
-    for k in range(int(letters.max())):
-        columns = np.where(letters > k, columns * 26 + upper[:, k].astype(np.int64) - 64, columns)
-    for k in range(int(digits.max())):
-        digit = window[each, np.minimum(letters + k, _WINDOW)].astype(np.int64) - 0x30
-        rows = np.where(digits > k, rows * 10 + digit, rows)
-    row_ref = (digits > 0) & (window[each, stop] == 0x22)  # r="AB12"
+    row_ref = (digits > 0) & (padded[starts + stop] == 0x22)  # r="AB12"
     column_ref = (letters > 0) & (digits > 0)  # r="AB1…
-    return int(rows[row_ref].max(initial=0)), int(columns[column_ref].max(initial=0))
+    at, size = starts + letters, digits
+    zeros = np.minimum(_run(padded, at, _ZERO, _WINDOW), size)  # "007" is 7, as int() reads it
+    return (_greatest_run(padded, (at + zeros)[row_ref], (size - zeros)[row_ref], int),
+            _greatest_run(padded, starts[column_ref], letters[column_ref], column_number))
+
+
+def _run(padded: np.ndarray, at: np.ndarray, kind: np.ndarray, limit: int) -> np.ndarray:
+    """How many bytes of ``kind`` (a 256-entry table) follow each position ``at``, up to
+    ``limit``: one byte further at each step, for the runs still going (references are short)."""
+    length = np.zeros(len(at), dtype=np.int64)
+    going = np.ones(len(at), dtype=bool)
+    for k in range(limit):
+        going &= kind[padded[at + k]]
+        if not going.any():
+            break
+        length += going
+    return length
+
+
+def _greatest_run(padded: np.ndarray, at: np.ndarray, size: np.ndarray, value) -> int:
+    """The greatest ``value`` of the runs ``padded[at[i]:at[i] + size[i]]``: digits without
+    leading zeros, or column letters. Only the longest runs can hold it; among them it is the
+    greatest as bytes (letters compared in upper case), found byte by byte over fewer and fewer
+    runs, not by decoding every reference."""
+    longest = int(size.max(initial=0))
+    if longest == 0:
+        return 0
+    keep = at[size == longest]
+    for k in range(longest):
+        byte = padded[keep + k] & 0xDF  # a letter in upper case; a digit keeps its order
+        keep = keep[byte == byte.max()]
+    return value(bytes(padded[keep[0]:keep[0] + longest]))
+
+
+_LETTERS = np.zeros(256, dtype=bool)
+_LETTERS[[*range(0x41, 0x5B), *range(0x61, 0x7B)]] = True
+_DIGITS = np.zeros(256, dtype=bool)
+_DIGITS[0x30:0x3A] = True
+_ZERO = np.zeros(256, dtype=bool)
+_ZERO[0x30] = True
 
 
 def _unnumbered_tags(buffer: bytes, end: int) -> tuple[bool, bool]:

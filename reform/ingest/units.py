@@ -34,6 +34,7 @@ class UnitRegistry:
     _valid: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
     _parents: dict[str, str] = field(default_factory=dict, repr=False)
     _exact_memo: dict[tuple, UnitMatch | None] = field(default_factory=dict, repr=False)
+    _dated_ids: frozenset[str] = field(default_factory=frozenset, repr=False)
     on: date | None = None
     """Names resolve to the units valid on this day (a period's end); None: any unit."""
     parent: str = ""
@@ -49,6 +50,8 @@ class UnitRegistry:
             aliases = row.aliases if isinstance(row.aliases, (tuple, list)) else ()
             for spelling in (row.name, *aliases):
                 self._add_key(unit_key(spelling), row.unit_id)
+        # Units with validity dates, asked about for every name of every period (``_dated``).
+        self._dated_ids = frozenset(u for u, valid in self._valid.items() if valid != ("", ""))
 
     def _add_key(self, key: str, unit_id: str) -> None:
         if key and unit_id not in self._by_key.setdefault(key, []):
@@ -101,7 +104,7 @@ class UnitRegistry:
         return self._exact_memo[memo]
 
     def _dated(self, unit_ids: list[str]) -> bool:
-        return any(self._valid.get(u, ("", "")) != ("", "") for u in unit_ids)
+        return not self._dated_ids.isdisjoint(unit_ids)
 
     def _exact(self, name: str, level: str | None, candidates: list[str]) -> UnitMatch | None:
         # The block the row is in, else the kind word the name starts with: 'Phường Hoàn Kiếm'

@@ -622,7 +622,8 @@ def _bulk_insert(conn, table: sa.Table, frame: pd.DataFrame, version: int | None
         return
     columns = [c.name for c in table.columns]
     out = (frame if version is None else frame.assign(version=version)).reindex(columns=columns)
-    names = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in columns)
+    quoted = [conn.dialect.identifier_preparer.quote(c) for c in columns]
+    names = ", ".join(quoted)
     if conn.dialect.name == "postgresql":
         sql = f"COPY {table.name} ({names}) FROM STDIN WITH (FORMAT csv)"
     else:
@@ -632,14 +633,14 @@ def _bulk_insert(conn, table: sa.Table, frame: pd.DataFrame, version: int | None
         if conn.dialect.name == "postgresql":
             _copy_rows(conn, sql, out)
         else:
-            _execute_chunks(conn, sql, out, table.name, names)
+            _execute_chunks(conn, sql, out, table.name, quoted)
     except conn.dialect.dbapi.Error as exc:
         # The driver's own error, wrapped as SQLAlchemy would have: callers (and the retry on
         # a busy store) see sa.exc.IntegrityError, OperationalError, … as for any statement.
         raise sa.exc.DBAPIError.instance(sql, None, exc, conn.dialect.dbapi.Error) from exc
 
 
-def _execute_chunks(conn, sql: str, out: pd.DataFrame, table: str = "", names: str = "") -> None:
+def _execute_chunks(conn, sql: str, out: pd.DataFrame, table: str = "", names: list[str] | None = None) -> None:
     rows = sqlite_bulk.arrow_rows(out) if table and len(out) >= sqlite_bulk.MIN_ROWS else None
     if rows is not None and sqlite_bulk.load(conn, table, names, rows, BULK_CHUNK):
         return  # a national file's millions of rows, bound in C (see sqlite_bulk)
