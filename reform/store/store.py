@@ -451,14 +451,16 @@ class Store:
         return StoreError.of("store.unknown_version", version=version)
 
     def _insert_units(self, conn, units: pd.DataFrame) -> None:
-        records = units[["unit_id", "name", "level", "parent_id", "valid_from", "valid_to"]].fillna("")
-        conn.execute(units_table.insert(), records.to_dict("records"))
+        # Through the driver (``_bulk_insert``), as ``_insert_new_units``: a new store seeds the
+        # gazetteer's 3,449 units, and SQLAlchemy's per-row parameters took a fifth of a second.
+        _bulk_insert(conn, units_table,
+                     units[["unit_id", "name", "level", "parent_id", "valid_from", "valid_to"]].fillna(""))
         alias_rows = {}
         for row in units.itertuples(index=False):
             for alias in (row.name, *(row.aliases or ())):
                 alias_rows[(row.unit_id, alias)] = unit_key(alias)
-        conn.execute(aliases_table.insert(), [
-            {"unit_id": u, "alias": a, "alias_key": k} for (u, a), k in alias_rows.items() if k])
+        _bulk_insert(conn, aliases_table, pd.DataFrame(
+            [(u, a, k) for (u, a), k in alias_rows.items() if k], columns=["unit_id", "alias", "alias_key"]))
 
     def _insert_new_units(self, conn, units: pd.DataFrame) -> None:
         known = {r.unit_id for r in conn.execute(sa.select(units_table.c.unit_id))}
