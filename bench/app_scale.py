@@ -293,9 +293,10 @@ def measure_startup(url: str, cache_dir: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(store_url: str, *, pages: tuple[str, ...] = PAGES, reruns: int = 5) -> dict:
+def measure(store_url: str, *, pages: tuple[str, ...] = PAGES, reruns: int = 5,
+            restarts: int = 3) -> dict:
     """Every page of the app on ``store_url``: start-up in fresh processes (the first reading
-    the store, then ``RESTARTS`` more reading the snapshot's Arrow copy it left: restarts; the
+    the store, then ``restarts`` more reading the snapshot's Arrow copy it left: restarts; the
     median one is reported, with the median, min and max of all), what the
     snapshot holds, then one session through every page (first render, reruns, chart JSON and
     the RSS after each).
@@ -309,7 +310,7 @@ def measure(store_url: str, *, pages: tuple[str, ...] = PAGES, reruns: int = 5) 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="app-scale-") as cache:
         cold = measure_startup(store_url, Path(cache))
-        warm = median_run([measure_startup(store_url, Path(cache)) for _ in range(RESTARTS)])
+        warm = median_run([measure_startup(store_url, Path(cache)) for _ in range(restarts)])
     results = visit_pages(store_url, pages, reruns)
     rss, peak = _rss_mb()
     sizes = snapshot_sizes(store_url)  # after the RSS is taken: it reads a copy of its own
@@ -318,10 +319,6 @@ def measure(store_url: str, *, pages: tuple[str, ...] = PAGES, reruns: int = 5) 
               "targets": TARGETS}
     report["failed"] = missed(report)
     return report
-
-
-RESTARTS = 3
-"""Restarts timed: one varies by a few tenths of a second from the next on this machine."""
 
 
 def median_run(runs: list[dict]) -> dict:
@@ -386,6 +383,8 @@ def main() -> int:
     parser.add_argument("--periods", type=int, default=10)
     parser.add_argument("--components", type=int, default=40)
     parser.add_argument("--reruns", type=int, default=5)
+    # Restarts timed: one varies by a few tenths of a second from the next on this machine.
+    parser.add_argument("--restarts", type=int, default=3)
     parser.add_argument("--pages", default=",".join(PAGES))
     parser.add_argument("--db", help="measure this store instead of the synthetic one")
     parser.add_argument("--build-only", action="store_true")
@@ -399,7 +398,8 @@ def main() -> int:
          "--periods", str(args.periods), "--components", str(args.components)],
         env=os.environ | {"PYTHONPATH": str(ROOT)}, check=True, capture_output=True,
         text=True).stdout.strip().splitlines()[-1]
-    report = measure(url, pages=tuple(args.pages.split(",")), reruns=args.reruns)
+    report = measure(url, pages=tuple(args.pages.split(",")), reruns=args.reruns,
+                     restarts=args.restarts)
     report |= {"store": url, "date": date.today().isoformat(), "machine": _machine(),
                "scale": {"units": args.units, "periods": args.periods,
                          "components": args.components}}
