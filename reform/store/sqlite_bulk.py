@@ -27,6 +27,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 MIN_ROWS = 20_000
@@ -102,7 +103,6 @@ def _constants(rows) -> dict[str, object]:
     in the copy's ``SELECT`` instead of written to the scratch file for every row (a seventh
     of the fill for a national file). Never all the columns: the scratch table needs one.
     Floats are left out: 0.0 and -0.0 compare equal."""
-    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
